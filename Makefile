@@ -1,0 +1,40 @@
+# One target per job. Everything installs into .venv first, so each target works on a fresh clone.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install test lint format bench gate demo clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev,translate]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check marsad tests bench
+	$(BIN)/ruff format --check marsad tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format marsad tests bench
+	$(BIN)/ruff check --fix marsad tests bench
+
+# Quality floors on the public evaluation data (../shared/eval or $$MARSAD_EVAL_DATA).
+gate: $(STAMP)
+	$(BIN)/python -m bench.gate
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run_all
+
+demo: $(STAMP)
+	$(BIN)/marsad demo
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,1 @@
+"""The command-line interface (thin layer over the service functions)."""

@@ -1,0 +1,172 @@
+"""`marsad sources`: add, list, remove, import and export the sources Marsad follows."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from marsad.cli.context import CLIContext, iso, print_json_line
+from marsad.errors import UserError
+from marsad.ingest.urls import validate_http_url
+from marsad.models import Source, SourceKind
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "sources",
+        help="add, list, remove, import and export sources",
+        description="Manage the sources Marsad follows.",
+    )
+    ssub = p.add_subparsers(dest="sources_command", metavar="ACTION")
+    ssub.required = True
+
+    add = ssub.add_parser(
+        "add",
+        help="follow a feed, news sitemap or single page",
+        description="Follow a feed, news sitemap or single article page.",
+    )
+    add.add_argument("url", help="http(s) URL of the feed, sitemap or page")
+    add.add_argument(
+        "--kind",
+        choices=[k.value for k in SourceKind],
+        default=SourceKind.FEED.value,
+        help="what the URL is (default: feed)",
+    )
+    add.add_argument(
+        "--country",
+        metavar="CC",
+        help="ISO 3166-1 alpha-2 code of the country the outlet is based in",
+    )
+    add.add_argument(
+        "--language", metavar="LL", help="ISO 639-1 code of the outlet's main language"
+    )
+    add.add_argument("--title", help="a name for the source")
+    add.set_defaults(handler=_add)
+
+    ls = ssub.add_parser(
+        "list",
+        help="list sources with their fetch status",
+        description="List sources with their fetch status and article counts.",
+    )
+    ls.add_argument("--json", action="store_true", help="JSON Lines, one object per source")
+    ls.set_defaults(handler=_list)
+
+    rm = ssub.add_parser(
+        "remove",
+        help="stop following a source (its articles stay)",
+        description="Stop following a source. Articles already stored are kept.",
+    )
+    rm.add_argument("url")
+    rm.set_defaults(handler=_remove)
+
+    imp = ssub.add_parser(
+        "import",
+        help="add the feeds of an OPML file",
+        description="Add every feed listed in an OPML file.",
+    )
+    imp.add_argument("file", help="OPML file")
+    imp.set_defaults(handler=_import_opml)
+
+    exp = ssub.add_parser(
+        "export",
+        help="print the sources as OPML",
+        description="Print every source as an OPML document.",
+    )
+    exp.set_defaults(handler=_export_opml)
+
+
+def _country(value: str | None) -> str | None:
+    if value is None:
+        return None
+    code = value.strip().upper()
+    if len(code) != 2 or not code.isalpha():
+        raise UserError(f"--country must be a two-letter ISO 3166-1 code, got {value!r}")
+    return code
+
+
+def _language(value: str | None) -> str | None:
+    if value is None:
+        return None
+    code = value.strip().lower()
+    if len(code) != 2 or not code.isalpha():
+        raise UserError(f"--language must be a two-letter ISO 639-1 code, got {value!r}")
+    return code
+
+
+def _add(ctx: CLIContext, args: argparse.Namespace) -> int:
+    url = validate_http_url(args.url)
+    source = ctx.store.add_source(
+        url,
+        args.kind,
+        country=_country(args.country),
+        language=_language(args.language),
+        title=args.title,
+    )
+    print(f"added source {source.id}: {source.url} ({source.kind.value})")
+    return 0
+
+
+def source_to_json(source: Source) -> dict[str, Any]:
+    return {
+        "id": source.id,
+        "url": source.url,
+        "kind": source.kind.value,
+        "title": source.title,
+        "country": source.country,
+        "language": source.language,
+        "last_status": source.last_status,
+        "last_error": source.last_error,
+        "failure_count": source.failure_count,
+        "paused": source.paused,
+        "paused_reason": source.paused_reason,
+        "last_polled_at": iso(source.last_polled_at),
+        "next_poll_at": iso(source.next_poll_at),
+        "articles": source.article_count,
+    }
+
+
+def _list(ctx: CLIContext, args: argparse.Namespace) -> int:
+    sources = ctx.store.list_sources()
+    if args.json:
+        for source in sources:
+            print_json_line(source_to_json(source))
+        return 0
+    if not sources:
+        print("no sources yet: add one with `marsad sources add URL`")
+        return 0
+    for s in sources:
+        status = (
+            "paused"
+            if s.paused
+            else (str(s.last_status) if s.last_status is not None else "never polled")
+        )
+        line = f"{s.id:>4}  {s.kind.value:<7} {status:<12} {s.article_count:>6} articles  {s.url}"
+        if s.last_error:
+            line += f"\n      last error: {s.last_error}"
+        print(line)
+    return 0
+
+
+def _remove(ctx: CLIContext, args: argparse.Namespace) -> int:
+    url = validate_http_url(args.url)
+    source = ctx.store.remove_source(url)
+    print(
+        f"removed source {source.id}: {source.url} (its {source.article_count} articles are kept)"
+    )
+    return 0
+
+
+def _import_opml(ctx: CLIContext, args: argparse.Namespace) -> int:
+    from marsad.errors import NotBuiltError
+
+    raise NotBuiltError(
+        "`marsad sources import` is not built yet (the ingestion issue); nothing was done"
+    )
+
+
+def _export_opml(ctx: CLIContext, args: argparse.Namespace) -> int:
+    from marsad.errors import NotBuiltError
+
+    raise NotBuiltError(
+        "`marsad sources export` is not built yet (the ingestion issue); nothing was done"
+    )

@@ -1,0 +1,272 @@
+"""Settings, declared once.
+
+Every setting is one row of ``SETTINGS`` (name, type, default, help). Values are read, each layer
+overriding the one before: defaults -> TOML file (``$MARSAD_HOME/marsad.toml`` or ``--config``) ->
+``MARSAD_<NAME>`` environment variables -> command-line flags. The result is one frozen
+``Settings`` object that is passed explicitly; nothing reads the environment after loading.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from marsad.errors import ConfigError
+
+ENV_PREFIX = "MARSAD_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    type: type
+    default: Any
+    help: str
+    secret: bool = False
+    choices: tuple[str, ...] = ()
+
+
+def _default_home() -> str:
+    return platformdirs.user_data_dir("marsad", appauthor=False)
+
+
+# The one table of settings. ``default`` may be a callable (computed at load time).
+SETTINGS: tuple[Setting, ...] = (
+    Setting("home", Path, _default_home, "Data directory: the SQLite database, models, caches."),
+    Setting(
+        "database_url",
+        str,
+        "",
+        "Database URL. Empty means SQLite at $MARSAD_HOME/marsad.db; "
+        "postgresql://user@host:port/db selects PostgreSQL.",
+    ),
+    Setting(
+        "log_level", str, "INFO", "Logging level.", choices=("DEBUG", "INFO", "WARNING", "ERROR")
+    ),
+    Setting(
+        "user_agent",
+        str,
+        "Marsad/0.1 (+https://github.com/marsad-news/marsad; self-hosted news monitor)",
+        "User-Agent sent with every request; also the name matched in robots.txt.",
+    ),
+    Setting(
+        "allow_private_networks",
+        bool,
+        False,
+        "Allow sources that resolve to loopback, private, link-local or multicast addresses.",
+    ),
+    Setting("connect_timeout", float, 10.0, "Seconds to wait for a TCP/TLS connection."),
+    Setting("read_timeout", float, 30.0, "Seconds to wait between bytes of a response."),
+    Setting("max_body_bytes", int, 10 * 1024 * 1024, "Largest response body accepted (bytes)."),
+    Setting("max_redirects", int, 5, "Most redirects followed for one request."),
+    Setting("global_concurrency", int, 32, "Most requests in flight at once, all hosts together."),
+    Setting("per_host_concurrency", int, 2, "Most requests in flight to one host."),
+    Setting(
+        "per_host_delay",
+        float,
+        1.0,
+        "Least seconds between the starts of two requests to one host.",
+    ),
+    Setting("respect_robots", bool, True, "Honour robots.txt."),
+    Setting("poll_interval", int, 1800, "Default seconds between two polls of a source."),
+    Setting("poll_interval_min", int, 300, "Shortest poll interval a source may get (seconds)."),
+    Setting("poll_interval_max", int, 86400, "Longest poll interval a source may get (seconds)."),
+    Setting(
+        "pause_after_hours",
+        float,
+        72.0,
+        "A source failing without a success for this many hours is paused (not deleted).",
+    ),
+    Setting("fetch_article_pages", bool, True, "Fetch each new entry's page for its full text."),
+    Setting("extract_timeout", float, 5.0, "Most seconds spent extracting one page."),
+    Setting(
+        "cluster_window_days", float, 3.0, "Articles further apart than this never join one story."
+    ),
+    Setting(
+        "dedup_threshold",
+        float,
+        0.7,
+        "Estimated Jaccard similarity of shingles above which two articles are near-duplicates.",
+    ),
+    Setting(
+        "translate_engine",
+        str,
+        "none",
+        "Translation engine: none, ctranslate2 or argos.",
+        choices=("none", "ctranslate2", "argos"),
+    ),
+    Setting(
+        "translate_policy",
+        str,
+        "titles",
+        "What to translate into Arabic: titles (titles and leads on ingest, full text on demand), "
+        "full (everything on ingest), on_demand (only when a reader opens an article), never.",
+        choices=("titles", "full", "on_demand", "never"),
+    ),
+    Setting(
+        "translate_device",
+        str,
+        "auto",
+        "Device for translation: auto, cpu or cuda.",
+        choices=("auto", "cpu", "cuda"),
+    ),
+    Setting(
+        "models_dir",
+        Path,
+        "",
+        "Directory of installed translation models. Empty means $MARSAD_HOME/models.",
+    ),
+    Setting(
+        "entities_file", Path, "", "Operator's own entities (JSON Lines) added to the shipped list."
+    ),
+    Setting(
+        "admin_token", str, "", "Bearer token required by write endpoints of the API.", secret=True
+    ),
+    Setting("host", str, "127.0.0.1", "Address `marsad serve` listens on."),
+    Setting("port", int, 8000, "Port `marsad serve` listens on."),
+    Setting("ui_language", str, "ar", "Default interface language.", choices=("ar", "en")),
+    Setting(
+        "search_recency_weight", float, 0.3, "How much recency counts in search ranking (0 = none)."
+    ),
+)
+
+SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+def _settings_fields() -> list[tuple[str, Any, Any]]:
+    return [(s.name, s.type, field(default=None)) for s in SETTINGS]
+
+
+_SettingsBase = dataclasses.make_dataclass("_SettingsBase", _settings_fields(), frozen=True)
+
+
+class Settings(_SettingsBase):  # type: ignore[misc, valid-type]
+    """The effective settings: one frozen object, passed explicitly."""
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return str(self.database_url)
+        return f"sqlite:///{Path(self.home) / 'marsad.db'}"
+
+    @property
+    def effective_models_dir(self) -> Path:
+        return Path(self.models_dir) if str(self.models_dir) else Path(self.home) / "models"
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    def as_dict(self, *, reveal_secrets: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for s in SETTINGS:
+            value = getattr(self, s.name)
+            if s.secret and value and not reveal_secrets:
+                value = "***"
+            out[s.name] = str(value) if isinstance(value, Path) else value
+        return out
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _coerce(setting: Setting, value: Any, origin: str) -> Any:
+    try:
+        if setting.type is bool:
+            if isinstance(value, bool):
+                result: Any = value
+            elif str(value).strip().lower() in _TRUE:
+                result = True
+            elif str(value).strip().lower() in _FALSE:
+                result = False
+            else:
+                raise ValueError(value)
+        elif setting.type is Path:
+            result = Path(os.path.expanduser(str(value))) if str(value) else Path("")
+        elif setting.type is int:
+            if isinstance(value, bool):
+                raise ValueError(value)
+            result = int(value)
+        elif setting.type is float:
+            result = float(value)
+        else:
+            result = str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"{origin}: setting '{setting.name}' must be a {setting.type.__name__}, got {value!r}",
+            message_ar=f"{origin}: قيمة الإعداد '{setting.name}' غير صالحة: {value!r}",
+        ) from None
+    if setting.choices and str(result) not in setting.choices:
+        raise ConfigError(
+            f"{origin}: setting '{setting.name}' must be one of {', '.join(setting.choices)}; got {value!r}"
+        )
+    return result
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    # Accept both a flat file and one with a [marsad] table.
+    table = data.get("marsad", data)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [marsad] must be a table")
+    return table
+
+
+def load_settings(
+    *,
+    config_file: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Load settings: defaults -> TOML file -> MARSAD_* environment -> ``overrides`` (flags)."""
+    env = os.environ if env is None else env
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        default = s.default() if isinstance(s.default, Callable) else s.default  # type: ignore[arg-type]
+        values[s.name] = _coerce(s, default, "default")
+
+    # The home directory decides where the default config file lives, so resolve it first.
+    home_value = overrides.get("home") or env.get(ENV_PREFIX + "HOME")
+    if home_value:
+        values["home"] = _coerce(SETTINGS_BY_NAME["home"], home_value, "home")
+    if config_file is None and env.get(ENV_PREFIX + "CONFIG"):
+        config_file = env[ENV_PREFIX + "CONFIG"]
+    if config_file is not None:
+        file_path: Path | None = Path(config_file)
+    else:
+        candidate = Path(values["home"]) / "marsad.toml"
+        file_path = candidate if candidate.is_file() else None
+    if file_path is not None:
+        for key, value in _read_toml(file_path).items():
+            setting = SETTINGS_BY_NAME.get(key)
+            if setting is None:
+                raise ConfigError(f"{file_path}: unknown setting '{key}'")
+            values[key] = _coerce(setting, value, str(file_path))
+
+    for s in SETTINGS:
+        env_name = ENV_PREFIX + s.name.upper()
+        if env_name in env:
+            values[s.name] = _coerce(s, env[env_name], env_name)
+    for key, value in overrides.items():
+        setting = SETTINGS_BY_NAME.get(key)
+        if setting is None:
+            raise ConfigError(f"unknown setting '{key}'")
+        values[key] = _coerce(setting, value, f"--{key.replace('_', '-')}")
+    return Settings(**values)
+
+
+__all__ = ["ENV_PREFIX", "SETTINGS", "Setting", "Settings", "load_settings"]

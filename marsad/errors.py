@@ -1,0 +1,134 @@
+"""The one exception tree of Marsad.
+
+    MarsadError                      root; every error we raise on purpose
+    ├── UserError                    the person asked for something we cannot do (CLI exit 2, HTTP 400)
+    │   ├── ConfigError              a bad setting, config file or flag value
+    │   ├── InvalidURLError          a URL that is not http(s) or is malformed
+    │   ├── NotFoundError            an unknown source, article, story... (HTTP 404)
+    │   ├── QueryError               a search query we cannot repair
+    │   └── NotBuiltError            a command or feature not built yet (says so plainly)
+    ├── StorageError                 the database is unreachable, read-only, full or corrupt
+    │   └── MigrationError           the schema could not be brought up to date
+    ├── FetchError                   a network fetch failed (recorded on the source, batch goes on)
+    │   ├── BlockedAddressError      the URL resolves to a private / loopback address (SSRF guard)
+    │   ├── RobotsDisallowedError    robots.txt forbids the URL for our User-Agent
+    │   ├── BodyTooLargeError        the body passed the size cap (or a decompression bomb)
+    │   └── HTTPStatusError          a non-success HTTP status
+    ├── ParseError                   a feed / sitemap / OPML could not be parsed at all
+    ├── ExtractionError              a page yielded no article (recorded as extraction_status)
+    └── TranslationError             the translation engine or model failed or is missing
+
+Errors that reach HTTP carry ``status``; errors shown to people carry an English message and,
+where we have one, an Arabic one (``message_ar``).
+"""
+
+from __future__ import annotations
+
+
+class MarsadError(Exception):
+    """Root of every error Marsad raises on purpose."""
+
+    status: int = 500
+    code: str = "internal_error"
+
+    def __init__(self, message: str, *, message_ar: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.message_ar = message_ar or message
+
+
+class UserError(MarsadError):
+    status = 400
+    code = "bad_request"
+
+
+class ConfigError(UserError):
+    code = "bad_config"
+
+
+class InvalidURLError(UserError):
+    code = "invalid_url"
+
+
+class NotFoundError(UserError):
+    status = 404
+    code = "not_found"
+
+
+class QueryError(UserError):
+    code = "bad_query"
+
+
+class NotBuiltError(UserError):
+    status = 501
+    code = "not_built"
+
+
+class StorageError(MarsadError):
+    status = 503
+    code = "storage_error"
+
+
+class MigrationError(StorageError):
+    code = "migration_error"
+
+
+class FetchError(MarsadError):
+    status = 502
+    code = "fetch_error"
+
+
+class BlockedAddressError(FetchError):
+    code = "blocked_address"
+
+
+class RobotsDisallowedError(FetchError):
+    code = "robots_disallowed"
+
+
+class BodyTooLargeError(FetchError):
+    code = "body_too_large"
+
+
+class HTTPStatusError(FetchError):
+    code = "http_status"
+
+    def __init__(self, message: str, *, http_status: int, message_ar: str | None = None) -> None:
+        super().__init__(message, message_ar=message_ar)
+        self.http_status = http_status
+
+
+class ParseError(MarsadError):
+    status = 422
+    code = "parse_error"
+
+
+class ExtractionError(MarsadError):
+    status = 422
+    code = "extraction_error"
+
+
+class TranslationError(MarsadError):
+    status = 503
+    code = "translation_error"
+
+
+__all__ = [
+    "BlockedAddressError",
+    "BodyTooLargeError",
+    "ConfigError",
+    "ExtractionError",
+    "FetchError",
+    "HTTPStatusError",
+    "InvalidURLError",
+    "MarsadError",
+    "MigrationError",
+    "NotBuiltError",
+    "NotFoundError",
+    "ParseError",
+    "QueryError",
+    "RobotsDisallowedError",
+    "StorageError",
+    "TranslationError",
+    "UserError",
+]

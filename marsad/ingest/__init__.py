@@ -1,0 +1,1 @@
+"""Ingestion: fetching, feeds, sitemaps, OPML, scheduling."""
