@@ -1,0 +1,1 @@
+"""Benchmarks and quality measurements (not unit tests). Evaluation data: $MARSAD_EVAL_DATA."""
