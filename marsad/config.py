@@ -48,7 +48,11 @@ SETTINGS: tuple[Setting, ...] = (
         "postgresql://user@host:port/db selects PostgreSQL.",
     ),
     Setting(
-        "log_level", str, "INFO", "Logging level.", choices=("DEBUG", "INFO", "WARNING", "ERROR")
+        "log_level",
+        str,
+        "INFO",
+        "How much to log on standard error.",
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
     ),
     Setting(
         "user_agent",
@@ -270,3 +274,16 @@ def load_settings(
 
 
 __all__ = ["ENV_PREFIX", "SETTINGS", "Setting", "Settings", "load_settings"]
+
+
+def settings_markdown() -> str:
+    """The settings as a Markdown table (pasted into README.md; a test keeps them in step)."""
+    rows = ["| setting | environment | type | default | what it does |", "|---|---|---|---|---|"]
+    for s in SETTINGS:
+        default = "(platform user data dir)" if callable(s.default) else repr(s.default)
+        if s.choices:
+            default += f" — one of {', '.join(s.choices)}"
+        rows.append(
+            f"| `{s.name}` | `{ENV_PREFIX}{s.name.upper()}` | {s.type.__name__} | {default} | {s.help} |"
+        )
+    return "\n".join(rows)

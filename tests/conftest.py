@@ -23,7 +23,9 @@ RUN_ID = uuid.uuid4().hex[:8]
 
 
 def _pg_admin_engine() -> sa.Engine:
-    return sa.create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    return sa.create_engine(
+        PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    )
 
 
 @pytest.fixture(scope="session")

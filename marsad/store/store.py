@@ -212,35 +212,42 @@ class Store:
 
     def add_article(self, new: NewArticle) -> tuple[Article, bool]:
         """Store ``new`` once. Returns (article, created); a known URL/alias only records the source."""
-        keys = [new.url, *new.aliases, *([new.guid] if new.guid else [])]
+        with self._write() as conn:
+            article_id, created = self._add_article_in(conn, new, utcnow())
+        return self.get_article(article_id), created
+
+    def add_articles(self, batch: Sequence[NewArticle]) -> list[tuple[int, bool]]:
+        """Store a batch in one transaction: all of it is committed, or none. Returns (id, created)."""
         now = utcnow()
         with self._write() as conn:
+            return [self._add_article_in(conn, new, now) for new in batch]
+
+    def _add_article_in(
+        self, conn: sa.Connection, new: NewArticle, now: datetime
+    ) -> tuple[int, bool]:
+        keys = [new.url, *new.aliases, *([new.guid] if new.guid else [])]
+        existing = conn.execute(
+            sa.select(t.articles.c.id).where(t.articles.c.url.in_(keys))
+        ).first()
+        if existing is None:
             existing = conn.execute(
-                sa.select(t.articles.c.id).where(t.articles.c.url.in_(keys))
+                sa.select(t.article_aliases.c.article_id).where(t.article_aliases.c.alias.in_(keys))
             ).first()
-            if existing is None:
-                existing = conn.execute(
-                    sa.select(t.article_aliases.c.article_id).where(
-                        t.article_aliases.c.alias.in_(keys)
-                    )
-                ).first()
-            created = existing is None
-            if created:
-                values = {k: v for k, v in vars(new).items() if k in _ARTICLE_FIELDS}
-                values["extraction_status"] = ExtractionStatus(new.extraction_status).value
-                values["created_at"] = now
-                values.setdefault("fetched_at", None)
-                article_id = int(
-                    conn.execute(t.articles.insert().values(**values)).inserted_primary_key[0]
-                )
-            else:
-                article_id = int(existing[0])
-            self._add_aliases(
-                conn, article_id, [k for k in keys if k != new.url] + ([] if created else [new.url])
+        created = existing is None
+        if created:
+            values = {k: v for k, v in vars(new).items() if k in _ARTICLE_FIELDS}
+            values["extraction_status"] = ExtractionStatus(new.extraction_status).value
+            values["created_at"] = now
+            article_id = int(
+                conn.execute(t.articles.insert().values(**values)).inserted_primary_key[0]
             )
-            if new.source_id is not None:
-                self._link_source(conn, article_id, new.source_id, now)
-        return self.get_article(article_id), created
+        else:
+            article_id = int(existing[0])
+        aliases = [k for k in keys if k != new.url] + ([] if created else [new.url])
+        self._add_aliases(conn, article_id, aliases)
+        if new.source_id is not None:
+            self._link_source(conn, article_id, new.source_id, now)
+        return article_id, created
 
     def _add_aliases(self, conn: sa.Connection, article_id: int, aliases: Sequence[str]) -> None:
         for alias in dict.fromkeys(a for a in aliases if a):

@@ -1,0 +1,190 @@
+"""The storage interface, run identically against SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from marsad.errors import NotFoundError, UserError
+from marsad.models import (
+    ArticleCountry,
+    ArticleEntity,
+    Entity,
+    EntityName,
+    EntityType,
+    ExtractionStatus,
+    NewArticle,
+    SourceKind,
+    Translation,
+)
+from marsad.store import Store, create_engine, current_revision, head_revision, migrate
+
+
+def test_migrations_run_from_an_empty_database(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        assert current_revision(engine) is None
+        before, after = migrate(engine)
+        assert before is None
+        assert after == head_revision()
+        tables = set(sa.inspect(engine).get_table_names())
+        for name in (
+            "sources",
+            "articles",
+            "article_aliases",
+            "article_sources",
+            "stories",
+            "entities",
+            "entity_names",
+            "article_entities",
+            "article_countries",
+            "article_signatures",
+            "translations",
+        ):
+            assert name in tables
+        assert migrate(engine) == (head_revision(), head_revision())  # idempotent
+    finally:
+        engine.dispose()
+
+
+def test_sources_round_trip(store: Store) -> None:
+    a = store.add_source(
+        "https://news.example/feed.xml", SourceKind.FEED, country="pk", language="UR"
+    )
+    b = store.add_source("https://news.example/sitemap.xml", "sitemap", title="Example")
+    assert (a.country, a.language, a.kind) == ("PK", "ur", SourceKind.FEED)
+    assert [s.url for s in store.list_sources()] == [a.url, b.url]
+    with pytest.raises(UserError, match="already exists"):
+        store.add_source("https://news.example/feed.xml")
+    now = datetime.now(UTC)
+    updated = store.update_source(
+        a.id,
+        etag='"abc"',
+        last_status=304,
+        last_error=None,
+        failure_count=2,
+        next_poll_at=now + timedelta(hours=1),
+    )
+    assert updated.etag == '"abc"' and updated.last_status == 304 and updated.failure_count == 2
+    assert updated.next_poll_at is not None and updated.next_poll_at.tzinfo is not None
+    due = store.list_sources(due_before=now + timedelta(minutes=1))
+    assert [s.id for s in due] == [b.id]
+    removed = store.remove_source(b.url)
+    assert removed.id == b.id
+    with pytest.raises(NotFoundError):
+        store.get_source(b.id)
+    with pytest.raises(NotFoundError):
+        store.remove_source(b.url)
+
+
+def test_articles_stored_once_under_every_alias(store: Store) -> None:
+    s1 = store.add_source("https://one.example/rss")
+    s2 = store.add_source("https://two.example/rss")
+    published = datetime(2026, 11, 1, 8, 30, tzinfo=UTC)
+    art, created = store.add_article(
+        NewArticle(
+            url="https://one.example/a/1",
+            source_id=s1.id,
+            guid="urn:one:1",
+            title="بايدن وبوتين",
+            text="نص",
+            language="ar",
+            published_at=published,
+            extraction_status=ExtractionStatus.OK,
+            aliases=("https://one.example/a/1?utm_source=x",),
+        )
+    )
+    assert created and art.published_at == published and art.title == "بايدن وبوتين"
+    # The same article under its guid, and through another source, is not stored twice.
+    again, created = store.add_article(
+        NewArticle(url="https://one.example/other", guid="urn:one:1", source_id=s2.id)
+    )
+    assert not created and again.id == art.id
+    assert store.find_article_id(["https://one.example/a/1?utm_source=x"]) == art.id
+    assert store.find_article_id(["https://one.example/other"]) == art.id
+    assert store.article_source_ids(art.id) == [s1.id, s2.id]
+    assert store.count_articles() == 1
+    assert store.get_source(s2.id).article_count == 1
+    listed = store.list_articles(source_id=s2.id)
+    assert [a.id for a in listed] == [art.id]
+    store.update_article(art.id, extraction_status=ExtractionStatus.NO_ARTICLE)
+    assert store.get_article(art.id).extraction_status is ExtractionStatus.NO_ARTICLE
+    # Removing a source keeps its articles.
+    store.remove_source(s1.url)
+    assert store.get_article(art.id).source_id is None
+    assert store.count_articles() == 1
+
+
+def test_analysis_links_stories_and_translations(store: Store) -> None:
+    art, _ = store.add_article(NewArticle(url="https://x.example/1", title="Putin", language="en"))
+    store.upsert_entities(
+        [
+            Entity(
+                id="person:vladimir-putin",
+                type=EntityType.PERSON,
+                name_ar="فلاديمير بوتين",
+                name_en="Vladimir Putin",
+                names=(
+                    EntityName("بوتين", "ar"),
+                    EntityName("Putin", "en"),
+                    EntityName("Poutine", "fr"),
+                ),
+            )
+        ]
+    )
+    store.upsert_entities(
+        [
+            Entity(
+                id="person:vladimir-putin",
+                type=EntityType.PERSON,
+                names=(EntityName("Putin", "en"),),
+            )
+        ]
+    )
+    entity = store.get_entity("person:vladimir-putin")
+    assert {n.name for n in entity.names} == {"بوتين", "Putin", "Poutine"}
+    store.set_article_entities(
+        art.id, [ArticleEntity("person:vladimir-putin", mentions=3, salience=0.9)]
+    )
+    assert store.get_article_entities(art.id) == [ArticleEntity("person:vladimir-putin", 3, 0.9)]
+    store.set_article_countries(
+        art.id, [ArticleCountry("RU", 0.9, True, 4), ArticleCountry("CU", 0.1, False, 1)]
+    )
+    assert [c.country for c in store.get_article_countries(art.id)] == ["RU", "CU"]
+    assert [a.id for a in store.list_articles(country="ru")] == [art.id]
+    assert store.list_articles(country="CU") == []  # mentioned, not about
+
+    story = store.create_story(
+        title_ar="مكالمة بايدن وبوتين", countries=["RU", "US"], regions=["europe"]
+    )
+    store.update_article(art.id, story_id=story.id)
+    store.update_story(story.id, article_count=1, last_seen=datetime(2026, 11, 2, tzinfo=UTC))
+    got = store.get_story(story.id)
+    assert got.countries == ("RU", "US") and got.article_count == 1
+    assert [a.id for a in store.list_articles(story_id=story.id)] == [art.id]
+    assert [s.id for s in store.list_stories()] == [story.id]
+
+    store.set_signature(art.id, b"\x00\x01", {"terms": ["a"]})
+    assert store.get_signature(art.id) == (b"\x00\x01", {"terms": ["a"]})
+
+    tr = Translation(art.id, "title", "ar", "ctranslate2", "opus-mt-en-ar", "بوتين")
+    store.put_translation(tr)
+    store.put_translation(
+        Translation(art.id, "title", "ar", "ctranslate2", "opus-mt-en-ar", "بوتين ٢")
+    )
+    got_tr = store.get_translations(art.id)
+    assert list(got_tr) == ["title"] and got_tr["title"].text == "بوتين ٢"
+    assert got_tr["title"].created_at is not None
+
+
+def test_unknown_ids_raise_not_found(store: Store) -> None:
+    for call in (
+        lambda: store.get_article(999),
+        lambda: store.get_source(999),
+        lambda: store.get_story(999),
+        lambda: store.get_entity("nobody"),
+    ):
+        with pytest.raises(NotFoundError):
+            call()
