@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from marsad.cli.main import main
-from marsad.config import SETTINGS, load_settings
+from marsad.config import SETTINGS, load_settings, settings_markdown
 from marsad.errors import ConfigError
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -22,6 +22,7 @@ def test_every_setting_is_documented_in_readme() -> None:
     text = README.read_text(encoding="utf-8")
     missing = [s.name for s in SETTINGS if f"MARSAD_{s.name.upper()}" not in text]
     assert not missing, f"README.md does not document: {missing}"
+    assert settings_markdown() in text, "README settings table is stale: paste settings_markdown()"
 
 
 def test_layers_defaults_file_env_flags(tmp_path: Path) -> None:
