@@ -11,6 +11,7 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from marsad.cli.context import CLIContext
 from marsad.errors import MarsadError, UserError
@@ -35,7 +36,7 @@ EXIT_FAILURE = 1
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, like every other user error
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, like every other user error
         self.exit(EXIT_USER_ERROR, f"marsad: error: {message}\n(try `{self.prog} --help`)\n")
 
 

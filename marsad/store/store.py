@@ -37,6 +37,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _inserted_id(result: sa.CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
 _SOURCE_FIELDS = {c.name for c in t.sources.columns} - {"id", "created_at"}
 _ARTICLE_FIELDS = {c.name for c in t.articles.columns} - {"id", "created_at"}
 _STORY_FIELDS = {c.name for c in t.stories.columns} - {"id", "created_at"}
@@ -110,7 +116,7 @@ class Store:
         }
         try:
             with self._write() as conn:
-                new_id = conn.execute(t.sources.insert().values(**values)).inserted_primary_key[0]
+                new_id = _inserted_id(conn.execute(t.sources.insert().values(**values)))
         except sa.exc.IntegrityError:
             raise UserError(
                 f"source already exists: {url}", message_ar=f"المصدر موجود من قبل: {url}"
@@ -238,11 +244,9 @@ class Store:
             values = {k: v for k, v in vars(new).items() if k in _ARTICLE_FIELDS}
             values["extraction_status"] = ExtractionStatus(new.extraction_status).value
             values["created_at"] = now
-            article_id = int(
-                conn.execute(t.articles.insert().values(**values)).inserted_primary_key[0]
-            )
+            article_id = _inserted_id(conn.execute(t.articles.insert().values(**values)))
         else:
-            article_id = int(existing[0])
+            article_id = int(existing[0])  # type: ignore[index]
         aliases = [k for k in keys if k != new.url] + ([] if created else [new.url])
         self._add_aliases(conn, article_id, aliases)
         if new.source_id is not None:
@@ -505,9 +509,9 @@ class Store:
             if key in fields:
                 fields[key] = list(fields[key])
         with self._write() as conn:
-            new_id = conn.execute(
-                t.stories.insert().values(created_at=now, updated_at=now, **fields)
-            ).inserted_primary_key[0]
+            new_id = _inserted_id(
+                conn.execute(t.stories.insert().values(created_at=now, updated_at=now, **fields))
+            )
         return self.get_story(int(new_id))
 
     def update_story(self, story_id: int, **fields: Any) -> None:
