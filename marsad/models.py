@@ -177,6 +177,7 @@ class Translation:
 
 __all__ = [
     "REGIONS",
+    "AnalysedArticle",
     "Article",
     "ArticleCountry",
     "ArticleEntity",
@@ -188,5 +189,34 @@ __all__ = [
     "Source",
     "SourceKind",
     "Story",
+    "StoryChange",
     "Translation",
 ]
+
+
+@dataclass(frozen=True)
+class StoryChange:
+    """What the clusterer decided about an article's story, for the store to apply."""
+
+    story_id: int | None  # None: a new story
+    title_ar: str | None = None
+    title: str | None = None
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    countries: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    absorbed: tuple[int, ...] = ()  # stories found to be this one: their articles move here
+
+
+@dataclass(frozen=True)
+class AnalysedArticle:
+    """An article with everything the stages found, stored in one transaction."""
+
+    article: NewArticle
+    countries: tuple[ArticleCountry, ...] = ()
+    entity_links: tuple[ArticleEntity, ...] = ()
+    entities: tuple[Entity, ...] = ()  # entity records to make sure exist
+    minhash: bytes | None = None
+    features: dict[str, object] | None = None
+    duplicate_of: int | None = None
+    story: StoryChange | None = None

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from marsad.errors import NotFoundError, StorageError, UserError
 from marsad.models import (
+    AnalysedArticle,
     Article,
     ArticleCountry,
     ArticleEntity,
@@ -253,6 +254,101 @@ class Store:
             self._link_source(conn, article_id, new.source_id, now)
         return article_id, created
 
+    def save_analysed(self, bundle: AnalysedArticle) -> tuple[int, int | None, bool]:
+        """Store an article with its analysis, duplicate link and story in ONE transaction.
+
+        A crash leaves either all of it or none of it. Returns (article id, story id, created);
+        an article already stored is left as it is (only its new alias and source are recorded).
+        """
+        now = utcnow()
+        with self._write() as conn:
+            article_id, created = self._add_article_in(conn, bundle.article, now)
+            if not created:
+                row = conn.execute(
+                    sa.select(t.articles.c.story_id).where(t.articles.c.id == article_id)
+                ).first()
+                return article_id, (row.story_id if row else None), False
+            if bundle.entities:
+                self._upsert_entities_in(conn, bundle.entities)
+            if bundle.countries:
+                conn.execute(
+                    t.article_countries.insert(),
+                    [{"article_id": article_id, **vars(c)} for c in bundle.countries],
+                )
+            if bundle.entity_links:
+                conn.execute(
+                    t.article_entities.insert(),
+                    [{"article_id": article_id, **vars(e)} for e in bundle.entity_links],
+                )
+            if bundle.minhash is not None or bundle.features is not None:
+                conn.execute(
+                    t.article_signatures.insert().values(
+                        article_id=article_id, minhash=bundle.minhash, features=bundle.features
+                    )
+                )
+            story_id = self._apply_story_in(conn, bundle, article_id, now)
+            conn.execute(
+                t.articles.update()
+                .where(t.articles.c.id == article_id)
+                .values(duplicate_of=bundle.duplicate_of, story_id=story_id)
+            )
+            if story_id is not None:
+                self._refresh_story_counts_in(conn, story_id)
+        return article_id, story_id, True
+
+    def _apply_story_in(
+        self, conn: sa.Connection, bundle: AnalysedArticle, article_id: int, now: datetime
+    ) -> int | None:
+        change = bundle.story
+        if change is None:
+            return None
+        values: dict[str, Any] = {
+            "title_ar": change.title_ar,
+            "title": change.title,
+            "first_seen": change.first_seen,
+            "last_seen": change.last_seen,
+            "countries": list(change.countries),
+            "regions": list(change.regions),
+            "updated_at": now,
+        }
+        if change.story_id is None:
+            story_id = _inserted_id(
+                conn.execute(t.stories.insert().values(created_at=now, **values))
+            )
+        else:
+            story_id = change.story_id
+            conn.execute(t.stories.update().where(t.stories.c.id == story_id).values(**values))
+        for gone in change.absorbed:
+            if gone == story_id:
+                continue
+            conn.execute(
+                t.articles.update().where(t.articles.c.story_id == gone).values(story_id=story_id)
+            )
+            conn.execute(
+                t.stories.update()
+                .where(t.stories.c.id == gone)
+                .values(merged_into=story_id, article_count=0, source_count=0, updated_at=now)
+            )
+        return story_id
+
+    def _refresh_story_counts_in(self, conn: sa.Connection, story_id: int) -> None:
+        members = sa.select(t.articles.c.id).where(t.articles.c.story_id == story_id)
+        articles = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(t.articles)
+            .where(t.articles.c.story_id == story_id)
+        ).scalar_one()
+        sources = conn.execute(
+            sa.select(sa.func.count(sa.distinct(t.article_sources.c.source_id))).where(
+                t.article_sources.c.article_id.in_(members)
+            )
+        ).scalar_one()
+        conn.execute(
+            t.stories.update()
+            .where(t.stories.c.id == story_id)
+            .values(article_count=articles, source_count=sources)
+        )
+
     def _add_aliases(self, conn: sa.Connection, article_id: int, aliases: Sequence[str]) -> None:
         for alias in dict.fromkeys(a for a in aliases if a):
             exists = conn.execute(
@@ -392,38 +488,39 @@ class Store:
 
     def upsert_entities(self, entities: Iterable[Entity]) -> None:
         with self._write() as conn:
-            for entity in entities:
-                exists = conn.execute(
-                    sa.select(t.entities.c.id).where(t.entities.c.id == entity.id)
-                ).first()
-                values = {
-                    "type": EntityType(entity.type).value,
-                    "name_ar": entity.name_ar,
-                    "name_en": entity.name_en,
-                }
-                if exists:
-                    conn.execute(
-                        t.entities.update().where(t.entities.c.id == entity.id).values(**values)
-                    )
-                else:
-                    conn.execute(t.entities.insert().values(id=entity.id, **values))
-                known = {
-                    (r.name, r.language)
-                    for r in conn.execute(
-                        sa.select(t.entity_names).where(t.entity_names.c.entity_id == entity.id)
-                    )
-                }
-                fresh = [
-                    n for n in dict.fromkeys(entity.names) if (n.name, n.language) not in known
-                ]
-                if fresh:
-                    conn.execute(
-                        t.entity_names.insert(),
-                        [
-                            {"entity_id": entity.id, "name": n.name, "language": n.language}
-                            for n in fresh
-                        ],
-                    )
+            self._upsert_entities_in(conn, entities)
+
+    def _upsert_entities_in(self, conn: sa.Connection, entities: Iterable[Entity]) -> None:
+        for entity in entities:
+            exists = conn.execute(
+                sa.select(t.entities.c.id).where(t.entities.c.id == entity.id)
+            ).first()
+            values = {
+                "type": EntityType(entity.type).value,
+                "name_ar": entity.name_ar,
+                "name_en": entity.name_en,
+            }
+            if exists:
+                conn.execute(
+                    t.entities.update().where(t.entities.c.id == entity.id).values(**values)
+                )
+            else:
+                conn.execute(t.entities.insert().values(id=entity.id, **values))
+            known = {
+                (r.name, r.language)
+                for r in conn.execute(
+                    sa.select(t.entity_names).where(t.entity_names.c.entity_id == entity.id)
+                )
+            }
+            fresh = [n for n in dict.fromkeys(entity.names) if (n.name, n.language) not in known]
+            if fresh:
+                conn.execute(
+                    t.entity_names.insert(),
+                    [
+                        {"entity_id": entity.id, "name": n.name, "language": n.language}
+                        for n in fresh
+                    ],
+                )
 
     def get_entity(self, entity_id: str) -> Entity:
         with self._read() as conn:

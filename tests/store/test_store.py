@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from marsad.errors import NotFoundError, UserError
 from marsad.models import (
+    AnalysedArticle,
     ArticleCountry,
     ArticleEntity,
     Entity,
@@ -17,6 +18,7 @@ from marsad.models import (
     ExtractionStatus,
     NewArticle,
     SourceKind,
+    StoryChange,
     Translation,
 )
 from marsad.store import Store, create_engine, current_revision, head_revision, migrate
@@ -188,3 +190,60 @@ def test_unknown_ids_raise_not_found(store: Store) -> None:
     ):
         with pytest.raises(NotFoundError):
             call()
+
+
+def test_save_analysed_is_one_transaction_and_merges_stories(store: Store) -> None:
+    src = store.add_source("https://wire.example/rss")
+    first = AnalysedArticle(
+        article=NewArticle(url="https://wire.example/1", title="Putin", source_id=src.id),
+        countries=(ArticleCountry("RU", 1.0, True, 2),),
+        entity_links=(ArticleEntity("person:putin", 2, 0.8),),
+        entities=(
+            Entity(
+                "person:putin", EntityType.PERSON, "بوتين", "Putin", (EntityName("Putin", "en"),)
+            ),
+        ),
+        minhash=b"\x01\x02",
+        features={"v": 1},
+        story=StoryChange(story_id=None, title_ar="بوتين", countries=("RU",), regions=("europe",)),
+    )
+    a_id, story_a, created = store.save_analysed(first)
+    assert created and story_a is not None
+    assert store.get_article(a_id).story_id == story_a
+    assert (
+        store.get_story(story_a).article_count == 1 and store.get_story(story_a).source_count == 1
+    )
+    assert store.get_signature(a_id) == (b"\x01\x02", {"v": 1})
+    # A second story, then a third article that shows both are one: the second is absorbed.
+    b_id, story_b, _ = store.save_analysed(
+        AnalysedArticle(
+            article=NewArticle(url="https://wire.example/2"), story=StoryChange(story_id=None)
+        )
+    )
+    c_id, story_c, _ = store.save_analysed(
+        AnalysedArticle(
+            article=NewArticle(url="https://wire.example/3"),
+            duplicate_of=a_id,
+            story=StoryChange(story_id=story_a, title_ar="بوتين", absorbed=(story_b,)),
+        )
+    )
+    assert story_c == story_a
+    assert store.get_article(b_id).story_id == story_a
+    assert store.get_article(c_id).duplicate_of == a_id
+    assert store.get_story(story_b).merged_into == story_a
+    assert store.get_story(story_a).article_count == 3
+    assert [s.id for s in store.list_stories()] == [story_a]
+    # Seen again: nothing is rewritten, the known story comes back.
+    again = store.save_analysed(AnalysedArticle(article=NewArticle(url="https://wire.example/1")))
+    assert again == (a_id, story_a, False)
+
+
+def test_save_analysed_failure_leaves_nothing(store: Store) -> None:
+    bad = AnalysedArticle(
+        article=NewArticle(url="https://wire.example/bad"),
+        entity_links=(ArticleEntity("person:nobody-known", 1, 0.1),),  # no such entity: FK fails
+    )
+    with pytest.raises(sa.exc.IntegrityError):
+        store.save_analysed(bad)
+    assert store.find_article_id(["https://wire.example/bad"]) is None
+    assert store.count_articles() == 0
