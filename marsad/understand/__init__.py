@@ -1,0 +1,304 @@
+"""Understanding an article: the places it names, the countries and regions it is about, and its
+people, organisations and places, each with one id across Arabic and English.
+
+    knowledge = load_knowledge(settings.entities_file or None)   # once; keep it
+    u = understand(knowledge, title, text, language)             # pure, per article
+    understanding_to_json(u)                                     # for `marsad analyze --json`
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+
+from marsad.models import ArticleCountry, Entity, EntityName, EntityType
+from marsad.text import is_stopword
+from marsad.understand.about import WeightedMention, rank_countries
+from marsad.understand.entities import (
+    UNKNOWN_PREFIX,
+    EntityRecord,
+    entity_keys,
+    find_given_names,
+    find_role_names,
+    load_entities,
+    title_length,
+    unknown_person_id,
+)
+from marsad.understand.gazetteer import Gazetteer, load_gazetteer
+from marsad.understand.places import PlaceMention, Zone, find_place_mentions
+from marsad.understand.scan import Hit, build_automaton, find_hits, is_arabic, scan
+
+log = logging.getLogger(__name__)
+
+_PLACE_ENTITY_KINDS = ("country", "territory", "capital", "city", "state", "area")
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    """An entity named in the article, counted once per mention."""
+
+    name: str  # display name in the article's language (or as written, for unknown people)
+    type: EntityType
+    id: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What one article is about and whom and where it names."""
+
+    countries: tuple[ArticleCountry, ...]  # ranked by score; is_about marks the topic
+    regions: tuple[str, ...]  # marsad.models.REGIONS, ranked
+    mentions: tuple[PlaceMention, ...]  # every place mention kept, in reading order
+    entities: tuple[EntityMention, ...]  # most mentioned first
+
+    @property
+    def about(self) -> tuple[str, ...]:
+        """ISO codes of the countries the article is about, best first."""
+        return tuple(c.country for c in self.countries if c.is_about)
+
+
+class Knowledge:
+    """Gazetteer + entities + the automaton over all their names. Build once, reuse."""
+
+    def __init__(self, gazetteer: Gazetteer, entities: list[EntityRecord]) -> None:
+        self.gazetteer = gazetteer
+        self.entities: tuple[EntityRecord, ...] = tuple(entities)
+        self._entity_by_id = {e.id: e for e in entities}
+        offset = len(gazetteer.places)
+        self.automaton: ahocorasick.Automaton = build_automaton(
+            list(gazetteer.keys) + entity_keys(entities, offset)
+        )
+
+    def entity(self, entity_id: str) -> Entity | None:
+        """The entity with its names in several languages, for the store (None if unknown)."""
+        record = self._entity_by_id.get(entity_id)
+        if record is not None:
+            return record.to_entity()
+        if entity_id.startswith(UNKNOWN_PREFIX):
+            name = entity_id.removeprefix(UNKNOWN_PREFIX).replace("-", " ")
+            language = "ar" if is_arabic(name) else "en"
+            return Entity(
+                entity_id,
+                EntityType.PERSON,
+                name if language == "ar" else None,
+                name if language == "en" else None,
+                (EntityName(name, language),),
+            )
+        place = self.gazetteer.by_id.get(entity_id)
+        if place is not None:
+            return Entity(
+                entity_id,
+                EntityType.PLACE,
+                place.name_ar,
+                place.name_en,
+                (EntityName(place.name_ar, "ar"), EntityName(place.name_en, "en")),
+            )
+        return None
+
+
+def load_knowledge(extra_entities: Path | None = None) -> Knowledge:
+    """Load the shipped gazetteer and entities (plus the operator's JSON Lines file)."""
+    return Knowledge(load_gazetteer(), load_entities(extra_entities))
+
+
+def _language_of(title: str, text: str) -> str:
+    sample = title + " " + text[:2000]
+    arabic = sum(1 for c in sample if "\u0600" <= c <= "\u06ff")
+    latin = sum(1 for c in sample if c.isascii() and c.isalpha())
+    return "ar" if arabic >= latin else "en"
+
+
+@dataclass(frozen=True)
+class EntitySpan:
+    """One mention of an entity, with its offsets in its field (for evaluation and display)."""
+
+    field: str  # title | text
+    start: int
+    end: int
+    type: EntityType
+    id: str
+    name: str  # display name
+
+
+def understand(knowledge: Knowledge, title: str, text: str, language: str | None) -> Understanding:
+    """Places, countries, regions and entities of one article. Pure: no I/O, no state."""
+    language = language or _language_of(title, text)
+    zones, mentions, spans, weighted = _analyse(knowledge, title, text, language)
+    countries, regions = rank_countries(
+        weighted,
+        {z.name: [t.norm for t in z.scanned.tokens] for z in zones},
+        knowledge.gazetteer.region_of,
+    )
+    counts: Counter[str] = Counter(span.id for span in spans)
+    first: dict[str, EntitySpan] = {}
+    for span in spans:
+        first.setdefault(span.id, span)
+    entities = tuple(
+        EntityMention(first[i].name, first[i].type, i, count)
+        for i, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+    return Understanding(countries, regions, tuple(mentions), entities)
+
+
+def find_entity_spans(knowledge: Knowledge, text: str, language: str | None) -> list[EntitySpan]:
+    """Every entity mention of ``text`` (people, organisations, places) in reading order."""
+    language = language or _language_of("", text)
+    spans = _analyse(knowledge, "", text, language)[2]
+    return sorted(spans, key=lambda s: s.start)
+
+
+def _analyse(
+    knowledge: Knowledge, title: str, text: str, language: str
+) -> tuple[list[Zone], list[PlaceMention], list[EntitySpan], list[WeightedMention]]:
+    gazetteer = knowledge.gazetteer
+    n_places = len(gazetteer.places)
+    zones = []
+    for name, body in (("title", title or ""), ("text", text or "")):
+        scanned = scan(body)
+        zones.append(Zone(name, scanned, tuple(find_hits(knowledge.automaton, scanned))))
+    mentions = find_place_mentions(gazetteer, zones)
+    weighted = [
+        WeightedMention(
+            m.country,
+            m.region if m.kind == "area" else None,
+            m.kind,
+            m.field,
+            m.offset,
+            m.sentence,
+            m.token,
+        )
+        for m in mentions
+    ]
+    spans: list[EntitySpan] = []
+    for m in mentions:
+        if m.kind in _PLACE_ENTITY_KINDS:
+            place = gazetteer.by_id.get(m.place_id)
+            name = (place.name_ar if language == "ar" else place.name_en) if place else m.surface
+            spans.append(
+                EntitySpan(
+                    m.field, m.offset, m.offset + len(m.surface), EntityType.PLACE, m.place_id, name
+                )
+            )
+    for zone in zones:
+        tokens = zone.scanned.tokens
+        taken: set[int] = set()
+        for hit in zone.hits:
+            record = _entity_of(knowledge, hit, n_places, zone)
+            if record is None:
+                continue
+            taken.update(range(hit.first, hit.last + 1))
+            first = hit.first
+            if record.type is EntityType.PERSON:
+                # "الملك سلمان" is listed whole; the name itself starts after the title
+                norms = [t.norm for t in tokens[hit.first : hit.last + 1]]
+                first += min(title_length(norms, 0, language == "ar"), hit.last - hit.first)
+            start, end = tokens[first].start, tokens[hit.last].end
+            spans.append(
+                EntitySpan(
+                    zone.name, start, end, record.type, record.id, _display_name(record, language)
+                )
+            )
+            if record.country:
+                weighted.append(
+                    WeightedMention(
+                        record.country,
+                        None,
+                        record.type.value,
+                        zone.name,
+                        start,
+                        tokens[hit.first].sentence,
+                        hit.first,
+                    )
+                )
+        place_tokens = {
+            t
+            for m in mentions
+            if m.field == zone.name
+            for t in range(m.token, m.token + len(m.normalized.split()))
+        }
+        given = gazetteer.ambiguity.given_names
+        arabic = language == "ar"
+        roles = find_role_names(zone.scanned, taken, place_tokens, arabic, given)
+        role_tokens = {t for r in roles for t in range(r.first, r.last + 1)}
+        roles += find_given_names(zone.scanned, taken | role_tokens, place_tokens, arabic, given)
+        for role in roles:
+            start, end = tokens[role.first].start, tokens[role.last].end
+            spans.append(
+                EntitySpan(
+                    zone.name,
+                    start,
+                    end,
+                    EntityType.PERSON,
+                    unknown_person_id(role.normalized),
+                    zone.scanned.text[start:end],
+                )
+            )
+    return zones, mentions, spans, weighted
+
+
+def _entity_of(knowledge: Knowledge, hit: Hit, n_places: int, zone: Zone) -> EntityRecord | None:
+    refs = [r - n_places for r in hit.refs if r >= n_places]
+    if not refs:
+        return None
+    record = knowledge.entities[refs[0]]
+    if hit.key.isascii():
+        tokens = zone.scanned.tokens
+        surface = zone.scanned.text[tokens[hit.first].start : tokens[hit.last].end]
+        if not surface[:1].isupper():  # "price", "trump card": names are capitalised
+            return None
+        if is_stopword(hit.key, "en") and not surface.isupper():  # "Who said", not WHO
+            return None
+    return record
+
+
+def _display_name(record: EntityRecord, language: str) -> str:
+    if language == "ar" and record.name_ar:
+        return record.name_ar
+    return record.name_en or record.name_ar or record.names[0].name
+
+
+def understanding_to_json(u: Understanding) -> dict[str, Any]:
+    """The fields `marsad analyze --json` adds: countries, regions, mentions, entities."""
+    return {
+        "countries": [c.country for c in u.countries if c.is_about],
+        "country_scores": [
+            {"country": c.country, "score": c.score, "is_about": c.is_about, "mentions": c.mentions}
+            for c in u.countries
+        ],
+        "regions": list(u.regions),
+        "mentions": [
+            {
+                "surface": m.surface,
+                "normalized": m.normalized,
+                "kind": m.kind,
+                "country": m.country,
+                "area": m.area,
+                "region": m.region,
+                "field": m.field,
+                "offset": m.offset,
+            }
+            for m in u.mentions
+        ],
+        "entities": [
+            {"name": e.name, "type": e.type.value, "id": e.id, "count": e.count} for e in u.entities
+        ],
+    }
+
+
+__all__ = [
+    "EntityMention",
+    "EntitySpan",
+    "Knowledge",
+    "PlaceMention",
+    "Understanding",
+    "find_entity_spans",
+    "load_knowledge",
+    "understand",
+    "understanding_to_json",
+]

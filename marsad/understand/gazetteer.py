@@ -1,0 +1,249 @@
+"""The places gazetteer: countries, demonyms, cities, metonyms, US states, regions, blockers.
+
+Loaded from the data files in ``data/`` (see data/PROVENANCE.md). ``load_gazetteer`` returns a
+``Gazetteer``; callers keep it and pass it on (no module-level cache).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from marsad.models import REGIONS
+from marsad.understand.scan import KEY_ADJECTIVE, KEY_BARE, KEY_NAME, normalize_key
+
+log = logging.getLogger(__name__)
+
+
+# Arab League members: their cities are written with clitics in Arabic news (بغزة، وحلب).
+ARAB_COUNTRIES = frozenset(
+    [
+        "DZ",
+        "BH",
+        "KM",
+        "DJ",
+        "EG",
+        "IQ",
+        "JO",
+        "KW",
+        "LB",
+        "LY",
+        "MR",
+        "MA",
+        "OM",
+        "PS",
+        "QA",
+        "SA",
+        "SO",
+        "SD",
+        "SY",
+        "TN",
+        "AE",
+        "YE",
+    ]
+)
+SHORT_CITY_CHARS = 4
+
+
+@dataclass(frozen=True)
+class Place:
+    """One reading of a place name. ``id`` is shared by all names of the same place."""
+
+    id: str  # country:FR, city:2988507, area:middle-east, state:US-TX, block
+    kind: str  # country | territory | demonym | capital | city | state | metonym | area | block
+    country: str | None  # ISO 3166-1 alpha-2
+    region: str | None  # one of marsad.models.REGIONS, or None
+    name_en: str
+    name_ar: str
+
+
+@dataclass(frozen=True)
+class Ambiguity:
+    """Normalised keys that need context before they count (data/ambiguity.json)."""
+
+    support_or_trigger: frozenset[str]
+    support_only: frozenset[str]
+    resolve: dict[str, tuple[str, ...]]
+    person_risk_en: frozenset[str]
+    geo_next_en: frozenset[str]
+    geo_next_en_norm: frozenset[str]
+    us_cues: frozenset[str]
+    country_cues: dict[str, frozenset[str]]
+    triggers: frozenset[str]
+    measure_after_qatar: frozenset[str]
+    given_names: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    places: tuple[Place, ...]
+    # (normalised key, index into places, key mode) for the automaton
+    keys: tuple[tuple[str, int, str], ...]
+    ambiguity: Ambiguity
+    region_of: dict[str, str]  # country code -> region
+    by_id: dict[str, Place] = field(default_factory=dict)
+    # country names that are also adjectives (السعودية "Saudi" f.): normalised, with ال
+    adjective_names: frozenset[str] = frozenset()
+
+
+def _data_text(name: str) -> str:
+    return resources.files("marsad.understand").joinpath("data").joinpath(name).read_text("utf-8")
+
+
+def _norm_set(values: list[str]) -> frozenset[str]:
+    return frozenset(normalize_key(v) for v in values if not v.startswith("_"))
+
+
+def _load_ambiguity() -> Ambiguity:
+    raw: dict[str, Any] = json.loads(_data_text("ambiguity.json"))
+    given = [
+        line.strip()
+        for line in _data_text("given_names.txt").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    return Ambiguity(
+        support_or_trigger=_norm_set(raw["support_or_trigger"]["keys"]),
+        support_only=_norm_set(raw["support_only"]["keys"]),
+        resolve={
+            normalize_key(k): tuple(v) for k, v in raw["resolve"].items() if not k.startswith("_")
+        },
+        person_risk_en=_norm_set(raw["person_risk_en"]["keys"]),
+        geo_next_en=frozenset(raw["geo_next_en"]),
+        geo_next_en_norm=_norm_set(raw["geo_next_en"] + raw["geo_prev_en"]),
+        us_cues=_norm_set(raw["us_cues"]),
+        country_cues={c: _norm_set(v) for c, v in raw["country_cues"].items()},
+        triggers=_norm_set(raw["triggers_ar"] + raw["triggers_en"]),
+        measure_after_qatar=_norm_set(raw["measure_after_qatar"]),
+        given_names=_norm_set(given),
+    )
+
+
+def load_gazetteer() -> Gazetteer:
+    """Read the shipped data files into a ``Gazetteer`` (about 0.1 s; keep the result)."""
+    places: list[Place] = []
+    keys: list[tuple[str, int, str]] = []
+
+    def add(place: Place, names: list[str], mode: str = KEY_NAME) -> None:
+        index = len(places)
+        places.append(place)
+        for name in names:
+            key = normalize_key(name)
+            if not key:
+                continue
+            # A short foreign city name with a clitic is too often a word: ب+نوك = بنوك
+            # "banks", ك+بيرا = كبيرا "big". Arab cities keep their clitics (بغزة، وحلب).
+            short = len(key) <= SHORT_CITY_CHARS and not key.startswith("ال")
+            if place.kind == "capital":
+                short = len(key) < SHORT_CITY_CHARS  # لندن keeps ولندن; نوك does not
+            if (
+                mode == KEY_NAME
+                and short
+                and place.kind in ("city", "capital")
+                and place.country not in ARAB_COUNTRIES
+            ):
+                keys.append((key, index, KEY_BARE))
+            else:
+                keys.append((key, index, mode))
+
+    region_of: dict[str, str] = {}
+    for c in json.loads(_data_text("countries.json")):
+        code, region = c["code"], c["region"]
+        if region not in REGIONS:
+            raise ValueError(f"countries.json: {code} has unknown region {region!r}")
+        region_of[code] = region
+        base = dict(country=code, region=region, name_en=c["name_en"], name_ar=c["name_ar"])
+        add(Place(f"country:{code}", "country", **base), c["names_ar"] + c["names_en"])
+        if c["demonyms_ar"] or c["demonyms_en"]:
+            add(
+                Place(f"country:{code}", "demonym", **base),
+                c["demonyms_ar"] + c["demonyms_en"],
+                KEY_ADJECTIVE,
+            )
+        if c["metonyms"]:
+            add(Place(f"country:{code}", "metonym", **base), c["metonyms"])
+
+    rows = csv.DictReader(_data_text("cities.tsv").splitlines(), delimiter="\t")
+    for row in rows:
+        code = row["country"]
+        names_ar = [n for n in row["names_ar"].split("|") if n]
+        names_en = [n for n in row["names_en"].split("|") if n]
+        kind = "capital" if row["capital"] == "1" else "city"
+        add(
+            Place(
+                f"city:{row['geonameid']}",
+                kind,
+                code,
+                region_of.get(code),
+                row["name"],
+                names_ar[0] if names_ar else row["name"],
+            ),
+            names_ar + names_en,
+        )
+
+    extra: dict[str, Any] = json.loads(_data_text("places_extra.json"))
+    for area_id, area in extra["areas"].items():
+        names = area["names"]
+        arabic = [n for n in names if not n.isascii()]
+        english = [n for n in names if n.isascii()]
+        add(
+            Place(
+                f"area:{area_id}",
+                "area",
+                None,
+                area["region"] or None,
+                english[0] if english else area_id,
+                arabic[0] if arabic else area_id,
+            ),
+            names,
+        )
+    country_names = {p.country: p for p in places if p.kind == "country"}
+    for code, names in extra["territories"].items():
+        if code not in country_names:
+            raise ValueError(f"places_extra.json: territory of unknown country {code}")
+        add(
+            Place(
+                f"territory:{code}-{normalize_key(names[-1]).replace(' ', '-')}",
+                "territory",
+                code,
+                region_of[code],
+                names[-1],
+                names[0],
+            ),
+            names,
+        )
+    us = dict(country="US", region=region_of["US"])
+    for name_en, names_ar in extra["us_states"]:
+        slug = name_en.lower().replace(" ", "-")
+        arabic = names_ar.split("|")
+        add(
+            Place(f"state:US-{slug}", "state", name_en=name_en, name_ar=arabic[0], **us),
+            [name_en, *arabic, *(f"ولاية {a}" for a in arabic if not a.startswith("ولاية"))],
+        )
+    add(
+        Place("state:US-georgia", "state", name_en="Georgia", name_ar="جورجيا", **us),
+        # the bare name too: "Georgia" is resolved between the country and the state by context
+        [*extra["us_state_phrases"], "Georgia", "جورجيا"],
+    )
+    add(Place("block", "block", None, None, "", ""), extra["blockers"])
+
+    by_id: dict[str, Place] = {}
+    for place in places:
+        # the country reading stands for the id, not the demonym or metonym reading
+        if place.id not in by_id or place.kind in ("country", "capital", "city"):
+            by_id.setdefault(place.id, place)
+    adjectives = {key for key, _, mode in keys if mode == KEY_ADJECTIVE}
+    adjectives |= {"ال" + key for key in adjectives if not key.startswith("ال")}
+    names = {key for key, i, _ in keys if places[i].kind == "country"}
+    log.debug("gazetteer: %d places, %d keys", len(places), len(keys))
+    return Gazetteer(
+        tuple(places),
+        tuple(keys),
+        _load_ambiguity(),
+        region_of,
+        by_id,
+        frozenset(names & adjectives),
+    )
