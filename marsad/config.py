@@ -162,7 +162,7 @@ class Settings(_SettingsBase):  # type: ignore[misc, valid-type]
 
     @property
     def effective_models_dir(self) -> Path:
-        return Path(self.models_dir) if str(self.models_dir) else Path(self.home) / "models"
+        return Path(self.models_dir) if self.models_dir else Path(self.home) / "models"
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -193,7 +193,8 @@ def _coerce(setting: Setting, value: Any, origin: str) -> Any:
             else:
                 raise ValueError(value)
         elif setting.type is Path:
-            result = Path(os.path.expanduser(str(value))) if str(value) else Path("")
+            # An empty path means "not set" (Path("") would silently be the current folder).
+            result = Path(os.path.expanduser(str(value))) if str(value or "") else None
         elif setting.type is int:
             if isinstance(value, bool):
                 raise ValueError(value)

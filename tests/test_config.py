@@ -93,3 +93,11 @@ def test_broken_config_file_is_one_clear_error(
     err = capsys.readouterr().err
     assert err.startswith("marsad: error: cannot read config file")
     assert "Traceback" not in err
+
+
+def test_unset_paths_are_none_not_the_current_folder(tmp_path: Path) -> None:
+    s = load_settings(env={"MARSAD_HOME": str(tmp_path)})
+    assert s.models_dir is None and s.entities_file is None
+    assert s.effective_models_dir == tmp_path / "models"
+    s = load_settings(env={"MARSAD_HOME": str(tmp_path), "MARSAD_MODELS_DIR": str(tmp_path / "m")})
+    assert s.effective_models_dir == tmp_path / "m"
