@@ -96,8 +96,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "dedup_threshold",
         float,
-        0.7,
-        "Estimated Jaccard similarity of shingles above which two articles are near-duplicates.",
+        0.4,
+        "Estimated Jaccard similarity of word bigrams of the first 150 words above which two "
+        "articles are near-duplicates (calibrated on the ANT duplicate groups; see "
+        "marsad/dedup/index.py).",
     ),
     Setting(
         "translate_engine",

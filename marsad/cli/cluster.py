@@ -3,16 +3,87 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
-from marsad.cli._notbuilt import not_built
+from marsad.cli.context import CLIContext, print_json_line
+from marsad.cluster.clusterer import ClusterOptions, StoryClusterer
+from marsad.cluster.stream import StoryTracker, cluster_stream, load_understander, read_inputs
+from marsad.errors import UserError
 
 
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "cluster",
         help="group pages or JSON Lines articles into stories and duplicates, without storing",
-        description="group pages or JSON Lines articles into stories and duplicates, without storing.",
+        description="Group HTML pages or JSON Lines articles (fields: url, title, text, language, "
+        "published, optional id) into stories and duplicates, processing them in the given order "
+        "as one stream. Nothing is stored.",
     )
-    p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
-    p.set_defaults(handler=not_built("cluster", "the grouping issue"))
+    p.add_argument("paths", nargs="+", metavar="PATH", help="JSON Lines files, HTML pages, folders")
+    p.add_argument("--json", action="store_true", help="JSON Lines, one object per input")
+    p.add_argument(
+        "--window-days",
+        type=float,
+        metavar="DAYS",
+        help="story window (default: setting `cluster_window_days`)",
+    )
+    p.set_defaults(handler=_cluster)
+
+
+def _cluster(ctx: CLIContext, args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.paths]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UserError(f"no such file: {', '.join(missing)}")
+    window = args.window_days if args.window_days is not None else ctx.settings.cluster_window_days
+    if window <= 0:
+        raise UserError("--window-days must be positive")
+    options = ClusterOptions(
+        window_days=window, dedup_threshold=float(ctx.settings.dedup_threshold)
+    )
+    clusterer = StoryClusterer(options)
+    tracker = StoryTracker()
+    input_of: dict[str, str] = {}
+    rows: list[dict[str, Any]] = []
+    results = cluster_stream(
+        read_inputs(paths), understander=load_understander(), clusterer=clusterer
+    )
+    for article, assignment in results:
+        if assignment is None:
+            rows.append({"input": article.input, "error": article.error})
+            continue
+        input_of[assignment.key] = article.input
+        tracker.record(assignment)
+        rows.append(
+            {
+                "input": article.input,
+                "_story": assignment.key,
+                "duplicate_of": input_of.get(assignment.duplicate_of_key or ""),
+                "duplicate_kind": assignment.duplicate_kind,
+                "translation_of": input_of.get(assignment.translation_of_key or ""),
+                "title": article.title,
+                "language": article.language,
+                "score": assignment.score,
+            }
+        )
+    # Names (s1, s2, ...) are given after the whole stream, so inputs of stories merged later
+    # share one.
+    names: dict[str, str] = {}
+    for row in rows:
+        if "_story" in row:
+            final = tracker.story_of(row.pop("_story")) or ""
+            row["story"] = names.setdefault(final, f"s{len(names) + 1}")
+    if args.json:
+        for row in rows:
+            print_json_line({"input": row.pop("input"), "story": row.pop("story", None), **row})
+        return 0
+    for row in rows:
+        if "error" in row:
+            print(f"!     {row['input']}: {row['error']}")
+            continue
+        mark = f" (copy of {row['duplicate_of']})" if row["duplicate_of"] else ""
+        if row["translation_of"]:
+            mark += f" (translation of {row['translation_of']})"
+        print(f"{row['story']:>5} {row['input']}{mark}\n      {row['title']}")
+    return 0

@@ -1,0 +1,143 @@
+"""The online clusterer: stories across sources and languages, merges, the window, restore."""
+
+from __future__ import annotations
+
+import json
+
+from marsad.cluster import ClusterOptions, StoryClusterer
+from marsad.dedup import ArticleFeatures, features_from, features_from_dict, features_to_dict
+from marsad.store import Store
+
+HOUR = 3600.0
+DAY = 24 * HOUR
+
+SUDAN_1 = (
+    "title",
+    "معارك عنيفة في الخرطوم بين الجيش السوداني وقوات الدعم السريع",
+    "اندلعت معارك عنيفة في العاصمة السودانية الخرطوم بين الجيش وقوات الدعم السريع، وقال شهود إن "
+    "القصف المدفعي طال أحياء سكنية في أم درمان وبحري، فيما أعلنت نقابة الأطباء مقتل 56 مدنيا.",
+)
+SUDAN_2 = (
+    "title",
+    "نقابة أطباء السودان: مقتل 56 مدنيا في معارك الخرطوم",
+    "أعلنت نقابة أطباء السودان مقتل 56 مدنيا وإصابة 595 آخرين في المعارك الدائرة في الخرطوم بين "
+    "الجيش وقوات الدعم السريع، وحذرت من انهيار المستشفيات في العاصمة بسبب القصف.",
+)
+SUDAN_EN = (
+    "title",
+    "Fighting rages in Khartoum as doctors report civilian deaths",
+    "Heavy fighting between Sudan's army and the paramilitary Rapid Support Forces shook "
+    "Khartoum, with the doctors' union saying 56 civilians were killed and 595 wounded as "
+    "shelling hit homes in Omdurman. Army chief Abdel Fattah al-Burhan vowed to fight on.",
+)
+OIL = (
+    "title",
+    "أسعار النفط ترتفع بعد قرار أوبك بلس خفض الإنتاج",
+    "ارتفعت أسعار النفط في التعاملات الآسيوية بعد أن أعلنت مجموعة أوبك بلس خفض إنتاجها بمقدار "
+    "مليون برميل يوميا، وصعد خام برنت إلى 86 دولارا للبرميل في أعلى مستوى منذ أشهر.",
+)
+SUDAN_IDS = ["org:sudanese-army", "org:rapid-support-forces", "place:khartoum"]
+
+
+def feat(key: str, item: tuple[str, str, str], published: float, language: str = "ar", **kw):
+    _, title, text = item
+    kw.setdefault("source", key.split("-")[0])
+    return features_from(key, title=title, text=text, language=language, published=published, **kw)
+
+
+def sudan(key: str, item, published: float, language: str = "ar") -> ArticleFeatures:
+    return feat(key, item, published, language, entities=SUDAN_IDS, countries=["SD"])
+
+
+def test_reports_of_one_event_across_sources_and_languages_join_one_story() -> None:
+    c = StoryClusterer()
+    first = c.add(sudan("a-1", SUDAN_1, 0))
+    oil = c.add(feat("b-1", OIL, HOUR, countries=["SA"]))
+    second = c.add(sudan("b-2", SUDAN_2, 2 * HOUR))
+    english = c.add(sudan("wire-1", SUDAN_EN, 3 * HOUR, "en"))
+    assert first.new_story and oil.new_story
+    assert second.story_key == first.story_key and not second.new_story
+    assert english.story_key == first.story_key
+    assert oil.story_key != first.story_key
+    view = c.story(first.story_key)
+    assert view is not None
+    assert view.title_ar in (SUDAN_1[1], SUDAN_2[1])
+    assert view.countries == ("SD",)
+    assert view.languages == ("ar", "en")
+    assert [m.key for m in view.timeline] == ["a-1", "b-2", "wire-1"]
+    assert view.source_count == 3
+
+
+def test_copies_join_their_originals_story_without_weighing_on_it() -> None:
+    c = StoryClusterer()
+    first = c.add(sudan("a-1", SUDAN_1, 0))
+    copy = c.add(sudan("c-1", SUDAN_1, HOUR))
+    assert copy.duplicate_of_key == "a-1" and copy.duplicate_kind == "text"
+    assert copy.story_key == first.story_key
+
+
+def test_stories_merge_when_an_article_bridges_them() -> None:
+    opts = ClusterOptions(join_threshold=0.3, merge_threshold=0.45)
+    c = StoryClusterer(opts)
+
+    def bare(key: str, terms: tuple[str, ...], t: float) -> ArticleFeatures:
+        return ArticleFeatures(key=key, published=t, language="ar", title_terms=terms)
+
+    left = c.add(bare("l", ("سد", "النهضه", "مفاوض"), 0))
+    right = c.add(bare("r", ("اثيوبيا", "مصر", "السودان"), HOUR))
+    assert left.story_key != right.story_key
+    bridge = c.add(bare("x", ("سد", "النهضه", "مفاوض", "اثيوبيا", "مصر", "السودان"), 2 * HOUR))
+    assert bridge.story_key == left.story_key  # the older story survives
+    assert bridge.merged_story_keys == (right.story_key,)
+    assert c.resolve(right.story_key) == left.story_key
+    assert c.story_key_of("r") == left.story_key
+    assert len(c) == 1
+
+
+def test_articles_further_apart_than_the_window_never_join() -> None:
+    c = StoryClusterer(ClusterOptions(window_days=3))
+    first = c.add(sudan("a-1", SUDAN_1, 0))
+    late = c.add(sudan("b-2", SUDAN_2, 4 * DAY))
+    assert late.new_story and late.story_key != first.story_key
+    assert c.story(first.story_key) is None  # expired with its last article
+    assert c.article_count == 1
+    wider = StoryClusterer(ClusterOptions(window_days=5))
+    wider.add(sudan("a-1", SUDAN_1, 0))
+    assert wider.add(sudan("b-2", SUDAN_2, 4 * DAY)).story_key == "story:a-1"
+
+
+def test_restore_from_stored_features_continues_the_stream(store: Store) -> None:
+    from marsad.models import NewArticle
+
+    live = StoryClusterer()
+    stream = [sudan("a-1", SUDAN_1, 0), feat("b-1", OIL, HOUR), sudan("c-1", SUDAN_1, 2 * HOUR)]
+    assigned = [live.add(f) for f in stream]
+    ids = {}
+    for f, a in zip(stream, assigned, strict=True):
+        row, _ = store.add_article(NewArticle(url=f"https://x/{f.key}"))
+        ids[f.key] = row.id
+        store.set_signature(row.id, f.signature, {**features_to_dict(f), "story": a.story_key})
+    # A new process: rebuild from the stored rows, in publication order.
+    restored = StoryClusterer()
+    for f, a in zip(stream, assigned, strict=True):
+        minhash, data = store.get_signature(ids[f.key])
+        data = json.loads(json.dumps(data))
+        restored.restore(features_from_dict(data, minhash), data["story"], a.duplicate_of_key)
+    nxt = sudan("b-2", SUDAN_2, 3 * HOUR)
+    assert restored.add(nxt).story_key == live.add(nxt).story_key == assigned[0].story_key
+    again = restored.add(sudan("d-1", SUDAN_1, 4 * HOUR))
+    assert again.duplicate_of_key == "a-1"
+
+
+def test_story_view_maps_to_a_stories_row(store: Store) -> None:
+    from marsad.cluster import story_fields
+
+    c = StoryClusterer()
+    c.add(sudan("a-1", SUDAN_1, 1_700_000_000))
+    c.add(sudan("b-2", SUDAN_2, 1_700_000_000 + HOUR))
+    view = c.story("story:a-1")
+    assert view is not None
+    row = store.create_story(**story_fields(view))
+    assert row.title_ar in (SUDAN_1[1], SUDAN_2[1])
+    assert row.countries == ("SD",) and row.article_count == 2 and row.source_count == 2
+    assert (row.last_seen - row.first_seen).total_seconds() == HOUR

@@ -1,0 +1,74 @@
+"""The duplicate index: exact, near and republished copies; expiry; restore from stored bytes."""
+
+from __future__ import annotations
+
+from marsad.dedup import DuplicateIndex, features_from, features_from_dict, features_to_dict
+from marsad.store import Store
+
+BASE = (
+    "قال مسؤولون في الأمم المتحدة إن أكثر من مليوني شخص نزحوا من منازلهم في السودان منذ اندلاع "
+    "القتال بين الجيش وقوات الدعم السريع في منتصف أبريل، وإن الوضع الإنساني في العاصمة الخرطوم "
+    "وإقليم دارفور يزداد سوءا يوما بعد يوم مع نقص الغذاء والدواء وانقطاع الكهرباء والمياه عن "
+    "أحياء واسعة. وناشدت المنظمة الدولية الأطراف المتحاربة فتح ممرات آمنة لإيصال المساعدات."
+)
+OTHER = (
+    "افتتح معرض القاهرة الدولي للكتاب دورته الجديدة بمشاركة أكثر من ألف دار نشر من خمسين دولة، "
+    "ويستمر المعرض أسبوعين تقام خلالهما ندوات وأمسيات شعرية وحفلات توقيع لكتاب من العالم العربي."
+)
+
+
+def feat(key: str, text: str, published: float, url: str | None = None):
+    return features_from(key, title="", text=text, language="ar", published=published, url=url)
+
+
+def test_exact_copy_by_text_and_by_url() -> None:
+    index = DuplicateIndex()
+    assert index.add(feat("a", BASE, 1, url="https://x/1")) is None
+    spaced = BASE.replace("،", " ، ").replace("أكثر", "اكثر")
+    match = index.add(feat("b", spaced, 2, url="https://y/2"))
+    assert match is not None and (match.original_key, match.kind) == ("a", "text")
+    match = index.add(feat("c", OTHER, 3, url="https://x/1"))
+    assert match is not None and (match.original_key, match.kind) == ("a", "url")
+
+
+def test_near_copy_with_small_edits() -> None:
+    index = DuplicateIndex()
+    index.add(feat("orig", BASE, 1))
+    edited = BASE.replace("مليوني شخص", "2.2 مليون شخص") + " تابعونا على تويتر."
+    match = index.add(feat("edit", edited, 2))
+    assert match is not None and match.kind == "near" and match.original_key == "orig"
+    assert 0.5 < match.similarity < 1.0
+    assert index.add(feat("other", OTHER, 3)) is None
+
+
+def test_republished_copies_point_to_the_earliest() -> None:
+    index = DuplicateIndex()
+    index.add(feat("first", BASE, 1))
+    second = BASE + " المصدر: وكالات."
+    third = "نشر أولا على موقع الشريك. " + second
+    assert index.add(feat("second", second, 2)).original_key == "first"
+    # The third is closest to the second, but points past it to the group's original.
+    assert index.add(feat("third", third, 3)).original_key == "first"
+
+
+def test_expire_forgets_old_articles() -> None:
+    index = DuplicateIndex()
+    index.add(feat("old", BASE, 100))
+    assert index.expire(50) == []
+    assert index.expire(101) == ["old"]
+    assert len(index) == 0
+    assert index.add(feat("new", BASE, 200)) is None
+
+
+def test_restore_from_store_gives_same_decisions(store: Store) -> None:
+    from marsad.models import NewArticle
+
+    article, _ = store.add_article(NewArticle(url="https://x/orig", title="t"))
+    original = feat(str(article.id), BASE, 10)
+    store.set_signature(article.id, original.signature, features_to_dict(original))
+    minhash, data = store.get_signature(article.id)
+    restored = DuplicateIndex()
+    restored.insert(features_from_dict(data, minhash))
+    edited = BASE.replace("يزداد سوءا", "يتدهور")
+    match = restored.add(feat("later", edited, 20))
+    assert match is not None and match.original_key == str(article.id)
