@@ -73,7 +73,15 @@ NAME_VARIANTS: dict[str, tuple[str, ...]] = {
     ),
     "RU": ("روسيا", "روسيا الاتحادية", "Russia", "Russian Federation"),
     "SA": ("السعودية", "المملكة العربية السعودية", "Saudi Arabia", "Saudi"),
-    "AE": ("الإمارات", "الامارات", "الإمارات العربية المتحدة", "UAE", "U.A.E.", "Emirates"),
+    "AE": (
+        "الإمارات",
+        "الامارات",
+        "الإمارات العربية المتحدة",
+        "الإمارات العربية",
+        "UAE",
+        "U.A.E.",
+        "Emirates",
+    ),
     "SY": ("سوريا", "سورية", "Syria"),
     "PS": ("فلسطين", "دولة فلسطين", "Palestine", "State of Palestine"),
     "IL": ("إسرائيل", "اسرائيل", "Israel"),
@@ -173,7 +181,7 @@ NAME_VARIANTS: dict[str, tuple[str, ...]] = {
     "IT": ("إيطاليا", "ايطاليا", "Italy"),
     "ES": ("إسبانيا", "اسبانيا", "Spain"),
     "BD": ("بنغلاديش", "بنجلاديش", "Bangladesh"),
-    "LK": ("سريلانكا", "سري لانكا", "Sri Lanka"),
+    "LK": ("سريلانكا", "سري لانكا", "سيرلانكا", "Sri Lanka"),
     "KZ": ("كازاخستان", "قازاخستان", "Kazakhstan"),
     "KG": ("قرغيزستان", "قيرغيزستان", "Kyrgyzstan"),
     "SG": ("سنغافورة", "Singapore"),
@@ -211,6 +219,9 @@ NAME_VARIANTS: dict[str, tuple[str, ...]] = {
     "CY": ("قبرص", "Cyprus"),
     "MT": ("مالطا", "Malta"),
     "EH": ("الصحراء الغربية", "Western Sahara"),
+    # spellings seen in Maghrebi and Egyptian outlets (انجولا with ج for گ; الشيلي with ال)
+    "AO": ("أنجولا", "انجولا", "Angola"),
+    "CL": ("الشيلي", "Chile"),
 }
 
 # Demonyms. Arabic: the masculine singular nisba without ال; the generator inflects it
@@ -632,4 +643,7 @@ BLOCKERS: tuple[str, ...] = (
     "Lake Chad",
     "Congo River",
     "Congo Basin",
+    # a given name and a verb that contain a country name: ك+لاوس = Klaus, صاموا "they fasted"
+    "كلاوس",
+    "صاموا",
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,19 +23,20 @@ from marsad.understand.entities import (
     UNKNOWN_PREFIX,
     EntityRecord,
     entity_keys,
-    find_given_names,
-    find_role_names,
     load_entities,
-    title_length,
     unknown_person_id,
 )
 from marsad.understand.gazetteer import Gazetteer, load_gazetteer
+from marsad.understand.orgs import ORG_PREFIX, OrgName, find_org_names, org_id
+from marsad.understand.people import find_given_names, find_role_names, is_verb_ar, title_length
 from marsad.understand.places import PlaceMention, Zone, find_place_mentions
-from marsad.understand.scan import Hit, build_automaton, find_hits, is_arabic, scan
+from marsad.understand.scan import Hit, Token, build_automaton, find_hits, is_arabic, scan
 
 log = logging.getLogger(__name__)
 
-_PLACE_ENTITY_KINDS = ("country", "territory", "capital", "city", "state", "area")
+# A national team is linked to its country's entity (ANERcorp tags "منتخب مصر" مصر as LOC); a
+# country's name inside a bank's or company's name (in_name) is not a place entity.
+_PLACE_ENTITY_KINDS = ("country", "territory", "capital", "city", "state", "area", "team")
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,16 @@ class Knowledge:
             return Entity(
                 entity_id,
                 EntityType.PERSON,
+                name if language == "ar" else None,
+                name if language == "en" else None,
+                (EntityName(name, language),),
+            )
+        if entity_id.startswith(ORG_PREFIX):
+            name = entity_id.removeprefix(ORG_PREFIX).replace("-", " ")
+            language = "ar" if is_arabic(name) else "en"
+            return Entity(
+                entity_id,
+                EntityType.ORGANIZATION,
                 name if language == "ar" else None,
                 name if language == "en" else None,
                 (EntityName(name, language),),
@@ -188,6 +199,7 @@ def _analyse(
     for zone in zones:
         tokens = zone.scanned.tokens
         taken: set[int] = set()
+        known_people: dict[int, int] = {}  # first token of a listed person -> index in spans
         for hit in zone.hits:
             record = _entity_of(knowledge, hit, n_places, zone)
             if record is None:
@@ -199,6 +211,8 @@ def _analyse(
                 norms = [t.norm for t in tokens[hit.first : hit.last + 1]]
                 first += min(title_length(norms, 0, language == "ar"), hit.last - hit.first)
             start, end = tokens[first].start, tokens[hit.last].end
+            if record.type is EntityType.PERSON:
+                known_people[first] = len(spans)
             spans.append(
                 EntitySpan(
                     zone.name, start, end, record.type, record.id, _display_name(record, language)
@@ -224,11 +238,28 @@ def _analyse(
         }
         given = gazetteer.ambiguity.given_names
         arabic = language == "ar"
-        roles = find_role_names(zone.scanned, taken, place_tokens, arabic, given)
+        orgs = find_org_names(zone.scanned, taken, place_tokens, arabic, given)
+        org_tokens = {t for o in orgs for t in range(o.first, o.last + 1)}
+        for org in orgs:
+            start, end = tokens[org.first].start, tokens[org.last].end
+            name = zone.scanned.text[start:end]
+            spans.append(
+                EntitySpan(
+                    zone.name, start, end, EntityType.ORGANIZATION, org_id(org.normalized), name
+                )
+            )
+        nominal = _nominal_demonyms(zone, mentions) if arabic else frozenset()
+        skip = place_tokens | org_tokens
+        roles = find_role_names(zone.scanned, taken, skip, arabic, given, nominal)
         role_tokens = {t for r in roles for t in range(r.first, r.last + 1)}
-        roles += find_given_names(zone.scanned, taken | role_tokens, place_tokens, arabic, given)
+        roles += find_given_names(zone.scanned, taken | role_tokens, skip, arabic, given)
         for role in roles:
             start, end = tokens[role.first].start, tokens[role.last].end
+            known = known_people.get(role.last + 1)
+            if known is not None and not zone.scanned.text[end : spans[known].start].strip():
+                # "محمد حسني مبارك": the first name before a listed person belongs to him
+                spans[known] = replace(spans[known], start=start)
+                continue
             spans.append(
                 EntitySpan(
                     zone.name,
@@ -239,7 +270,42 @@ def _analyse(
                     zone.scanned.text[start:end],
                 )
             )
+        if orgs:  # جامعة القاهرة: the city is part of the organisation's name, not a place entity
+            spans = [s for s in spans if not _inside(s, zone.name, orgs, tokens)]
     return zones, mentions, spans, weighted
+
+
+def _inside(span: EntitySpan, field: str, orgs: list[OrgName], tokens: tuple[Token, ...]) -> bool:
+    """A place span that lies inside one of the organisations found in ``field``."""
+    if span.type is not EntityType.PLACE or span.field != field:
+        return False
+    return any(tokens[o.first].start <= span.start and span.end <= tokens[o.last].end for o in orgs)
+
+
+# singular demonyms (الياباني، البريطانية): plurals (الإسرائيليين) name groups, not one person
+_SINGULAR_DEMONYM_ENDINGS = ("ي", "يه")
+
+
+def _nominal_demonyms(zone: Zone, mentions: list[PlaceMention]) -> frozenset[int]:
+    """Definite singular demonyms used as nouns, which introduce a name: after a particle, a
+    verb, punctuation or with و written on them ("والياباني هاروكي موراكامي", "مع البرازيلي
+    روبنز"); after a noun they are its adjective (العلم العراقي، مجلة فوربز الأمريكية)."""
+    tokens = zone.scanned.tokens
+    found: set[int] = set()
+    for m in mentions:
+        if m.kind != "demonym" or m.field != zone.name or " " in m.normalized:
+            continue
+        i = m.token
+        norm = tokens[i].norm
+        if "ال" not in norm[:3] or not norm.endswith(_SINGULAR_DEMONYM_ENDINGS):
+            continue
+        if i > 0 and not norm.startswith("وال"):
+            prev = tokens[i - 1].norm
+            gap = zone.scanned.text[tokens[i - 1].end : tokens[i].start]
+            if not gap.strip() and not is_stopword(prev, "ar") and not is_verb_ar(prev):
+                continue  # العلم العراقي، مجلة فوربز الأمريكية: an adjective
+        found.add(i)
+    return frozenset(found)
 
 
 def _entity_of(knowledge: Knowledge, hit: Hit, n_places: int, zone: Zone) -> EntityRecord | None:

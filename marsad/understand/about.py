@@ -24,6 +24,9 @@ KIND_WEIGHT = {
     "demonym": 0.7,
     "state": 0.4,
     "area": 1.0,
+    # a national team or club (منتخب مصر): sports news is filed under its country, a little less
+    "team": 0.8,
+    "in_name": 0.4,  # بنك فرنسا المركزي، شركة نفط نيبال: a body named after the country
     "person": 0.4,  # a known person stands for his or her country, weakly
     "organization": 0.5,
 }

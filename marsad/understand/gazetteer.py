@@ -47,6 +47,22 @@ ARAB_COUNTRIES = frozenset(
     ]
 )
 SHORT_CITY_CHARS = 4
+# The formal names are one mention of the country: "جمهورية فنزويلا" (NewsFANE's Nation spans
+# include the word جمهورية, and leave دولة out: دولة الكويت is tagged on الكويت alone), and a
+# definite state noun with the feminine nisba (الجمهورية اللبنانية، المملكة المغربية). Not
+# الدولة: "الدولة المغربية" is the Moroccan state as an institution (NewsFANE leaves it out).
+# Derived here from the names and demonyms rather than listed per country.
+_REPUBLIC_OF = "جمهورية"
+_STATE_NOUNS = ("الجمهورية", "المملكة", "السلطنة", "الإمارة")
+_FORMAL_ALREADY = ("جمهورية", "الجمهورية", "المملكة", "دولة", "إمارة", "سلطنة")
+
+
+def _formal_names(names_ar: list[str], demonyms_ar: list[str]) -> list[str]:
+    """جمهورية + name, and state noun + the definite feminine demonym."""
+    formal = [f"{_REPUBLIC_OF} {n}" for n in names_ar if not n.startswith(_FORMAL_ALREADY)]
+    feminine = [d for d in demonyms_ar if " " not in d and d.endswith("ية")]
+    formal += [f"{noun} ال{d.removeprefix('ال')}" for noun in _STATE_NOUNS for d in feminine[:1]]
+    return formal
 
 
 @dataclass(frozen=True)
@@ -76,6 +92,18 @@ class Ambiguity:
     triggers: frozenset[str]
     measure_after_qatar: frozenset[str]
     given_names: frozenset[str]
+    team_before: frozenset[str] = frozenset()
+    team_contest: frozenset[str] = frozenset()
+    team_after: frozenset[str] = frozenset()
+    team_versus: frozenset[str] = frozenset()
+    team_versus_after: frozenset[str] = frozenset()
+    sports_words: frozenset[str] = frozenset()
+    team_locative: frozenset[str] = frozenset()
+    name_before: frozenset[str] = frozenset()
+    # the words above that و/ف may be written on (وخسرت كينيا، وفي مصر)
+    team_words: frozenset[str] = frozenset()
+    company_two_before: frozenset[str] = frozenset()
+    before_quote: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -88,6 +116,8 @@ class Gazetteer:
     by_id: dict[str, Place] = field(default_factory=dict)
     # country names that are also adjectives (السعودية "Saudi" f.): normalised, with ال
     adjective_names: frozenset[str] = frozenset()
+    # one-word Arabic city names: their nisba after a country's name makes a club (المغرب الفاسي)
+    town_keys: frozenset[str] = frozenset()
 
 
 def _data_text(name: str) -> str:
@@ -105,6 +135,7 @@ def _load_ambiguity() -> Ambiguity:
         for line in _data_text("given_names.txt").splitlines()
         if line.strip() and not line.startswith("#")
     ]
+    team = raw["team_context"]
     return Ambiguity(
         support_or_trigger=_norm_set(raw["support_or_trigger"]["keys"]),
         support_only=_norm_set(raw["support_only"]["keys"]),
@@ -119,6 +150,19 @@ def _load_ambiguity() -> Ambiguity:
         triggers=_norm_set(raw["triggers_ar"] + raw["triggers_en"]),
         measure_after_qatar=_norm_set(raw["measure_after_qatar"]),
         given_names=_norm_set(given),
+        team_before=_norm_set(team["before"]),
+        team_contest=_norm_set(team["contest"]),
+        team_after=_norm_set(team["after"]),
+        team_versus=_norm_set(team["versus"]),
+        team_versus_after=_norm_set(team["versus_after"]),
+        sports_words=_norm_set(team["sports"]),
+        team_locative=_norm_set(team["locative"]),
+        name_before=_norm_set(raw["name_context"]["before"]),
+        team_words=_norm_set(
+            team["before"] + team["contest"] + team["locative"] + raw["name_context"]["before"]
+        ),
+        company_two_before=_norm_set(raw["name_context"]["company_two_before"]),
+        before_quote=_norm_set(raw["name_context"]["before_quote"]),
     )
 
 
@@ -156,7 +200,8 @@ def load_gazetteer() -> Gazetteer:
             raise ValueError(f"countries.json: {code} has unknown region {region!r}")
         region_of[code] = region
         base = dict(country=code, region=region, name_en=c["name_en"], name_ar=c["name_ar"])
-        add(Place(f"country:{code}", "country", **base), c["names_ar"] + c["names_en"])
+        formal = _formal_names(c["names_ar"], c["demonyms_ar"])
+        add(Place(f"country:{code}", "country", **base), c["names_ar"] + c["names_en"] + formal)
         if c["demonyms_ar"] or c["demonyms_en"]:
             add(
                 Place(f"country:{code}", "demonym", **base),
@@ -246,4 +291,9 @@ def load_gazetteer() -> Gazetteer:
         region_of,
         by_id,
         frozenset(names & adjectives),
+        frozenset(
+            key
+            for key, i, _ in keys
+            if places[i].kind in ("city", "capital") and " " not in key and not key.isascii()
+        ),
     )

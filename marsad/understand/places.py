@@ -6,6 +6,13 @@ using that evidence plus local context: a trigger word before (في مالي), a
 (قطر 5 سم), a given name before a demonym (محمد المصري), a given name or surname around an
 English name (Michael Jordan, Chad Smith), capitalisation (turkey the bird), diacritics
 (عمّان / عُمان), and, for names shared by several countries, the country the article supports.
+
+A country name kept as a place is then read for what it stands for (``_usage``): a sports team
+("منتخب مصر", "فازت نيجيريا على النيجر 2 - صفر") becomes a ``team`` mention, a word inside the
+name of a company, bank or stadium ("بنك فرنسا المركزي", "ستاد عمان") an ``in_name`` mention.
+Both keep their country (they still weigh, less, on what the article is about) but are not
+counted as mentions of the country itself. This follows the NewsFANE annotation (ACE-style:
+national teams and clubs are Sports organisations, banks and companies Commercial/Government).
 """
 
 from __future__ import annotations
@@ -14,8 +21,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from marsad.text import is_stopword
 from marsad.understand.gazetteer import Ambiguity, Gazetteer, Place
-from marsad.understand.scan import Hit, Scanned
+from marsad.understand.scan import Hit, Scanned, normalize_key
 
 _SHADDA = "\u0651"
 _DAMMA = "\u064f"
@@ -42,7 +50,9 @@ class PlaceMention:
 
     surface: str  # as written, clitics included
     normalized: str  # the gazetteer key it matched
-    kind: str  # country | territory | demonym | capital | city | state | metonym | area
+    # country | territory | demonym | capital | city | state | metonym | area, and for a country
+    # name that stands for something else: team (a national team or club) | in_name
+    kind: str
     country: str | None  # ISO 3166-1 alpha-2 when the place lies in one country
     area: str | None  # area id (e.g. "middle-east") for regions that are not countries
     region: str | None  # one of marsad.models.REGIONS
@@ -103,7 +113,7 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
         norms_seen.update(t.norm for t in zone.scanned.tokens)
         for hit in zone.hits:
             places = _place_refs(gazetteer, hit)
-            if not places or places[0].kind == "block" or _is_doubtful(gazetteer, hit, places):
+            if not places or _blocked(places) or _is_doubtful(gazetteer, hit, places):
                 continue
             if hit.key.isascii() and not _case_ok(_surface(zone, hit)):
                 continue
@@ -134,14 +144,25 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
 
     mentions: list[PlaceMention] = []
     for zone in zones:
+        sports: set[int] | None = None  # sentences holding a sports word, found when needed
+        last_team = -9  # last token of the latest team mention: "فرنسا و انجلترا" are both teams
         for hit in zone.hits:
             places = _place_refs(gazetteer, hit)
-            if not places or places[0].kind == "block":
+            if not places or _blocked(places):
                 continue
             surface = _surface(zone, hit)
             place = _judge(gazetteer, zone, hit, places, surface, support, person_keys)
             if place is None:
                 continue
+            if place.kind == "country" and not hit.key.isascii():
+                if sports is None:
+                    sports = _sports_sentences(amb, zone)
+                club = _club_after(gazetteer, zone, hit, place)
+                usage = "team" if club else _usage(amb, zone, hit, surface, sports, last_team)
+                if usage != "country":
+                    place = replace(place, kind=usage)
+                    if usage == "team":
+                        last_team = hit.last
             token = zone.scanned.tokens[hit.first]
             mentions.append(
                 PlaceMention(
@@ -159,6 +180,11 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
                 )
             )
     return mentions
+
+
+def _blocked(places: list[Place]) -> bool:
+    """A blocker phrase spelt like a name (صاموا "they fasted" = Samoa) wins over it."""
+    return any(p.kind == "block" for p in places)
 
 
 def _case_ok(surface: str) -> bool:
@@ -212,11 +238,12 @@ def _judge(
         return None
 
     if len({p.country for p in places}) > 1:
-        return _resolve(gazetteer, key, places, surface, support_of)
+        return _resolve(gazetteer, key, places, surface, support_of, _is_dateline(zone, hit))
     place = min(places, key=lambda p: _KIND_ORDER.get(p.kind, 9))
     if (
         key in gazetteer.adjective_names
         and prev_norm.startswith("ال")
+        and not is_stopword(prev_norm, "ar")  # الى السعودية: a preposition, not a noun
         and _adjacent(zone, hit.first - 1, hit.first)
     ):
         # العاصمة السعودية: the adjective after a definite noun, not the country's name
@@ -274,12 +301,22 @@ def _adjacent(zone: Zone, left: int, right: int) -> bool:
 
 
 def _resolve(
-    gazetteer: Gazetteer, key: str, places: list[Place], surface: str, support_of: Support
+    gazetteer: Gazetteer,
+    key: str,
+    places: list[Place],
+    surface: str,
+    support_of: Support,
+    dateline: bool = False,
 ) -> Place:
-    """One name, several countries: diacritics first, then the article's support, then order."""
+    """One name, several countries: diacritics first, then a dateline (which names a city),
+    then the article's support, then order."""
     by_country: dict[str | None, Place] = {}
     for place in sorted(places, key=lambda p: _KIND_ORDER.get(p.kind, 9)):
         by_country.setdefault(place.country, place)
+    if dateline:
+        cities = [p for p in by_country.values() if p.kind in ("capital", "city")]
+        if cities:
+            return cities[0]  # "عمان - بترا -": Amman, not Oman
     if _SHADDA in surface and "JO" in by_country:  # عمّان, the Jordanian capital
         return by_country["JO"]
     if _DAMMA in surface[:3] and "OM" in by_country:  # عُمان, the sultanate
@@ -289,3 +326,188 @@ def _resolve(
     ranked = [c for c in order if c in by_country]
     best = max(ranked, key=lambda c: (support_of(by_country[c]), -ranked.index(c)))
     return by_country[best]
+
+
+# A dateline opens a text: "القاهرة - عمان - (بترا)". Within its first tokens, a name followed
+# by a dash or colon is a city.
+_DATELINE_TOKENS = 3
+_DATELINE_MARKS = ("-", "\u2013", "\u2014", ":")
+
+
+def _is_dateline(zone: Zone, hit: Hit) -> bool:
+    tokens = zone.scanned.tokens
+    if hit.first >= _DATELINE_TOKENS or hit.last + 1 >= len(tokens):
+        return False
+    gap = zone.scanned.text[tokens[hit.last].end : tokens[hit.last + 1].start]
+    return any(mark in gap for mark in _DATELINE_MARKS)
+
+
+_SCORE_SIDE = 3  # digits: a score, not a year (Nigeria 2 - 0 Niger)
+_ZERO = "صفر"
+
+
+def _usage(
+    amb: Ambiguity, zone: Zone, hit: Hit, surface: str, sports: set[int], last_team: int
+) -> str:
+    """What an Arabic country name stands for here: country, team or in_name."""
+    tokens = zone.scanned.tokens
+    first, last = hit.first, hit.last
+    prev = tokens[first - 1].norm if first > 0 and _adjacent(zone, first - 1, first) else ""
+    prev2 = (
+        tokens[first - 2].norm
+        if prev and first > 1 and _adjacent(zone, first - 2, first - 1)
+        else ""
+    )
+    following = last + 1 < len(tokens) and _adjacent(zone, last, last + 1)
+    nxt = tokens[last + 1].norm if following else ""
+
+    conjoined = prev == "و" or (hit.clitic and surface[:1] == "و")
+    if prev[:1] in ("و", "ف") and len(prev) > 3 and prev[1:] in amb.team_words:
+        prev = prev[1:]  # وخسرت كينيا، وفي مصر: the conjunction is written on the word
+    if prev in amb.name_before or f"{prev2} {prev}" in amb.name_before:
+        return "in_name"
+    if prev2 in amb.company_two_before and prev and not is_stopword(prev, "ar"):
+        return "in_name"  # شركة نفط نيبال
+    if _in_quoted_title(amb, zone, first):
+        return "in_name"  # كتاب "مصر القديمة"، ملعب "الإمارات"
+    if prev in amb.team_locative or prev == "ب" or (hit.clitic and surface[:1] == "ب"):
+        return "country"  # في ألمانيا: the host, a place
+    if prev in amb.team_before:
+        return "team"
+    if _score_follows(zone, last):
+        return "team"
+    if tokens[first].sentence not in sports:
+        return "country"
+    if _club_nisba(nxt):
+        # قطر القطري، المغرب التطواني: a club named after a country and its town; only in a
+        # sports sentence (برنامج إيران النووي: the adjective belongs to برنامج)
+        return "team"
+    if prev in amb.team_contest or nxt in amb.team_after:
+        return "team"
+    if prev in amb.team_versus and any(
+        tokens[k].norm in amb.team_versus_after for k in range(max(0, first - 4), first - 1)
+    ):
+        return "team"  # فوزها على ألمانيا، مباراتي أوزبكستان مع تايلاند; not العدوان على لبنان
+    if conjoined and last_team >= first - 2:
+        return "team"  # فرنسا و انجلترا
+    return "country"
+
+
+# Masculine nisba adjectives after a country name that do not make a club: the area (المغرب
+# العربي), directions (السودان الجنوبي), and what qualifies a state (لبنان الرسمي، العراق الفيدرالي)
+_NOT_CLUB_NISBA = frozenset(
+    normalize_key(w)
+    for w in (
+        "العربي",
+        "الإسلامي",
+        "الجنوبي",
+        "الشمالي",
+        "الشرقي",
+        "الغربي",
+        "الأقصى",
+        "الرسمي",
+        "الشعبي",
+        "الفيدرالي",
+        "الفدرالي",
+        "الاتحادي",
+        "الديمقراطي",
+        "الحقيقي",
+        "الحالي",
+        "الحديث",
+        "الداخلي",
+        "الخارجي",
+        "العسكري",
+        "السياسي",
+        "الاقتصادي",
+        "الرياضي",
+        "الثقافي",
+        "المسيحي",
+        "السني",
+        "الشيعي",
+        "الكردي",
+        "التاريخي",
+        "الطبيعي",
+        "الاوروبي",
+        "الافريقي",
+        "الآسيوي",
+        "الأمريكي",
+        "الكبير",
+    )
+)
+_CLUB_NISBA_MIN_CHARS = 6  # الفاسي، القطري; shorter ال+ي words are rarely a town's nisba
+
+
+def _club_nisba(norm: str) -> bool:
+    """A masculine nisba after a country name names a club: المغرب التطواني، قطر القطري."""
+    return (
+        len(norm) >= _CLUB_NISBA_MIN_CHARS
+        and norm.startswith("ال")
+        and norm.endswith("ي")
+        and norm not in _NOT_CLUB_NISBA
+    )
+
+
+def _club_after(gazetteer: Gazetteer, zone: Zone, hit: Hit, place: Place) -> bool:
+    """A country's name followed by the nisba of one of its towns or by its own demonym names a
+    club, in any sentence: المغرب الفاسي، قطر القطري."""
+    tokens = zone.scanned.tokens
+    k = hit.last + 1
+    if k >= len(tokens) or not _adjacent(zone, hit.last, k):
+        return False
+    norm = tokens[k].norm
+    if not (norm.startswith("ال") and norm.endswith("ي")):
+        return False
+    if norm[2:-1] in gazetteer.town_keys:
+        return True
+    for other in zone.hits:
+        if other.first == k:
+            return any(
+                p.kind == "demonym" and p.country == place.country
+                for p in _place_refs(gazetteer, other)
+            )
+    return False
+
+
+_QUOTES = '"\u00ab\u00bb\u201c\u201d'
+_QUOTE_LOOKBACK = 4  # tokens between the opening quote and the name: مسلسل "على باب مصر"
+
+
+def _in_quoted_title(amb: Ambiguity, zone: Zone, first: int) -> bool:
+    """The name sits inside quotes opened right after a noun such as كتاب، فيلم، ملعب."""
+    tokens = zone.scanned.tokens
+    text = zone.scanned.text
+    for k in range(first - 1, max(-1, first - 1 - _QUOTE_LOOKBACK), -1):
+        gap = text[tokens[k].end : tokens[k + 1].start]
+        if any(q in gap for q in _QUOTES):
+            norm = tokens[k].norm
+            bare = norm[1:] if norm[:1] in ("و", "ف", "ل", "ب") and len(norm) > 3 else norm
+            return norm in amb.before_quote or bare in amb.before_quote
+        if gap.strip():
+            return False
+    return False
+
+
+def _sports_sentences(amb: Ambiguity, zone: Zone) -> set[int]:
+    """Sentences holding a sports word or a match score (2 - 0)."""
+    tokens = zone.scanned.tokens
+    found = {t.sentence for t in tokens if t.norm in amb.sports_words}
+    for k, token in enumerate(tokens[:-1]):
+        if token.norm.isdigit() and token.sentence not in found and _score_follows(zone, k - 1):
+            found.add(token.sentence)
+    return found
+
+
+def _score_side(norm: str) -> bool:
+    return (norm.isdigit() and len(norm) <= _SCORE_SIDE) or norm == _ZERO
+
+
+def _score_follows(zone: Zone, last: int) -> bool:
+    """A match score right after token ``last``: "مدغشقر 4 - صفر", "Niger 2-1"."""
+    tokens = zone.scanned.tokens
+    if last + 2 >= len(tokens):
+        return False
+    a, b = tokens[last + 1].norm, tokens[last + 2].norm
+    if not (a.isdigit() and len(a) <= _SCORE_SIDE and _score_side(b)):
+        return False
+    gap = zone.scanned.text[tokens[last + 1].end : tokens[last + 2].start]
+    return "-" in gap and (last < 0 or _adjacent(zone, last, last + 1))

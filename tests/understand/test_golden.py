@@ -35,6 +35,13 @@ def test_golden(knowledge: Knowledge, path: Path) -> None:
         assert entity_id in entity_ids, detail
     for region in expect.get("regions", []):
         assert region in u.regions, f"regions={u.regions}"
+    for code, kinds in expect.get("mention_kinds", {}).items():
+        found = [m for m in u.mentions if m.country == code]
+        assert found, f"{code} not mentioned: {u.mentions}"
+        assert {m.kind for m in found} <= set(kinds), f"{code}: {found}"
+    surfaces = {m.surface for m in u.mentions}
+    for surface in expect.get("mention_surfaces", []):
+        assert surface in surfaces, f"{surface!r} not among {sorted(surfaces)}"
 
 
 def test_cases_exist() -> None:
