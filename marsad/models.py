@@ -93,6 +93,7 @@ class Article:
     content_hash: str | None = None
     extraction_status: ExtractionStatus = ExtractionStatus.PENDING
     duplicate_of: int | None = None
+    duplicate_kind: str | None = None  # url | text | near (republished) | translation
     story_id: int | None = None
     created_at: datetime | None = None
     source_title: str | None = None
@@ -219,4 +220,5 @@ class AnalysedArticle:
     minhash: bytes | None = None
     features: dict[str, object] | None = None
     duplicate_of: int | None = None
+    duplicate_kind: str | None = None  # url | text | near | translation
     story: StoryChange | None = None

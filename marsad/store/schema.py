@@ -120,6 +120,7 @@ articles = sa.Table(
     sa.Column("content_hash", sa.String(64)),
     sa.Column("extraction_status", sa.String(16), nullable=False),
     sa.Column("duplicate_of", sa.Integer, sa.ForeignKey("articles.id", ondelete="SET NULL")),
+    sa.Column("duplicate_kind", sa.String(16)),  # url | text | near | translation
     sa.Column("story_id", sa.Integer, sa.ForeignKey("stories.id", ondelete="SET NULL")),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Index("ix_articles_published_at", "published_at"),
@@ -201,6 +202,7 @@ article_countries = sa.Table(
     sa.Column("is_about", sa.Boolean, nullable=False),
     sa.Column("mentions", sa.Integer, nullable=False, server_default="0"),
     sa.Index("ix_article_countries_country", "country"),
+    sa.Index("ix_article_countries_country_article_id", "country", "article_id"),
 )
 
 article_signatures = sa.Table(

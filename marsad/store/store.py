@@ -290,7 +290,11 @@ class Store:
             conn.execute(
                 t.articles.update()
                 .where(t.articles.c.id == article_id)
-                .values(duplicate_of=bundle.duplicate_of, story_id=story_id)
+                .values(
+                    duplicate_of=bundle.duplicate_of,
+                    duplicate_kind=bundle.duplicate_kind if bundle.duplicate_of else None,
+                    story_id=story_id,
+                )
             )
             if story_id is not None:
                 self._refresh_story_counts_in(conn, story_id)

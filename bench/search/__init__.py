@@ -1,0 +1,1 @@
+"""Search benchmarks: ARCD retrieval quality (``arcd``), index scale (``scale``), gate."""
