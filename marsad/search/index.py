@@ -55,6 +55,17 @@ def _load_jobs(conn: sa.Connection, ids: Sequence[int]) -> tuple[list[_Job], lis
             t.article_entities.c.article_id.in_(list(ids))
         )
     ).all()
+    # Machine-translated titles are indexed with the title, so an Arabic query finds an English
+    # article by its translated title (issue 9); snippets still come from the original.
+    translated = dict(
+        conn.execute(
+            sa.select(t.translations.c.article_id, t.translations.c.text).where(
+                t.translations.c.article_id.in_(list(ids)),
+                t.translations.c.field == "title",
+                t.translations.c.target_language == "ar",
+            )
+        ).all()
+    )
     entities: dict[int, list[str]] = {}
     for article_id, entity_id in entity_rows:
         entities.setdefault(article_id, []).append(entity_id)
@@ -65,7 +76,8 @@ def _load_jobs(conn: sa.Connection, ids: Sequence[int]) -> tuple[list[_Job], lis
             continue
         found.add(r.id)
         body = r.text or r.summary
-        jobs.append((r.id, r.title, body, r.language, tuple(sorted(entities.get(r.id, ())))))
+        title = f"{r.title or ''}\n{translated[r.id]}" if r.id in translated else r.title
+        jobs.append((r.id, title, body, r.language, tuple(sorted(entities.get(r.id, ())))))
     return jobs, [i for i in ids if i not in found]
 
 

@@ -17,6 +17,7 @@ import time
 from collections.abc import Sequence
 
 from marsad.errors import MarsadError
+from marsad.search import index_articles
 from marsad.store import Store
 from marsad.translate.engines import Translator
 from marsad.translate.protect import EMPTY_NAMES, NameTable
@@ -144,3 +145,5 @@ class TranslationWorker:
         jobs = [(articles[i], fields) for i, fields in batch if i in articles]
         translate_articles(self.store, self.translator, jobs, names=self.names)
         self.translated += len(jobs)
+        # Translated titles are searchable in Arabic: re-index the articles that got them.
+        index_articles(self.store, [a.id for a, _ in jobs])
