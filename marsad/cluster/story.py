@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from marsad.cluster.names import name_keys
 from marsad.dedup.features import ArticleFeatures
 
 # Title terms count three times body terms: a headline names the event, the body wanders.
@@ -23,6 +24,11 @@ PLACE_WEIGHT = 0.3
 _BROAD_PLACES = ("country:", "state:", "area:", "region:")
 # A shared number is weaker evidence than a shared entity (prices, scores and tolls recur).
 NUMBER_WEIGHT = 0.5
+# A shared name skeleton (``names.py``) is weaker than a shared canonical id: two spellings
+# may meet by chance. Scored across languages only. On the labelled stream 0.3 lifts
+# cross-language pair F1 0.840 -> 0.889 (0.5..1.0: 0.860, one more false join); 0 leaves
+# skeletons out.
+NAME_WEIGHT = 0.3
 # Terms kept per story centroid: enough for the event's vocabulary, bounded for memory.
 MAX_STORY_TERMS = 300
 
@@ -39,6 +45,9 @@ def article_evidence_weights(features: ArticleFeatures) -> dict[str, float]:
     }
     for number in features.numbers:
         weights[f"n:{number}"] = NUMBER_WEIGHT
+    if NAME_WEIGHT:
+        for key in name_keys(features.title, features.language, features.entities):
+            weights.setdefault(key, NAME_WEIGHT)
     return weights
 
 

@@ -106,6 +106,24 @@ def test_articles_further_apart_than_the_window_never_join() -> None:
     assert wider.add(sudan("b-2", SUDAN_2, 4 * DAY)).story_key == "story:a-1"
 
 
+def test_a_running_story_stays_open_longer_than_a_single_report() -> None:
+    # Two reports and their two copies: log2(2) * 0.5 = half a day more (copies do not count),
+    # so a report 3.25 days after the last still joins; without the growth it starts its own.
+    stream = [sudan(f"s{n}-1", (SUDAN_1, SUDAN_2)[n % 2], n * HOUR) for n in range(4)]
+    late = sudan("z-9", SUDAN_2, 3 * HOUR + 3.25 * DAY)
+    grown = StoryClusterer(ClusterOptions(window_days=3, lifetime_days_per_doubling=0.5))
+    keys = {grown.add(f).story_key for f in stream}
+    assert len(keys) == 1
+    assert grown.add(late).story_key in keys
+    fixed = StoryClusterer(ClusterOptions(window_days=3, lifetime_days_per_doubling=0.0))
+    for f in stream:
+        fixed.add(f)
+    assert fixed.add(late).new_story
+    assert len(fixed) == 1  # the old story expired
+    assert ClusterOptions(window_days=3, max_story_days=7).horizon_days == 7
+    assert ClusterOptions(window_days=3, lifetime_days_per_doubling=0).horizon_days == 3
+
+
 def test_restore_from_stored_features_continues_the_stream(store: Store) -> None:
     from marsad.models import NewArticle
 
