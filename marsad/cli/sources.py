@@ -157,16 +157,60 @@ def _remove(ctx: CLIContext, args: argparse.Namespace) -> int:
 
 
 def _import_opml(ctx: CLIContext, args: argparse.Namespace) -> int:
-    from marsad.errors import NotBuiltError
+    from pathlib import Path
 
-    raise NotBuiltError(
-        "`marsad sources import` is not built yet (the ingestion issue); nothing was done"
-    )
+    from marsad.errors import InvalidURLError
+    from marsad.ingest.opml import parse_opml
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read {args.file}: {exc.strerror}") from None
+    parsed = parse_opml(data)
+    if parsed.error and not parsed.outlines:
+        raise UserError(f"{args.file}: {parsed.error}")
+    added = existing = 0
+    for outline in parsed.outlines:
+        try:
+            url = validate_http_url(outline.url)
+        except InvalidURLError as exc:
+            print(f"skipped {outline.url}: {exc.message}")
+            continue
+        if ctx.store.find_source(url) is not None:
+            existing += 1
+            continue
+        ctx.store.add_source(
+            url,
+            outline.kind,
+            title=outline.title,
+            site_url=outline.site_url,
+            country=outline.country,
+            language=outline.language,
+        )
+        added += 1
+    if parsed.error:
+        print(f"note: {parsed.error}")
+    print(f"imported {args.file}: {added} sources added, {existing} already followed")
+    return 0
 
 
 def _export_opml(ctx: CLIContext, args: argparse.Namespace) -> int:
-    from marsad.errors import NotBuiltError
+    import sys
 
-    raise NotBuiltError(
-        "`marsad sources export` is not built yet (the ingestion issue); nothing was done"
-    )
+    from marsad.ingest.opml import OpmlOutline, build_opml
+
+    outlines = [
+        OpmlOutline(
+            url=s.url,
+            title=s.title,
+            site_url=s.site_url,
+            kind=s.kind.value,
+            language=s.language,
+            country=s.country,
+        )
+        for s in ctx.store.list_sources()
+    ]
+    sys.stdout.flush()
+    sys.stdout.buffer.write(build_opml(outlines))
+    sys.stdout.flush()
+    return 0

@@ -1,0 +1,610 @@
+"""The crawl orchestrator: due sources -> fetch -> parse -> new entries -> pages -> ``Pipeline``.
+
+``crawl_once`` runs one pass; ``run_scheduler`` repeats passes on the sources' schedule until an
+event is set (``marsad crawl`` and ``marsad serve`` both use it). All network I/O goes through
+one ``Fetcher`` per pass; all database work runs on one worker thread (the store and the
+pipeline are synchronous), so the event loop keeps fetching while articles are stored.
+
+Idempotent by construction: an entry is skipped when the store already knows any of its keys,
+an article is stored in one transaction under a unique URL, and a source's validators (ETag,
+Last-Modified, content hash) are saved only after all its entries are stored. A pass killed at
+any point therefore redoes at most the unfinished sources, and stores nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+
+from marsad.config import Settings
+from marsad.errors import FetchError, HTTPStatusError, StorageError
+from marsad.ingest.discover import discover_feeds, find_canonical, html_to_text
+from marsad.ingest.feeds import parse_feed
+from marsad.ingest.fetcher import PAGE_ACCEPT, Fetcher, FetchResult, RetryLaterError
+from marsad.ingest.model import FeedEntry
+from marsad.ingest.schedule import (
+    PollPolicy,
+    failure_interval,
+    pause_reason,
+    should_pause,
+    success_interval,
+)
+from marsad.ingest.sitemaps import parse_sitemap
+from marsad.ingest.urls import canonicalize_url, host_key
+from marsad.models import Source, SourceKind
+from marsad.pipeline.process import IncomingArticle, Pipeline
+from marsad.store import Store, utcnow
+from marsad.store import schema as t
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Unchanged sources (304 or same hash) are saved this many at a time, in one transaction.
+QUIET_BATCH = 200
+# A sitemap index may list hundreds of sitemaps; a news monitor only wants the newest few.
+MAX_CHILD_SITEMAPS = 5
+# Plain (non-news) sitemaps can list a whole site's archive; keep the most recent URLs only.
+MAX_SITEMAP_ENTRIES = 1000
+# Sources handled at once; each holds at most one body in memory. The fetcher's own limits decide
+# how many requests are in flight; this only bounds memory and open tasks.
+SOURCES_IN_FLIGHT_FACTOR = 4
+_URI_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S")
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "")
+
+
+@dataclass
+class CrawlSummary:
+    """What one pass did (printed by ``marsad crawl --once``)."""
+
+    sources: int = 0
+    fetched: int = 0  # sources whose body was new and parsed
+    not_modified: int = 0  # 304 answers
+    unchanged: int = 0  # 200 with the same content hash as last time
+    failed: int = 0
+    paused: int = 0  # sources paused during this pass
+    entries: int = 0
+    new_articles: int = 0
+    known_entries: int = 0
+    pages_fetched: int = 0
+    page_failures: int = 0
+    requests: int = 0
+    seconds: float = 0.0
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (source URL, last_error)
+
+    def format(self) -> str:
+        lines = [
+            f"crawled {self.sources} sources in {self.seconds:.1f}s: {self.fetched} fetched, "
+            f"{self.not_modified} not modified, {self.unchanged} unchanged, {self.failed} failed"
+            + (f", {self.paused} paused" if self.paused else ""),
+            f"entries: {self.entries} seen, {self.new_articles} new articles, "
+            f"{self.known_entries} already known; pages: {self.pages_fetched} fetched, "
+            f"{self.page_failures} failed; {self.requests} HTTP requests",
+        ]
+        lines += [f"  error: {url}: {error}" for url, error in self.errors[:50]]
+        if len(self.errors) > 50:
+            lines.append(f"  ... and {len(self.errors) - 50} more errors")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _Page:
+    url: str  # canonical URL after redirects and <link rel=canonical>
+    aliases: tuple[str, ...]
+    html: bytes | None
+    status: str | None  # why there is no usable page
+
+
+@dataclass
+class _Outcome:
+    status: int | None
+    entries: Sequence[FeedEntry] = ()
+    error: str | None = None  # recorded problem that is not a failure (salvaged feed)
+    fields: dict[str, Any] = field(default_factory=dict)  # extra source fields to save
+    ttl: int | None = None
+    update_period: int | None = None
+    kind: str = "fetched"  # fetched | not_modified | unchanged
+
+
+def _scoped_guid(guid: str | None, feed_url: str) -> str | None:
+    """A guid usable as a global key: URIs as they are, bare ids scoped to the feed's host."""
+    if not guid:
+        return None
+    guid = guid.replace("\x00", "").strip()[:2000]
+    if not guid:
+        return None
+    if _URI_SCHEME.match(guid):
+        return guid
+    return f"{host_key(feed_url)}/#guid={guid}"
+
+
+# Bounds on what one feed entry may put in the store (a hostile feed can say anything).
+MAX_TITLE = 1000
+MAX_SUMMARY = 20_000
+MAX_TEXT = 1_000_000
+MAX_URL = 4000
+_LANGUAGE = re.compile(r"^([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]{1,8})*$")
+
+
+def _clean(text: str | None, limit: int) -> str | None:
+    """Text safe for both stores: bounded, without NUL (PostgreSQL refuses it in text)."""
+    if text is None:
+        return None
+    text = text.replace("\x00", "")[:limit].strip()
+    return text or None
+
+
+def language_code(value: str | None) -> str | None:
+    """ISO 639-1 code from a feed's language tag ("ar-SA" -> "ar"), or None."""
+    match = _LANGUAGE.match((value or "").strip())
+    return match.group(1).lower() if match else None
+
+
+def _entry_time(entry: FeedEntry) -> float:
+    when = entry.published or entry.updated
+    return when.timestamp() if when else 0.0
+
+
+class _Pass:
+    def __init__(
+        self, store: Store, settings: Settings, pipeline: Pipeline | None, fetcher: Fetcher
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.pipeline = pipeline
+        self.fetcher = fetcher
+        self.policy = PollPolicy.from_settings(settings)
+        self.summary = CrawlSummary()
+        self._pages: dict[str, asyncio.Task[_Page]] = {}
+        self._quiet: list[tuple[int, dict[str, Any]]] = []  # unchanged sources, saved in batches
+        self._db_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="marsad-db")
+
+    async def db(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a store / pipeline call on the single database thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._db_executor, lambda: fn(*args))
+
+    def close(self) -> None:
+        self._db_executor.shutdown(wait=True)
+
+    def _pipeline(self) -> Pipeline:
+        """The pipeline, built on first use (on the database thread): a pass of 304s needs none."""
+        if self.pipeline is None:
+            self.pipeline = Pipeline(self.store, self.settings)
+        return self.pipeline
+
+    def _known(self, url: str, *aliases: str) -> bool:
+        return self._pipeline().known(url, *aliases)
+
+    def _ingest(self, item: IncomingArticle) -> bool:
+        return self._pipeline().ingest(item)[1]
+
+    def _save_quiet(self, batch: list[tuple[int, dict[str, Any]]]) -> None:
+        """Save many unchanged sources in one transaction, one executemany per set of columns."""
+        now = utcnow()
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for source_id, fields in batch:
+            row = {**fields, "updated_at": now}
+            groups.setdefault(tuple(sorted(row)), []).append(
+                {"v_id": source_id, **{f"v_{k}": v for k, v in row.items()}}
+            )
+        with self.store.transaction() as conn:
+            for keys, rows in groups.items():
+                statement = (
+                    t.sources.update()
+                    .where(t.sources.c.id == sa.bindparam("v_id"))
+                    .values({k: sa.bindparam(f"v_{k}") for k in keys})
+                )
+                conn.execute(statement, rows)
+
+    async def flush(self) -> None:
+        """Write the pending unchanged-source updates."""
+        batch, self._quiet = self._quiet, []
+        if batch:
+            await self.db(self._save_quiet, batch)
+
+    def _save_source(self, source_id: int, fields: dict[str, Any]) -> None:
+        """UPDATE the source row only (``Store.update_source`` also re-reads it with counts)."""
+        fields = {**fields, "updated_at": utcnow()}
+        try:
+            with self.store.transaction() as conn:
+                conn.execute(t.sources.update().where(t.sources.c.id == source_id).values(**fields))
+        except sa.exc.IntegrityError:
+            if "url" not in fields:
+                raise
+            fields.pop("url")  # the new URL became another source meanwhile: keep ours
+            with self.store.transaction() as conn:
+                conn.execute(t.sources.update().where(t.sources.c.id == source_id).values(**fields))
+
+    # -- one source ---------------------------------------------------------------------------
+    async def crawl_source(self, source: Source) -> None:
+        now = utcnow()
+        try:
+            outcome = await self._poll(source)
+        except FetchError as exc:
+            await self._record_failure(source, now, exc)
+            return
+        except StorageError:
+            raise
+        except Exception as exc:  # one bad source must not stop the batch
+            log.exception("crawling %s failed", source.url)
+            await self._record_failure(source, now, exc)
+            return
+        await self._record_success(source, now, outcome)
+
+    async def _poll(self, source: Source) -> _Outcome:
+        if source.kind is SourceKind.PAGE:
+            return await self._single_page(source)
+        result = await self.fetcher.fetch(
+            source.url, etag=source.etag, last_modified=source.last_modified
+        )
+        fields: dict[str, Any] = {}
+        if result.permanent_url and result.permanent_url != source.url:
+            fields["url"] = result.permanent_url
+        validators = {"etag": result.etag, "last_modified": result.last_modified}
+        if result.not_modified:
+            return _Outcome(status=304, kind="not_modified", fields={**fields, **validators})
+        if result.content_hash and result.content_hash == source.content_hash:
+            return _Outcome(status=result.status, kind="unchanged", fields={**fields, **validators})
+        fields.update(validators, content_hash=result.content_hash)
+        if source.kind is SourceKind.SITEMAP:
+            return await self._sitemap(source, result, fields)
+        return await self._feed(source, result, fields)
+
+    async def _single_page(self, source: Source) -> _Outcome:
+        url = canonicalize_url(source.url) or source.url
+        if await self.db(self._known, url, source.url):
+            return _Outcome(status=200, kind="unchanged")
+        page = await self._page(url)
+        if page.html is None:
+            raise FetchError(f"article page unusable: {page.status}")
+        await self._ingest_entries(source, [FeedEntry(link=source.url)], source.url)
+        return _Outcome(status=200)
+
+    async def _feed(self, source: Source, result: FetchResult, fields: dict[str, Any]) -> _Outcome:
+        parsed = parse_feed(result.final_url, result.body, result.headers)
+        if parsed.looks_like_html and not parsed.entries:
+            candidates = discover_feeds(result.final_url, result.body)
+            if not candidates:
+                raise FetchError("not a feed: the URL returned an HTML page that announces no feed")
+            # A home page was given: follow the feed it announces and remember that URL instead.
+            result = await self.fetcher.fetch(candidates[0])
+            parsed = parse_feed(result.final_url, result.body, result.headers)
+            fields.update(
+                url=result.permanent_url or candidates[0],
+                etag=result.etag,
+                last_modified=result.last_modified,
+                content_hash=result.content_hash,
+            )
+            if source.site_url is None:
+                fields["site_url"] = source.url
+        if parsed.error and not parsed.entries:
+            raise FetchError(parsed.error)
+        if source.title is None and parsed.title:
+            fields["title"] = _clean(parsed.title, MAX_TITLE)
+        if source.site_url is None and parsed.link and "site_url" not in fields:
+            fields["site_url"] = parsed.link
+        if source.language is None and language_code(parsed.language):
+            fields["language"] = language_code(parsed.language)
+        await self._ingest_entries(source, parsed.entries, result.final_url)
+        return _Outcome(
+            status=result.status,
+            entries=parsed.entries,
+            error=parsed.error,
+            fields=fields,
+            ttl=parsed.ttl_seconds,
+            update_period=parsed.update_period_seconds,
+        )
+
+    async def _sitemap(
+        self, source: Source, result: FetchResult, fields: dict[str, Any]
+    ) -> _Outcome:
+        parsed = parse_sitemap(result.final_url, result.body)
+        entries = list(parsed.entries)
+        errors = [parsed.error] if parsed.error else []
+        if parsed.is_index:
+            for child_url in parsed.sitemaps[:MAX_CHILD_SITEMAPS]:
+                try:
+                    child = await self.fetcher.fetch(child_url)
+                except FetchError as exc:
+                    errors.append(f"{child_url}: {exc.message}")
+                    continue
+                sub = parse_sitemap(child.final_url, child.body)
+                entries.extend(sub.entries)
+                if sub.error:
+                    errors.append(f"{child_url}: {sub.error}")
+        elif parsed.error and not entries:
+            raise FetchError(parsed.error)
+        if parsed.is_index and not entries and errors:
+            raise FetchError("; ".join(errors)[:500])
+        entries.sort(key=_entry_time, reverse=True)
+        entries = entries[:MAX_SITEMAP_ENTRIES]
+        await self._ingest_entries(source, entries, result.final_url)
+        return _Outcome(
+            status=result.status,
+            entries=entries,
+            error="; ".join(errors)[:500] or None,
+            fields=fields,
+        )
+
+    # -- entries ------------------------------------------------------------------------------
+    async def _ingest_entries(
+        self, source: Source, entries: Sequence[FeedEntry], feed_url: str
+    ) -> None:
+        await asyncio.gather(*(self._ingest_entry(source, e, feed_url) for e in entries))
+
+    async def _ingest_entry(self, source: Source, entry: FeedEntry, feed_url: str) -> None:
+        link = entry.link
+        if link is None and entry.guid and entry.guid.startswith(("http://", "https://")):
+            link = entry.guid
+        url = canonicalize_url(link or "")
+        if url is None or len(url) > MAX_URL:
+            return
+        self.summary.entries += 1
+        guid = _scoped_guid(entry.guid, feed_url)
+        aliases = [a for a in (link, guid) if a and a != url and len(a) <= MAX_URL]
+        if await self.db(self._known, url, *aliases):
+            self.summary.known_entries += 1
+            return
+        html: bytes | None = None
+        page_status: str | None = None
+        if self.settings.fetch_article_pages or source.kind is SourceKind.PAGE:
+            page = await self._page(url)
+            html, page_status = page.html, page.status
+            if page.url != url:
+                aliases = [url, *aliases]
+                url = page.url
+            aliases += [a for a in page.aliases if a != url]
+        aliases = [a for a in dict.fromkeys(aliases) if a != url]
+        item = IncomingArticle(
+            url=url,
+            source_id=source.id,
+            guid=guid,
+            aliases=tuple(aliases),
+            html=html,
+            page_status=page_status,
+            title=_clean(entry.title, MAX_TITLE),
+            summary=_clean(html_to_text(entry.summary), MAX_SUMMARY),
+            text=_clean(html_to_text(entry.content), MAX_TEXT),
+            author=_clean(entry.author, MAX_TITLE),
+            image=_clean(entry.image, MAX_URL),
+            language=language_code(entry.language) or source.language,
+            published_at=entry.published,
+            updated_at=entry.updated,
+        )
+        created = await self.db(self._ingest, item)
+        if created:
+            self.summary.new_articles += 1
+        else:
+            self.summary.known_entries += 1
+
+    async def _page(self, url: str) -> _Page:
+        """The article page at ``url``, fetched at most once per pass."""
+        task = self._pages.get(url)
+        if task is None:
+            task = asyncio.ensure_future(self._fetch_page(url))
+            self._pages[url] = task
+        return await task
+
+    async def _fetch_page(self, url: str) -> _Page:
+        try:
+            result = await self.fetcher.fetch(url, accept=PAGE_ACCEPT)
+        except FetchError as exc:
+            self.summary.page_failures += 1
+            status = exc.http_status if isinstance(exc, HTTPStatusError) else None
+            label = f"fetch_failed: {status}" if status else f"fetch_failed: {exc.message}"
+            return _Page(url=url, aliases=(), html=None, status=label[:300])
+        self.summary.pages_fetched += 1
+        media = result.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        final = canonicalize_url(result.final_url) or url
+        aliases = [url] if final != url else []
+        if media not in _HTML_TYPES:
+            return _Page(url=final, aliases=tuple(aliases), html=None, status=f"not_html: {media}")
+        if not result.body.strip():
+            return _Page(url=final, aliases=tuple(aliases), html=None, status="empty_page")
+        canonical = canonicalize_url(find_canonical(result.final_url, result.body) or "")
+        if canonical and canonical != final:
+            aliases.append(final)
+            final = canonical
+        return _Page(url=final, aliases=tuple(aliases), html=result.body, status=None)
+
+    # -- recording ----------------------------------------------------------------------------
+    async def _update(self, source: Source, fields: dict[str, Any]) -> None:
+        new_url = fields.get("url")
+        if new_url and new_url != source.url:
+            other = await self.db(self.store.find_source, new_url)
+            if other is not None:
+                log.info("%s moved to %s, already a source: URL kept", source.url, new_url)
+                fields.pop("url")
+        await self.db(self._save_source, source.id, fields)
+
+    async def _record_success(self, source: Source, now: datetime, outcome: _Outcome) -> None:
+        if outcome.kind == "not_modified":
+            self.summary.not_modified += 1
+        elif outcome.kind == "unchanged":
+            self.summary.unchanged += 1
+        else:
+            self.summary.fetched += 1
+        interval = success_interval(
+            self.policy,
+            ttl_seconds=outcome.ttl,
+            update_period_seconds=outcome.update_period,
+            published=[e.published or e.updated for e in outcome.entries],
+        )
+        if outcome.kind != "fetched" and source.poll_interval:
+            interval = source.poll_interval  # nothing new to learn the rate from
+        fields = {
+            **outcome.fields,
+            "last_status": outcome.status,
+            "last_error": outcome.error,
+            "failure_count": 0,
+            "last_polled_at": now,
+            "last_success_at": now,
+            "next_poll_at": now + timedelta(seconds=interval),
+            "poll_interval": interval,
+            "paused": False,
+            "paused_reason": None,
+        }
+        if outcome.error:
+            self.summary.errors.append((source.url, outcome.error))
+        if outcome.kind != "fetched" and "url" not in fields:
+            # Nothing was stored for this source, so losing this update in a crash only means
+            # one more conditional GET: batch it (a refresh pass is mostly these).
+            self._quiet.append((source.id, fields))
+            if len(self._quiet) >= QUIET_BATCH:
+                await self.flush()
+            return
+        await self._update(source, fields)
+
+    async def _record_failure(self, source: Source, now: datetime, exc: Exception) -> None:
+        self.summary.failed += 1
+        message = exc.message if isinstance(exc, FetchError) else f"internal error: {exc!r}"
+        message = message[:1000]
+        status = exc.http_status if isinstance(exc, HTTPStatusError) else None
+        retry_after = exc.retry_after if isinstance(exc, RetryLaterError) else None
+        failures = source.failure_count + 1
+        fields: dict[str, Any] = {
+            "last_status": status,
+            "last_error": message,
+            "failure_count": failures,
+            "last_polled_at": now,
+            "next_poll_at": now
+            + timedelta(seconds=failure_interval(self.policy, failures, retry_after=retry_after)),
+        }
+        if should_pause(
+            self.policy,
+            now=now,
+            last_success_at=source.last_success_at,
+            created_at=source.created_at,
+            failure_count=failures,
+        ):
+            fields["paused"] = True
+            fields["paused_reason"] = pause_reason(self.policy, message)
+            self.summary.paused += 1
+        self.summary.errors.append((source.url, message))
+        log.info("source %s failed: %s", source.url, message)
+        await self._update(source, fields)
+
+
+async def crawl_once(
+    store: Store,
+    settings: Settings,
+    *,
+    all_sources: bool = False,
+    pipeline: Pipeline | None = None,
+    on_pipeline: Callable[[Pipeline], None] | None = None,
+) -> CrawlSummary:
+    """One pass over the due sources (every source with ``all_sources``, paused ones included).
+
+    ``pipeline`` is reused when given, else built on the first new entry; ``on_pipeline`` gets
+    the one used, so a long-running caller keeps its state (dedup and story windows) across passes.
+    """
+    started = time.monotonic()
+    if all_sources:
+        sources = await asyncio.to_thread(store.list_sources)
+    else:
+        sources = await asyncio.to_thread(
+            store.list_sources, due_before=utcnow(), include_paused=False
+        )
+    if not sources:
+        return CrawlSummary(seconds=time.monotonic() - started)
+    async with Fetcher(settings) as fetcher:
+        run = _Pass(store, settings, pipeline, fetcher)
+        try:
+            limit = asyncio.Semaphore(
+                max(1, int(settings.global_concurrency)) * SOURCES_IN_FLIGHT_FACTOR
+            )
+
+            async def one(source: Source) -> None:
+                async with limit:
+                    await run.crawl_source(source)
+
+            await asyncio.gather(*(one(s) for s in sources))
+            await run.flush()
+        finally:
+            run.close()
+        run.summary.sources = len(sources)
+        if on_pipeline is not None and run.pipeline is not None:
+            on_pipeline(run.pipeline)
+        run.summary.requests = fetcher.requests
+    run.summary.seconds = time.monotonic() - started
+    return run.summary
+
+
+def seconds_until_due(store: Store, *, cap: float = 60.0) -> float:
+    """Seconds until the next unpaused source is due (0 when one is due now), at most ``cap``."""
+    now = utcnow()
+    due = [s.next_poll_at for s in store.list_sources(include_paused=False)]
+    if not due:
+        return cap
+    if any(d is None for d in due):
+        return 0.0
+    soonest = min(d for d in due if d is not None)
+    return max(0.0, min(cap, (soonest - now).total_seconds()))
+
+
+async def _sleep_or_stop(stop_event: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop_event.wait(), timeout=seconds)
+
+
+async def run_scheduler(
+    store: Store,
+    settings: Settings,
+    stop_event: asyncio.Event,
+    *,
+    on_pass: Callable[[CrawlSummary], None] | None = None,
+) -> None:
+    """Run passes whenever sources are due, until ``stop_event`` is set.
+
+    Setting the event cancels a pass in progress: that is safe, because a pass is idempotent
+    (the unfinished sources are simply polled again next time).
+    """
+    pipelines: list[Pipeline] = []
+
+    def keep(pipeline: Pipeline) -> None:
+        if not pipelines:
+            pipelines.append(pipeline)
+
+    while not stop_event.is_set():
+        wait = await asyncio.to_thread(seconds_until_due, store)
+        if wait > 0:
+            await _sleep_or_stop(stop_event, wait)
+            continue
+        crawl = asyncio.ensure_future(
+            crawl_once(
+                store,
+                settings,
+                pipeline=pipelines[0] if pipelines else None,
+                on_pipeline=keep,
+            )
+        )
+        stopper = asyncio.ensure_future(stop_event.wait())
+        await asyncio.wait({crawl, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if not crawl.done():
+            crawl.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await crawl
+            break
+        stopper.cancel()
+        try:
+            summary = crawl.result()
+        except StorageError:
+            log.exception("crawl pass failed: database error; retrying in a minute")
+            await _sleep_or_stop(stop_event, 60)
+            continue
+        if on_pass is not None:
+            on_pass(summary)
+
+
+__all__ = ["CrawlSummary", "crawl_once", "run_scheduler", "seconds_until_due"]
