@@ -150,6 +150,7 @@ article_sources = sa.Table(
         "source_id", sa.Integer, sa.ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
     ),
     sa.Column("first_seen", UTCDateTime, nullable=False),
+    sa.Index("ix_article_sources_source_id", "source_id"),
 )
 
 entities = sa.Table(
