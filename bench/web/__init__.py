@@ -1,0 +1,1 @@
+"""Web benchmarks: the site, feeds and API under concurrent load on a large synthetic store."""

@@ -1,0 +1,216 @@
+"""Load test: many concurrent clients against home, story, search and an API list.
+
+    python -m bench.web.load [--articles 100000] [--seconds 30] [--clients 50]
+
+Builds (once, cached in bench/out/) a synthetic SQLite store, starts ``marsad.web`` under uvicorn
+in a separate process on loopback, and drives it from this process with a bounded httpx async
+load generator (closed loop: each client sends its next request when the last one answered).
+Story requests go to the 100 newest stories (what readers open from the home page); uncached
+story pages are measured separately, one client, random stories. The reference is a bare
+Starlette route in the same server: the ratio shows how much of the framework's ceiling each
+page reaches.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from urllib.parse import quote
+
+import httpx
+
+from bench.common import REPO
+
+SEARCH_QUERIES = ("قمة", "المياه", "الاقتصاد النفط", "summit", "election", "الانتخابات lang:ar")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(db: str, port: int) -> None:
+    """The server process: the real app plus a bare reference route."""
+    import uvicorn
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from marsad.config import load_settings
+    from marsad.store import open_store
+    from marsad.web import create_app
+
+    store = open_store(f"sqlite:///{db}")
+    settings = load_settings(env={}, overrides={"home": tempfile.mkdtemp(prefix="marsad-bench-")})
+    app = create_app(store, settings)
+    app.router.routes.insert(0, Route("/__ping", lambda request: PlainTextResponse("pong")))
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def run_load(
+    base: str, paths: dict[str, list[str]], clients: int, seconds: float
+) -> tuple[dict[str, list[float]], dict[str, int], float]:
+    latencies: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    kinds = list(paths)
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
+        deadline = time.perf_counter() + seconds
+
+        async def client(n: int) -> None:
+            rng = random.Random(n)
+            i = n
+            while time.perf_counter() < deadline:
+                kind = kinds[i % len(kinds)]
+                i += 1
+                path = rng.choice(paths[kind])
+                started = time.perf_counter()
+                try:
+                    response = await http.get(path)
+                    ok = response.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                elapsed = time.perf_counter() - started
+                if ok:
+                    latencies[kind].append(elapsed * 1000)
+                else:
+                    errors[kind] += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(client(n) for n in range(clients)))
+        wall = time.perf_counter() - started
+    return latencies, errors, wall
+
+
+def report(
+    title: str, latencies: dict[str, list[float]], errors: dict[str, int], wall: float
+) -> dict[str, float]:
+    print(f"\n{title}")
+    print(f"{'target':<10} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    rates: dict[str, float] = {}
+    total = 0
+    for kind, values in latencies.items():
+        rates[kind] = len(values) / wall
+        total += len(values)
+        print(
+            f"{kind:<10} {len(values):>9} {rates[kind]:>8.1f} {percentile(values, 0.5):>8.1f} "
+            f"{percentile(values, 0.99):>8.1f} {errors.get(kind, 0):>7}"
+        )
+    print(f"{'all':<10} {total:>9} {total / wall:>8.1f}")
+    rates["all"] = total / wall
+    return rates
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--serve", nargs=2, metavar=("DB", "PORT"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve:
+        serve(args.serve[0], int(args.serve[1]))
+        return 0
+
+    from bench.web.synth import build
+
+    out = REPO / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    db = out / f"web-{args.articles}.db"
+    store = build(db, args.articles)
+    with store.connect() as conn:
+        from marsad.web import queries as q
+
+        hot = [s.id for s in q.list_stories(conn, limit=100)]
+        article_ids = [a.id for a in q.list_articles(conn, limit=100)]
+    store.close()
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.web.load", "--serve", str(db), str(port)],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/__ping", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        paths = {
+            "home": ["/"],
+            "story": [f"/stories/{i}" for i in hot],
+            "search": [f"/search?q={quote(s)}" for s in SEARCH_QUERIES],
+            "api_list": ["/api/v1/articles?limit=20", "/api/v1/stories?limit=20&region=europe"],
+        }
+        # Warm-up: first renders and the SQLite page cache.
+        asyncio.run(run_load(base, paths, 4, 2.0))
+        print(
+            f"store: {args.articles} articles on SQLite; {args.clients} clients for "
+            f"{args.seconds:.0f}s on loopback; server: one uvicorn process"
+        )
+        latencies, errors, wall = asyncio.run(run_load(base, paths, args.clients, args.seconds))
+        rates = report(
+            "mixed load (home, story, search, api_list in turn)", latencies, errors, wall
+        )
+        ref_seconds = min(10.0, args.seconds)
+        ref_lat, ref_err, ref_wall = asyncio.run(
+            run_load(base, {"bare": ["/__ping"]}, args.clients, ref_seconds)
+        )
+        ref = report("reference: bare Starlette route, same server", ref_lat, ref_err, ref_wall)
+        print(
+            f"\nratio of the bare framework's rate reached (mixed load): {rates['all'] / ref['bare']:.2f}"
+        )
+
+        rng = random.Random(1)
+        cold_ids = [rng.randint(1, max(1, args.articles // 5)) for _ in range(150)]
+        cold: list[float] = []
+        with httpx.Client(base_url=base, timeout=30) as http:
+            for sid in cold_ids:
+                started = time.perf_counter()
+                http.get(f"/stories/{sid}")
+                cold.append((time.perf_counter() - started) * 1000)
+            article_times: list[float] = []
+            for aid in article_ids:
+                started = time.perf_counter()
+                http.get(f"/articles/{aid}")
+                article_times.append((time.perf_counter() - started) * 1000)
+        print(
+            f"\nuncached story pages (1 client, {len(cold)} random stories): "
+            f"p50 {statistics.median(cold):.1f} ms, p99 {percentile(cold, 0.99):.1f} ms"
+        )
+        print(
+            f"article pages (1 client, {len(article_times)}): p50 "
+            f"{statistics.median(article_times):.1f} ms, p99 {percentile(article_times, 0.99):.1f} ms"
+        )
+        target = all(percentile(latencies[k], 0.99) < 100 for k in ("home", "story"))
+        print(
+            f"target p99 < 100 ms for home and story under load: {'met' if target else 'NOT met'}"
+        )
+    finally:
+        server.terminate()
+        server.wait(10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

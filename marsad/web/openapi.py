@@ -1,0 +1,420 @@
+"""The OpenAPI 3.1 document of ``/api/v1``, built from one table of operations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from marsad.models import REGIONS
+
+_LIMIT = {
+    "name": "limit",
+    "in": "query",
+    "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+    "description": "Most items returned.",
+}
+_OFFSET = {
+    "name": "offset",
+    "in": "query",
+    "schema": {"type": "integer", "minimum": 0, "maximum": 100000, "default": 0},
+    "description": "Items skipped.",
+}
+
+
+def _query(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "description": description,
+        "schema": schema or {"type": "string"},
+    }
+
+
+def _path(name: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": schema or {"type": "string"}}
+
+
+_REGION = _query("region", "Region code.", {"type": "string", "enum": list(REGIONS)})
+_COUNTRY = _query(
+    "country", "ISO 3166-1 alpha-2 country code.", {"type": "string", "pattern": "^[A-Za-z]{2}$"}
+)
+_ENTITY = _query("entity", "Canonical entity id.")
+_INT_ID = {"type": "integer", "minimum": 1}
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    operation_id: str
+    summary: str
+    parameters: tuple[dict[str, Any], ...] = ()
+    response: str = "Object"
+    write: bool = False
+    status: str = "200"
+    body: str | None = None
+
+
+OPERATIONS: tuple[Operation, ...] = (
+    Operation(
+        "get",
+        "/api/v1/stories",
+        "listStories",
+        "Stories, newest first.",
+        (_LIMIT, _OFFSET, _REGION, _COUNTRY, _ENTITY),
+        "StoryList",
+    ),
+    Operation(
+        "get",
+        "/api/v1/stories/{id}",
+        "getStory",
+        "One story with its articles.",
+        (_path("id", _INT_ID),),
+        "StoryDetail",
+    ),
+    Operation(
+        "get",
+        "/api/v1/articles",
+        "listArticles",
+        "Articles, newest first.",
+        (
+            _LIMIT,
+            _OFFSET,
+            _REGION,
+            _COUNTRY,
+            _ENTITY,
+            _query("source_id", "Only articles carried by this source.", _INT_ID),
+            _query("story_id", "Only articles of this story.", _INT_ID),
+            _query("language", "ISO 639-1 language code."),
+            _query("duplicates", "Include republished copies.", {"type": "boolean"}),
+        ),
+        "ArticleList",
+    ),
+    Operation(
+        "get",
+        "/api/v1/articles/{id}",
+        "getArticle",
+        "One article with its full text.",
+        (_path("id", _INT_ID),),
+        "ArticleDetail",
+    ),
+    Operation(
+        "get",
+        "/api/v1/sources",
+        "listSources",
+        "Sources with their fetch status.",
+        (_LIMIT, _OFFSET),
+        "SourceList",
+    ),
+    Operation(
+        "post",
+        "/api/v1/sources",
+        "addSource",
+        "Follow a new source.",
+        (),
+        "Source",
+        write=True,
+        status="201",
+        body="NewSource",
+    ),
+    Operation(
+        "get", "/api/v1/sources/{id}", "getSource", "One source.", (_path("id", _INT_ID),), "Source"
+    ),
+    Operation(
+        "delete",
+        "/api/v1/sources/{id}",
+        "removeSource",
+        "Stop following a source (its articles stay).",
+        (_path("id", _INT_ID),),
+        "Object",
+        write=True,
+    ),
+    Operation(
+        "post",
+        "/api/v1/sources/{id}/refresh",
+        "refreshSource",
+        "Make a source due for polling now.",
+        (_path("id", _INT_ID),),
+        "Object",
+        write=True,
+        status="202",
+    ),
+    Operation(
+        "get",
+        "/api/v1/entities",
+        "listEntities",
+        "Entities.",
+        (
+            _LIMIT,
+            _OFFSET,
+            _query(
+                "type",
+                "Entity type.",
+                {"type": "string", "enum": ["person", "organization", "place"]},
+            ),
+        ),
+        "EntityList",
+    ),
+    Operation(
+        "get",
+        "/api/v1/entities/{id}",
+        "getEntity",
+        "One entity with its names.",
+        (_path("id"),),
+        "Entity",
+    ),
+    Operation(
+        "get",
+        "/api/v1/countries",
+        "listCountries",
+        "Countries with article counts.",
+        (),
+        "ItemList",
+    ),
+    Operation(
+        "get",
+        "/api/v1/countries/{cc}",
+        "getCountry",
+        "One country and its stories.",
+        (_path("cc", {"type": "string", "pattern": "^[A-Za-z]{2}$"}), _LIMIT, _OFFSET),
+    ),
+    Operation(
+        "get", "/api/v1/regions", "listRegions", "Regions and their countries.", (), "ItemList"
+    ),
+    Operation(
+        "get",
+        "/api/v1/regions/{code}",
+        "getRegion",
+        "One region and its stories.",
+        (_path("code", {"type": "string", "enum": list(REGIONS)}), _LIMIT, _OFFSET),
+    ),
+    Operation(
+        "get",
+        "/api/v1/search",
+        "search",
+        'Search articles (query language: words, "phrases", OR, -word, source:, country:, '
+        "region:, lang:, from:, to:, story:).",
+        ({**_query("q", "The query."), "required": True}, _LIMIT, _OFFSET),
+        "SearchResults",
+    ),
+)
+
+_NULLABLE_STRING = {"type": ["string", "null"]}
+_NULLABLE_INT = {"type": ["integer", "null"]}
+
+
+def _schemas() -> dict[str, Any]:
+    translation = {
+        "type": "object",
+        "properties": {
+            "field": {"type": "string"},
+            "target_language": {"type": "string"},
+            "text": {"type": "string"},
+            "machine_translated": {"type": "boolean"},
+            "engine": {"type": "string"},
+            "model": {"type": "string"},
+        },
+        "required": ["field", "text", "machine_translated", "engine", "model"],
+    }
+    story = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "title": {"type": "string"},
+            "title_language": _NULLABLE_STRING,
+            "first_seen": _NULLABLE_STRING,
+            "last_seen": _NULLABLE_STRING,
+            "article_count": {"type": "integer"},
+            "source_count": {"type": "integer"},
+        },
+        "required": ["id", "title"],
+    }
+    article = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "url": {"type": "string"},
+            "title": _NULLABLE_STRING,
+            "language": _NULLABLE_STRING,
+            "source_id": _NULLABLE_INT,
+            "story_id": _NULLABLE_INT,
+            "duplicate_of": _NULLABLE_INT,
+            "published_at": _NULLABLE_STRING,
+            "translations": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/Translation"},
+            },
+        },
+        "required": ["id", "url"],
+    }
+    source = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "url": {"type": "string"},
+            "kind": {"type": "string", "enum": ["feed", "sitemap", "page"]},
+            "title": _NULLABLE_STRING,
+            "last_status": _NULLABLE_INT,
+            "last_error": _NULLABLE_STRING,
+            "paused": {"type": "boolean"},
+        },
+        "required": ["id", "url", "kind"],
+    }
+    entity = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "type": {"type": "string"},
+            "name_ar": _NULLABLE_STRING,
+            "name_en": _NULLABLE_STRING,
+        },
+        "required": ["id", "type"],
+    }
+
+    def page_of(ref: str) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": {
+                "items": {"type": "array", "items": {"$ref": f"#/components/schemas/{ref}"}},
+                "limit": {"type": "integer"},
+                "offset": {"type": "integer"},
+            },
+            "required": ["items", "limit", "offset"],
+        }
+
+    return {
+        "Object": {"type": "object"},
+        "ItemList": {
+            "type": "object",
+            "properties": {"items": {"type": "array", "items": {"type": "object"}}},
+            "required": ["items"],
+        },
+        "Translation": translation,
+        "Story": story,
+        "StoryList": page_of("Story"),
+        "StoryDetail": {
+            "allOf": [
+                {"$ref": "#/components/schemas/Story"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "articles": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Article"},
+                        }
+                    },
+                },
+            ]
+        },
+        "Article": article,
+        "ArticleList": page_of("Article"),
+        "ArticleDetail": {
+            "allOf": [
+                {"$ref": "#/components/schemas/Article"},
+                {"type": "object", "properties": {"text": _NULLABLE_STRING}},
+            ]
+        },
+        "Source": source,
+        "SourceList": page_of("Source"),
+        "NewSource": {
+            "type": "object",
+            "properties": {
+                "url": {"type": "string", "format": "uri"},
+                "kind": {"type": "string", "enum": ["feed", "sitemap", "page"]},
+                "title": {"type": "string"},
+                "country": {"type": "string", "pattern": "^[A-Za-z]{2}$"},
+                "language": {"type": "string"},
+            },
+            "required": ["url"],
+        },
+        "Entity": entity,
+        "EntityList": page_of("Entity"),
+        "SearchResults": {
+            "allOf": [
+                {"$ref": "#/components/schemas/ArticleList"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "query": {"type": "string"},
+                        "total": _NULLABLE_INT,
+                        "facets": {"type": "object"},
+                    },
+                },
+            ]
+        },
+        "Error": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "properties": {
+                        "code": {"type": "string"},
+                        "message": {"type": "string"},
+                        "message_ar": {"type": "string"},
+                    },
+                    "required": ["code", "message", "message_ar"],
+                }
+            },
+            "required": ["error"],
+        },
+    }
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def openapi_document(server_url: str = "/") -> dict[str, Any]:
+    """The OpenAPI 3.1 document for every operation in ``OPERATIONS``."""
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        responses: dict[str, Any] = {
+            op.status: {
+                "description": "OK",
+                "content": {
+                    "application/json": {"schema": {"$ref": f"#/components/schemas/{op.response}"}}
+                },
+            },
+            "400": _error_response("Bad parameter"),
+        }
+        if "{" in op.path:
+            responses["404"] = _error_response("Unknown id")
+        entry: dict[str, Any] = {
+            "operationId": op.operation_id,
+            "summary": op.summary,
+            "parameters": list(op.parameters),
+            "responses": responses,
+        }
+        if op.write:
+            entry["security"] = [{"bearerAuth": []}]
+            responses["401"] = _error_response("Missing or wrong bearer token")
+            responses["403"] = _error_response("Write endpoints disabled (no admin token set)")
+        if op.body:
+            entry["requestBody"] = {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": f"#/components/schemas/{op.body}"}}
+                },
+            }
+        paths.setdefault(op.path, {})[op.method] = entry
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Marsad API",
+            "version": "1.0.0",
+            "description": "Stories, articles, sources, entities, countries, regions and search "
+            'of a Marsad instance. Errors: {"error": {"code", "message", "message_ar"}}.',
+        },
+        "servers": [{"url": server_url}],
+        "paths": paths,
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+__all__ = ["OPERATIONS", "Operation", "openapi_document"]

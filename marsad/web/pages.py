@@ -1,0 +1,438 @@
+"""The HTML pages. Handlers are thin: read parameters, query, render a template.
+
+Handlers are plain functions, so Starlette runs them in its thread pool (database calls block).
+The home page and story pages are cached whole for a few seconds per language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from marsad.errors import NotFoundError
+from marsad.models import REGIONS, Article
+from marsad.web import queries as q
+from marsad.web.i18n import Translator
+from marsad.web.params import country_param, id_param, page_param
+from marsad.web.render import format_gregorian, format_hijri
+from marsad.web.searching import run_search
+from marsad.web.state import LANG_COOKIE, WebState, request_language, web_state
+
+PAGE_SIZE = 30
+HOME_TOP = 12
+REGION_BLOCK = 4
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A title or text as shown: the original, or its machine translation (labelled)."""
+
+    text: str
+    lang: str | None
+    translation: q.TranslationRow | None = None
+
+
+def shown_field(
+    article: Article, field: str, tr: Translator, translations: dict[int, dict[str, Any]]
+) -> Shown:
+    original = getattr(article, field) or ""
+    if tr.lang == "ar" and article.language and article.language != "ar":
+        machine = translations.get(article.id, {}).get(field)
+        if machine is not None and machine.text:
+            return Shown(machine.text, "ar", machine)
+    return Shown(original, article.language)
+
+
+def _globals(st: WebState, tr: Translator, path: str) -> dict[str, Any]:
+    return {
+        "t": tr,
+        "lang": tr.lang,
+        "dir": tr.dir,
+        "path": path,
+        "regions": REGIONS,
+        "country_name": lambda cc: st.geo.country_name(cc, tr.lang),
+        "region_name": lambda code: tr(f"region.{code}"),
+        "gdate": lambda d: format_gregorian(d, tr),
+        "hdate": lambda d: format_hijri(d, tr),
+    }
+
+
+def render(st: WebState, tr: Translator, template: str, path: str, **context: Any) -> str:
+    values = _globals(st, tr, path)
+    values.update(context)
+    values.setdefault("feed_base", path.rstrip("/"))
+    values.setdefault("title", "")
+    return st.env.get_template(template).render(values)
+
+
+def html(request: Request, body: str, status: int = 200) -> Response:
+    response = HTMLResponse(body, status_code=status)
+    chosen = request.query_params.get("lang")
+    if chosen in ("ar", "en"):
+        response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+def _with_titles(
+    conn: Any, articles: Sequence[Article], tr: Translator
+) -> list[tuple[Article, Shown]]:
+    translations = q.translations_for(conn, [a.id for a in articles]) if tr.lang == "ar" else {}
+    return [(a, shown_field(a, "title", tr, translations)) for a in articles]
+
+
+# -- pages ----------------------------------------------------------------------------------
+async def home(request: Request) -> Response:
+    st = web_state(request)
+    tr = st.catalogues.translator(request_language(request))
+
+    def build() -> str:
+        now = st.clock()
+        with st.store.connect() as conn:
+            top = q.top_stories(conn, now=now, limit=HOME_TOP)
+            blocks = []
+            for code in REGIONS:
+                countries = st.geo.region_countries(code)
+                stories = q.list_stories(conn, limit=REGION_BLOCK, countries=countries)
+                if stories:
+                    blocks.append((code, stories))
+            latest = _with_titles(conn, q.list_articles(conn, limit=10), tr)
+        return render(st, tr, "home.html", "/", top=top, blocks=blocks, latest=latest, feed_base="")
+
+    return html(request, await st.pages.get_or_compute_async(("home", tr.lang), build))
+
+
+def _place_page(
+    request: Request, *, kind: str, code: str, name: str, countries: list[str]
+) -> Response:
+    st = web_state(request)
+    tr = st.catalogues.translator(request_language(request))
+    page = page_param(request)
+    offset = (page - 1) * PAGE_SIZE
+    with st.store.connect() as conn:
+        stories = q.list_stories(conn, limit=PAGE_SIZE, offset=offset, countries=countries)
+        articles = _with_titles(
+            conn, q.list_articles(conn, limit=PAGE_SIZE, offset=offset, countries=countries), tr
+        )
+    path = f"/{kind}/{code}"
+    return html(
+        request,
+        render(
+            st,
+            tr,
+            "listing.html",
+            path,
+            title=name,
+            kind=kind,
+            stories=stories,
+            articles=articles,
+            page=page,
+            has_more=len(articles) == PAGE_SIZE or len(stories) == PAGE_SIZE,
+            countries=[(c, None) for c in countries] if kind == "regions" else [],
+        ),
+    )
+
+
+def region(request: Request) -> Response:
+    code = request.path_params["code"]
+    st = web_state(request)
+    if code not in REGIONS:
+        raise NotFoundError(f"unknown region: {code[:40]}", message_ar="منطقة غير معروفة")
+    tr = st.catalogues.translator(request_language(request))
+    return _place_page(
+        request,
+        kind="regions",
+        code=code,
+        name=tr(f"region.{code}"),
+        countries=st.geo.region_countries(code),
+    )
+
+
+def country(request: Request) -> Response:
+    raw = request.path_params["cc"]
+    try:
+        cc = country_param(raw, "cc")
+    except Exception:
+        raise NotFoundError(f"unknown country: {raw[:40]}", message_ar="بلد غير معروف") from None
+    assert cc is not None
+    if raw != cc:
+        return RedirectResponse(f"/countries/{cc}", status_code=301)
+    st = web_state(request)
+    lang = request_language(request)
+    return _place_page(
+        request, kind="countries", code=cc, name=st.geo.country_name(cc, lang), countries=[cc]
+    )
+
+
+def regions_index(request: Request) -> Response:
+    st = web_state(request)
+    tr = st.catalogues.translator(request_language(request))
+    counts = st.data.get_or_compute("country_counts", lambda: _country_counts(st))
+    by_region: dict[str | None, list[tuple[str, int]]] = {}
+    for cc, n in counts:
+        by_region.setdefault(st.geo.region_of(cc), []).append((cc, n))
+    return html(
+        request,
+        render(st, tr, "regions.html", "/regions", title=tr("nav.regions"), by_region=by_region),
+    )
+
+
+def _country_counts(st: WebState) -> list[tuple[str, int]]:
+    with st.store.connect() as conn:
+        return q.country_article_counts(conn)
+
+
+def sources_index(request: Request) -> Response:
+    st = web_state(request)
+    tr = st.catalogues.translator(request_language(request))
+    with st.store.connect() as conn:
+        sources = q.list_sources(conn, limit=1000)
+    return html(
+        request,
+        render(st, tr, "sources.html", "/sources", title=tr("nav.sources"), sources=sources),
+    )
+
+
+def source(request: Request) -> Response:
+    st = web_state(request)
+    tr = st.catalogues.translator(request_language(request))
+    source_id = id_param(request.path_params["id"], "source")
+    page = page_param(request)
+    with st.store.connect() as conn:
+        found = q.get_source(conn, source_id)
+        if found is None:
+            raise NotFoundError(f"unknown source: {source_id}", message_ar="مصدر غير معروف")
+        articles = _with_titles(
+            conn,
+            q.list_articles(
+                conn,
+                limit=PAGE_SIZE,
+                offset=(page - 1) * PAGE_SIZE,
+                source_id=source_id,
+                include_duplicates=True,
+            ),
+            tr,
+        )
+    return html(
+        request,
+        render(
+            st,
+            tr,
+            "source.html",
+            f"/sources/{source_id}",
+            title=found.title or found.url,
+            source=found,
+            articles=articles,
+            page=page,
+            has_more=len(articles) == PAGE_SIZE,
+        ),
+    )
+
+
+def entity(request: Request) -> Response:
+    st = web_state(request)
+    tr = st.catalogues.translator(request_language(request))
+    entity_id = request.path_params["id"]
+    page = page_param(request)
+    with st.store.connect() as conn:
+        found = q.get_entity(conn, entity_id) if len(entity_id) <= 128 else None
+        if found is None:
+            raise NotFoundError(f"unknown entity: {entity_id[:40]}", message_ar="كيان غير معروف")
+        names = q.entity_names(conn, entity_id)
+        stories = q.list_stories(conn, limit=10, entity_id=entity_id) if page == 1 else []
+        articles = _with_titles(
+            conn,
+            q.list_articles(
+                conn, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, entity_id=entity_id
+            ),
+            tr,
+        )
+    return html(
+        request,
+        render(
+            st,
+            tr,
+            "entity.html",
+            f"/entities/{entity_id}",
+            title=found.name(tr.lang),
+            entity=found,
+            names=names,
+            stories=stories,
+            articles=articles,
+            page=page,
+            has_more=len(articles) == PAGE_SIZE,
+        ),
+    )
+
+
+async def story(request: Request) -> Response:
+    st = web_state(request)
+    tr = st.catalogues.translator(request_language(request))
+    story_id = id_param(request.path_params["id"], "story")
+
+    def build() -> str | int:
+        with st.store.connect() as conn:
+            card = q.get_story(conn, story_id)
+            if card is None:
+                raise NotFoundError(f"unknown story: {story_id}", message_ar="قصة غير معروفة")
+            if card.merged_into is not None:
+                return card.merged_into
+            articles = q.story_articles(conn, story_id)
+            titled = _with_titles(conn, articles, tr)
+            countries = q.story_countries(conn, story_id)
+            entities = q.story_entities(conn, story_id)
+            related = q.related_stories(
+                conn, story_id, [e.id for e in entities[:8]], [c for c, _ in countries[:5]]
+            )
+        return render(
+            st,
+            tr,
+            "story.html",
+            f"/stories/{story_id}",
+            title=card.title,
+            story=card,
+            groups=_group_by_language_and_source(titled),
+            timeline=titled,
+            countries=countries,
+            entities=_without_countries(entities),
+            related=related,
+            source_total=len({a.source_id for a in articles if a.source_id is not None}),
+        )
+
+    body = await st.pages.get_or_compute_async(("story", story_id, tr.lang), build)
+    if isinstance(body, int):
+        return RedirectResponse(f"/stories/{body}", status_code=301)
+    return html(request, body)
+
+
+def _without_countries(entities: list[q.EntityRow]) -> list[q.EntityRow]:
+    """Country entities are already shown as country links; list them once."""
+    return [e for e in entities if not e.id.startswith("country:")]
+
+
+def _group_by_language_and_source(
+    titled: list[tuple[Article, Shown]],
+) -> list[tuple[str, list[tuple[str, list[tuple[Article, Shown]]]]]]:
+    by_lang: dict[str, dict[str, list[tuple[Article, Shown]]]] = {}
+    for article, shown in titled:
+        source_name = article.source_title or article.site_name or ""
+        by_lang.setdefault(article.language or "", {}).setdefault(source_name, []).append(
+            (article, shown)
+        )
+    order = sorted(by_lang, key=lambda code: (code != "ar", code != "en", code))
+    return [(code, sorted(by_lang[code].items())) for code in order]
+
+
+def article(request: Request) -> Response:
+    st = web_state(request)
+    tr = st.catalogues.translator(request_language(request))
+    article_id = id_param(request.path_params["id"], "article")
+    show_original = request.query_params.get("original") == "1"
+    with st.store.connect() as conn:
+        found = q.get_article(conn, article_id)
+        if found is None:
+            raise NotFoundError(f"unknown article: {article_id}", message_ar="مقال غير معروف")
+        translations = (
+            q.translations_for(conn, [article_id]) if tr.lang == "ar" and not show_original else {}
+        )
+        original = q.get_article(conn, found.duplicate_of) if found.duplicate_of else None
+        story_card = q.get_story(conn, found.story_id) if found.story_id else None
+        carried_by = q.article_source_titles(conn, article_id)
+        countries = q.article_countries(conn, article_id)
+        entities = q.article_entities(conn, article_id)
+    title = shown_field(found, "title", tr, translations)
+    text = shown_field(found, "text", tr, translations)
+    if not text.text:
+        text = shown_field(found, "summary", tr, translations)
+    machine = title.translation or text.translation
+    return html(
+        request,
+        render(
+            st,
+            tr,
+            "article.html",
+            f"/articles/{article_id}",
+            title=title.text,
+            article=found,
+            shown_title=title,
+            shown_text=text,
+            machine=machine,
+            show_original=show_original,
+            has_translation=bool(machine) or show_original,
+            original=original,
+            story=story_card,
+            carried_by=carried_by,
+            countries=countries,
+            entities=_without_countries(entities),
+        ),
+    )
+
+
+async def search_page(request: Request) -> Response:
+    st = web_state(request)
+    tr = st.catalogues.translator(request_language(request))
+    query = request.query_params.get("q", "")
+    page = page_param(request)
+
+    def build() -> str:
+        results = run_search(
+            st.store,
+            st.search_function,
+            query,
+            limit=PAGE_SIZE,
+            offset=(page - 1) * PAGE_SIZE,
+            now=st.clock(),
+            recency_weight=st.settings.search_recency_weight,
+        )
+        with st.store.connect() as conn:
+            titled = _with_titles(conn, [h.article for h in results.hits], tr)
+        return render(
+            st,
+            tr,
+            "search.html",
+            "/search",
+            title=tr("search.title"),
+            query=results.query,
+            results=results,
+            hits=titled,
+            snippets={h.article.id: h.snippet for h in results.hits},
+            page=page,
+            has_more=len(results.hits) == PAGE_SIZE,
+            feed_query="?" + urlencode({"q": results.query}) if results.query else "",
+            switch_query=urlencode({"q": results.query}) + "&" if results.query else "",
+        )
+
+    # The same query within a few seconds (a popular search) is answered from the cache.
+    body = await st.pages.get_or_compute_async(("search", query, page, tr.lang), build)
+    return html(request, body)
+
+
+def not_found_page(st: WebState, tr: Translator, message: str) -> str:
+    return render(st, tr, "error.html", "/", title=tr("error.not_found"), message=message)
+
+
+def error_page(st: WebState, tr: Translator, heading: str, message: str) -> str:
+    return render(st, tr, "error.html", "/", title=heading, message=message)
+
+
+__all__ = [
+    "PAGE_SIZE",
+    "Shown",
+    "article",
+    "country",
+    "entity",
+    "error_page",
+    "home",
+    "region",
+    "regions_index",
+    "render",
+    "search_page",
+    "shown_field",
+    "source",
+    "sources_index",
+    "story",
+]
