@@ -35,7 +35,7 @@ gate: $(STAMP)
 	$(BIN)/python -m bench.gate
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.run_all
+	$(BIN)/python -m bench.run_all $(BENCH_ARGS)
 
 demo: $(STAMP)
 	$(BIN)/marsad demo
