@@ -156,7 +156,10 @@ class Pipeline:
             self._story_ids[self.clusterer.resolve(assignment.story_key)] = story_id
         article = self.store.get_article(article_id)
         if created:
-            index_articles(self.store, [article_id])
+            # A copy leaves the index; an original that just became a copy leaves it too.
+            index_articles(
+                self.store, [article_id, *([bundle.duplicate_of] if bundle.duplicate_of else [])]
+            )
             # Titles and leads go to the background worker; ingestion never waits for a model.
             self.translation.article_stored(article, created)
         return IngestResult(article, created, understanding, assignment)

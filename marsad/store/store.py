@@ -38,6 +38,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _as_utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def _inserted_id(result: sa.CursorResult[Any]) -> int:
     key = result.inserted_primary_key
     assert key is not None
@@ -289,18 +293,52 @@ class Store:
                     )
                 )
             story_id = self._apply_story_in(conn, bundle, article_id, now)
+            duplicate_of = self._link_copy_in(conn, article_id, bundle)
             conn.execute(
                 t.articles.update()
                 .where(t.articles.c.id == article_id)
                 .values(
-                    duplicate_of=bundle.duplicate_of,
-                    duplicate_kind=bundle.duplicate_kind if bundle.duplicate_of else None,
+                    duplicate_of=duplicate_of,
+                    duplicate_kind=bundle.duplicate_kind if duplicate_of else None,
                     story_id=story_id,
                 )
             )
             if story_id is not None:
                 self._refresh_story_counts_in(conn, story_id)
         return article_id, story_id, True
+
+    def _link_copy_in(
+        self, conn: sa.Connection, article_id: int, bundle: AnalysedArticle
+    ) -> int | None:
+        """The original a new copy points to; when the copy turns out to be the earlier one
+        (crawls meet articles out of publication order), it becomes the original instead."""
+        if bundle.duplicate_of is None:
+            return None
+        root = bundle.duplicate_of
+        for _ in range(8):  # follow a chain of copies to its original (chains are short)
+            up = conn.execute(
+                sa.select(t.articles.c.duplicate_of).where(t.articles.c.id == root)
+            ).scalar()
+            if up is None:
+                break
+            root = int(up)
+        when = sa.func.coalesce(t.articles.c.published_at, t.articles.c.created_at)
+        root_time = conn.execute(sa.select(when).where(t.articles.c.id == root)).scalar()
+        new = bundle.article
+        new_time = new.published_at or new.fetched_at
+        if root_time is None or new_time is None or _as_utc(new_time) >= _as_utc(root_time):
+            return root
+        conn.execute(
+            t.articles.update()
+            .where(t.articles.c.duplicate_of == root)
+            .values(duplicate_of=article_id)
+        )
+        conn.execute(
+            t.articles.update()
+            .where(t.articles.c.id == root)
+            .values(duplicate_of=article_id, duplicate_kind=bundle.duplicate_kind)
+        )
+        return None
 
     def _apply_story_in(
         self, conn: sa.Connection, bundle: AnalysedArticle, article_id: int, now: datetime

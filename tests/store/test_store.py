@@ -268,3 +268,44 @@ def test_migrations_build_exactly_the_declared_schema(store: Store) -> None:
         return str(table.name if table is not None else obj.name)
 
     assert [d for d in diff if not table_of(d).startswith("search_")] == []
+
+
+def test_copy_met_before_its_original_is_turned_around(store: Store) -> None:
+    """Crawls meet articles out of publication order: the earlier one stays the original."""
+    later = datetime(2026, 11, 2, tzinfo=UTC)
+    earlier = datetime(2026, 11, 1, tzinfo=UTC)
+    copy_id, _, _ = store.save_analysed(
+        AnalysedArticle(article=NewArticle(url="https://farm.example/1", published_at=later))
+    )
+    second_copy, _, _ = store.save_analysed(
+        AnalysedArticle(
+            article=NewArticle(
+                url="https://farm.example/2", published_at=later + timedelta(hours=1)
+            ),
+            duplicate_of=copy_id,
+            duplicate_kind="near",
+        )
+    )
+    original_id, _, _ = store.save_analysed(
+        AnalysedArticle(
+            article=NewArticle(url="https://wire.example/1", published_at=earlier),
+            duplicate_of=second_copy,  # whatever the index matched, the chain is followed
+            duplicate_kind="translation",
+        )
+    )
+    original = store.get_article(original_id)
+    assert original.duplicate_of is None and original.duplicate_kind is None
+    first = store.get_article(copy_id)
+    assert (first.duplicate_of, first.duplicate_kind) == (original_id, "translation")
+    assert store.get_article(second_copy).duplicate_of == original_id
+    # A later copy of the same original simply points to it.
+    late_id, _, _ = store.save_analysed(
+        AnalysedArticle(
+            article=NewArticle(
+                url="https://farm.example/3", published_at=later + timedelta(days=1)
+            ),
+            duplicate_of=copy_id,
+            duplicate_kind="near",
+        )
+    )
+    assert store.get_article(late_id).duplicate_of == original_id
