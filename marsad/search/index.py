@@ -2,7 +2,7 @@
 
 ``index_articles`` is called by the pipeline after it stores or changes articles (new text, new
 entities, marked as a duplicate); it is idempotent. ``reindex_all`` rebuilds everything, e.g.
-after the analyser changed. Republished copies (``duplicate_of`` set) are kept out of the index,
+after the analyser changed. Republished copies (``duplicate_of`` set, not a translation) are kept out of the index,
 so a search shows the original once.
 """
 
@@ -46,9 +46,15 @@ def _load_jobs(conn: sa.Connection, ids: Sequence[int]) -> tuple[list[_Job], lis
     """Index jobs for ``ids``, and the ids that must leave the index (gone or duplicates)."""
     a = t.articles
     rows = conn.execute(
-        sa.select(a.c.id, a.c.title, a.c.text, a.c.summary, a.c.language, a.c.duplicate_of).where(
-            a.c.id.in_(list(ids))
-        )
+        sa.select(
+            a.c.id,
+            a.c.title,
+            a.c.text,
+            a.c.summary,
+            a.c.language,
+            a.c.duplicate_of,
+            a.c.duplicate_kind,
+        ).where(a.c.id.in_(list(ids)))
     ).all()
     entity_rows = conn.execute(
         sa.select(t.article_entities.c.article_id, t.article_entities.c.entity_id).where(
@@ -72,7 +78,7 @@ def _load_jobs(conn: sa.Connection, ids: Sequence[int]) -> tuple[list[_Job], lis
     jobs: list[_Job] = []
     found: set[int] = set()
     for r in rows:
-        if r.duplicate_of is not None:
+        if r.duplicate_of is not None and r.duplicate_kind != "translation":
             continue
         found.add(r.id)
         body = r.text or r.summary

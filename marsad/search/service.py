@@ -182,7 +182,9 @@ def _candidate_query(dialect: str, match: str | None, conds: list[Any]) -> sa.Se
     if match is None:
         return (
             sa.select(_a.c.id.label("id"), sa.literal(0.0).label("rel"), *_META)
-            .where(_a.c.duplicate_of.is_(None), *conds)
+            .where(
+                sa.or_(_a.c.duplicate_of.is_(None), _a.c.duplicate_kind == "translation"), *conds
+            )
             .order_by(_a.c.id.desc())
         )
     if dialect == "sqlite":

@@ -78,6 +78,7 @@ def article_json(
         "fetched_at": _iso(article.fetched_at),
         "story_id": article.story_id,
         "duplicate_of": article.duplicate_of,
+        "duplicate_kind": article.duplicate_kind,
         "extraction_status": article.extraction_status.value,
         "translations": [
             {

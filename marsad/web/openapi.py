@@ -239,6 +239,7 @@ def _schemas() -> dict[str, Any]:
             "source_id": _NULLABLE_INT,
             "story_id": _NULLABLE_INT,
             "duplicate_of": _NULLABLE_INT,
+            "duplicate_kind": _NULLABLE_STRING,
             "published_at": _NULLABLE_STRING,
             "translations": {
                 "type": "array",

@@ -81,6 +81,12 @@ def _story_card(row: Any) -> StoryCard:
     )
 
 
+def _not_a_republished_copy() -> sa.ColumnElement[bool]:
+    """Lists hide republished copies; an article that may translate another stays listed: it is
+    the report Arabic (or English) readers can read, and its link to the original is shown."""
+    return sa.or_(t.articles.c.duplicate_of.is_(None), t.articles.c.duplicate_kind == "translation")
+
+
 def _article_select() -> sa.Select[Any]:
     return sa.select(t.articles, t.sources.c.title.label("source_title")).outerjoin(
         t.sources, t.sources.c.id == t.articles.c.source_id
@@ -354,7 +360,7 @@ def list_articles(
         )
         query = query.where(t.articles.c.id.in_(mentions))
     if not include_duplicates:
-        query = query.where(t.articles.c.duplicate_of.is_(None))
+        query = query.where(_not_a_republished_copy())
     query = query.order_by(*_newest_first(conn))
     return [_article(r) for r in conn.execute(query.limit(limit).offset(offset))]
 
@@ -486,7 +492,7 @@ def simple_title_search(
     conn: sa.Connection, words: Sequence[str], *, limit: int, offset: int = 0
 ) -> list[Article]:
     """FALLBACK ONLY, used while ``marsad.search`` is not importable: titles containing every word."""
-    query = _article_select().where(t.articles.c.duplicate_of.is_(None))
+    query = _article_select().where(_not_a_republished_copy())
     for word in words[:8]:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(t.articles.c.title.like(f"%{escaped}%", escape="\\"))

@@ -37,3 +37,38 @@ def test_passing_mention_does_not_put_a_story_in_a_region(store: Store, tmp_path
     assert "Australia bans all fires" in oceania.text
     assert "Australia bans all fires" not in europe.text
     assert "Australia bans all fires" not in uk.text
+
+
+def test_possible_translation_stays_listed_and_is_labelled(store: Store, tmp_path: Path) -> None:
+    original_id, story_id, _ = store.save_analysed(
+        AnalysedArticle(
+            article=NewArticle(
+                url="https://wire.example/floods",
+                title="Pakistan floods: death toll rises to 214",
+                language="en",
+                published_at=NOW - timedelta(hours=3),
+            ),
+            story=StoryChange(story_id=None, title="Pakistan floods"),
+        )
+    )
+    copy_id, _, _ = store.save_analysed(
+        AnalysedArticle(
+            article=NewArticle(
+                url="https://farm.example/floods",
+                title="فيضانات باكستان: ارتفاع عدد القتلى إلى 214",
+                language="ar",
+                published_at=NOW - timedelta(hours=1),
+            ),
+            duplicate_of=original_id,
+            duplicate_kind="translation",
+            story=StoryChange(story_id=story_id, title="Pakistan floods"),
+        )
+    )
+    app = create_app(store, web_settings(tmp_path), clock=lambda: NOW, search_function=None)
+    with TestClient(app) as client:
+        home = client.get("/?lang=en").text
+        page = client.get(f"/articles/{copy_id}?lang=en").text
+        api = client.get(f"/api/v1/articles/{copy_id}").json()
+    assert "فيضانات باكستان" in home  # listed: it is the report Arabic readers can read
+    assert "Possibly a translation of" in page and f"/articles/{original_id}" in page
+    assert api["duplicate_of"] == original_id and api["duplicate_kind"] == "translation"
