@@ -37,7 +37,8 @@ def _crawl(ctx: CLIContext, args: argparse.Namespace) -> int:
     if args.once or args.all_sources:
         summary = asyncio.run(crawl_once(store, settings, all_sources=args.all_sources))
         _print_summary(summary)
-        return 0
+        # Some failing sources are normal (each has its last_error); all of them failing is not.
+        return 1 if summary.sources and summary.failed == summary.sources else 0
 
     async def forever() -> None:
         stop = asyncio.Event()

@@ -89,7 +89,10 @@ def parse_time(value: Any) -> datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, int | float):
-        return datetime.fromtimestamp(float(value), tz=UTC)
+        try:
+            return datetime.fromtimestamp(float(value), tz=UTC)
+        except (OverflowError, OSError, ValueError):  # 1e20, NaN: unreadable, not fatal
+            return None
     text = str(value).strip()[:64]
     for parse in (
         lambda s: datetime.fromisoformat(s.replace("Z", "+00:00")),
@@ -183,7 +186,10 @@ def read_inputs(paths: Iterable[Path]) -> Iterator[StreamArticle]:
             continue
         name = path.name.lower()
         if name.endswith((".jsonl", ".jsonl.gz", ".json", ".ndjson")):
-            yield from read_jsonl(path)
+            try:
+                yield from read_jsonl(path)
+            except OSError as exc:
+                yield StreamArticle(str(path), error=f"unreadable: {exc.strerror or exc}")
         else:
             try:
                 yield read_html(path)

@@ -147,3 +147,25 @@ def absolute_url(url: str | None, base: str | None = None) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     return urlunsplit(parts._replace(fragment=""))
+
+
+def _bare_host(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def publisher_canonical(candidate: str | None, page_url: str) -> str | None:
+    """The page's own canonical URL when it can be trusted to name this article, else None.
+
+    Many sites point ``rel=canonical`` / ``og:url`` at their home page, and a hostile page can
+    claim another site's article: a site root, or a URL on another host, never replaces the URL
+    the page was fetched from (it would swallow every later article of the site).
+    """
+    canonical = canonicalize_url(candidate or "")
+    if canonical is None or urlsplit(canonical).path in ("", "/"):
+        return None
+    if page_url.startswith(("http://", "https://")) and _bare_host(canonical) != _bare_host(
+        page_url
+    ):
+        return None
+    return canonical

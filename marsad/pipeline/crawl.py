@@ -40,7 +40,7 @@ from marsad.ingest.schedule import (
     success_interval,
 )
 from marsad.ingest.sitemaps import parse_sitemap
-from marsad.ingest.urls import canonicalize_url, host_key
+from marsad.ingest.urls import canonicalize_url, host_key, publisher_canonical
 from marsad.models import Source, SourceKind
 from marsad.pipeline.process import IncomingArticle, Pipeline
 from marsad.store import Store, utcnow
@@ -341,7 +341,20 @@ class _Pass:
     async def _ingest_entries(
         self, source: Source, entries: Sequence[FeedEntry], feed_url: str
     ) -> None:
-        await asyncio.gather(*(self._ingest_entry(source, e, feed_url) for e in entries))
+        results = await asyncio.gather(
+            *(self._ingest_entry(source, e, feed_url) for e in entries), return_exceptions=True
+        )
+        # One bad entry must not fail its source (whose validators would then never be saved,
+        # so the same entry failed on every poll): it is logged and counted; the database
+        # being gone still stops the pass.
+        for entry, result in zip(entries, results, strict=True):
+            if isinstance(result, StorageError):
+                raise result
+            if isinstance(result, Exception):
+                log.error("entry %s of %s failed", entry.link, source.url, exc_info=result)
+                self.summary.errors.append(
+                    (entry.link or source.url, f"entry failed: {result!r}"[:300])
+                )
 
     async def _ingest_entry(self, source: Source, entry: FeedEntry, feed_url: str) -> None:
         link = entry.link
@@ -412,7 +425,7 @@ class _Pass:
             return _Page(url=final, aliases=tuple(aliases), html=None, status=f"not_html: {media}")
         if not result.body.strip():
             return _Page(url=final, aliases=tuple(aliases), html=None, status="empty_page")
-        canonical = canonicalize_url(find_canonical(result.final_url, result.body) or "")
+        canonical = publisher_canonical(find_canonical(result.final_url, result.body), final)
         if canonical and canonical != final:
             aliases.append(final)
             final = canonical
@@ -536,6 +549,9 @@ async def crawl_once(
         run.summary.sources = len(sources)
         if on_pipeline is not None and run.pipeline is not None:
             on_pipeline(run.pipeline)
+        elif pipeline is None and run.pipeline is not None:
+            # Built for this pass only: let its translation worker finish and stop.
+            await asyncio.to_thread(run.pipeline.close)
         run.summary.requests = fetcher.requests
     run.summary.seconds = time.monotonic() - started
     return run.summary
@@ -576,6 +592,21 @@ async def run_scheduler(
         if not pipelines:
             pipelines.append(pipeline)
 
+    try:
+        await _scheduler_loop(store, settings, stop_event, pipelines, keep, on_pass)
+    finally:
+        for pipeline in pipelines:
+            await asyncio.to_thread(pipeline.close)
+
+
+async def _scheduler_loop(
+    store: Store,
+    settings: Settings,
+    stop_event: asyncio.Event,
+    pipelines: list[Pipeline],
+    keep: Callable[[Pipeline], None],
+    on_pass: Callable[[CrawlSummary], None] | None,
+) -> None:
     while not stop_event.is_set():
         wait = await asyncio.to_thread(seconds_until_due, store)
         if wait > 0:

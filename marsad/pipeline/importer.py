@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from marsad.cluster.stream import StreamArticle, read_jsonl
+from marsad.errors import StorageError
 from marsad.ingest.urls import canonicalize_url
 from marsad.pipeline.process import IncomingArticle, Pipeline
 
@@ -96,7 +97,14 @@ def import_paths(pipeline: Pipeline, paths: Iterable[Path]) -> ImportSummary:
         if item.article is None:
             summary.failed.append((item.input, item.error or "unreadable"))
             continue
-        _, created = pipeline.ingest(item.article)
+        try:
+            _, created = pipeline.ingest(item.article)
+        except StorageError:
+            raise  # the database is gone: stop, nothing else can be stored either
+        except Exception as exc:  # one bad article must not stop an archive import
+            log.exception("importing %s failed", item.input)
+            summary.failed.append((item.input, f"internal error: {exc!r}"[:300]))
+            continue
         if created:
             summary.new += 1
         else:

@@ -10,6 +10,7 @@ all of it or none of it; the clusterer's window is rebuilt from the store on sta
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -32,7 +33,7 @@ from marsad.extract import (
     lines_for_learning,
 )
 from marsad.extract.langid import default_detector
-from marsad.ingest.urls import canonicalize_url
+from marsad.ingest.urls import publisher_canonical
 from marsad.models import (
     AnalysedArticle,
     Article,
@@ -53,6 +54,9 @@ log = logging.getLogger(__name__)
 
 # Feed summaries are often one sentence; below this a page's text is not better than the feed's.
 _MIN_TEXT_CHARS = 80
+_LANGUAGE_RE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9-]*)?$", re.IGNORECASE)
+# Clocks and time zones differ; a day ahead is still believable.
+_FUTURE_SLACK = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -150,19 +154,36 @@ class Pipeline:
             duplicate_kind=kind,
             story=self._story_change(assignment),
         )
-        article_id, story_id, created = self.store.save_analysed(bundle)
+        try:
+            article_id, story_id, created = self.store.save_analysed(bundle)
+        except Exception:
+            # The clusterer already holds the article: rebuild its window from the store so
+            # memory and database agree again, then let the caller record the failure.
+            self._reset_window()
+            raise
         self._article_ids[features.key] = article_id
         if story_id is not None:
             self._story_ids[self.clusterer.resolve(assignment.story_key)] = story_id
         article = self.store.get_article(article_id)
         if created:
-            # A copy leaves the index; an original that just became a copy leaves it too.
-            index_articles(
-                self.store, [article_id, *([bundle.duplicate_of] if bundle.duplicate_of else [])]
-            )
+            # A copy leaves the index; so does an earlier original that just became a copy.
+            index_articles(self.store, [article_id, *self._demoted(article_id)])
             # Titles and leads go to the background worker; ingestion never waits for a model.
             self.translation.article_stored(article, created)
         return IngestResult(article, created, understanding, assignment)
+
+    def _demoted(self, article_id: int) -> list[int]:
+        with self.store.connect() as conn:
+            rows = conn.execute(
+                sa.select(t.articles.c.id).where(t.articles.c.duplicate_of == article_id)
+            )
+            return [int(r[0]) for r in rows]
+
+    def _reset_window(self) -> None:
+        self.clusterer = StoryClusterer(self.clusterer.options)
+        self._story_ids.clear()
+        self._article_ids.clear()
+        self.restored = self._restore_window()
 
     def close(self) -> None:
         """Finish queued translations and stop the worker."""
@@ -194,7 +215,7 @@ class Pipeline:
         url, aliases = item.url, item.aliases
         if extracted is not None and extracted.ok and len(extracted.text or "") >= _MIN_TEXT_CHARS:
             status = ExtractionStatus.OK
-            canonical = _canonical(extracted.canonical_url)
+            canonical = publisher_canonical(extracted.canonical_url, item.url)
             if canonical and canonical != url:
                 url, aliases = canonical, (*aliases, item.url)
             title = extracted.title or item.title
@@ -211,7 +232,9 @@ class Pipeline:
             title, text, summary, language = item.title, feed_text, item.summary, None
             if extracted is not None and not title:
                 title = extracted.title  # a page too thin to be an article still names itself
-        language = language or item.language or self._detect(title, text)
+        language = _language_code(language or item.language) or self._detect(title, text)
+        fetched = utcnow()
+        title, text, summary = _no_nul(title), _no_nul(text), _no_nul(summary)
         e = extracted if extracted is not None and extracted.ok else None
         return NewArticle(
             url=url,
@@ -225,9 +248,9 @@ class Pipeline:
             image=(e.image if e else None) or item.image,
             language=language,
             site_name=(e.site_name if e else None) or item.site_name,
-            published_at=item.published_at or (e.published if e else None),
-            updated_at=(e.modified if e else None) or item.updated_at,
-            fetched_at=utcnow(),
+            published_at=_plausible(item.published_at or (e.published if e else None), fetched),
+            updated_at=_plausible((e.modified if e else None) or item.updated_at, fetched),
+            fetched_at=fetched,
             content_hash=content_hash(text) if text else None,
             extraction_status=status,
         )
@@ -330,12 +353,26 @@ class Pipeline:
             log.info(
                 "restored %d articles of the last %g days",
                 len(rows),
-                self.settings.cluster_window_days,
+                horizon,
             )
         return len(rows)
 
 
-def _canonical(url: str | None) -> str | None:
-    if not url or not url.startswith(("http://", "https://")):
+def _plausible(when: datetime | None, fetched: datetime) -> datetime | None:
+    """A date more than a day in the future is a typo or a lie: one such date would move the
+    story window's clock years ahead and empty it, so it is dropped."""
+    if when is None:
         return None
-    return canonicalize_url(url)
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return None if when > fetched + _FUTURE_SLACK else when
+
+
+def _language_code(value: str | None) -> str | None:
+    """ISO 639 code from whatever an importer or page said ("ar-SA" -> "ar"); None if not one."""
+    match = _LANGUAGE_RE.match((value or "").strip())
+    return match.group(1).lower() if match else None
+
+
+def _no_nul(text: str | None) -> str | None:
+    """PostgreSQL refuses NUL in text; SQLite would keep it. Both get the same."""
+    return text.replace("\x00", "") if text else text
