@@ -25,6 +25,7 @@ test: $(STAMP) browser
 lint: $(STAMP)
 	$(BIN)/ruff check marsad tests bench
 	$(BIN)/ruff format --check marsad tests bench
+	$(BIN)/mypy marsad
 
 format: $(STAMP)
 	$(BIN)/ruff format marsad tests bench

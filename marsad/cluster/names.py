@@ -59,19 +59,19 @@ def skeleton(word: str) -> str:
     """The consonant-class skeleton of one word, Latin or Arabic; repeated classes collapse."""
     word = unicodedata.normalize("NFKC", word).lower()
     if word[:1].isascii():
-        for digraph, out in _LATIN_DIGRAPHS:
-            word = word.replace(digraph, out)
+        for digraph, letter in _LATIN_DIGRAPHS:
+            word = word.replace(digraph, letter)
         table = _LATIN
     else:
         if word.startswith("ال") and len(word) > 4:
             word = word[2:]  # the article: الفجيرة is Fujairah
         table = _ARABIC
-    out: list[str] = []
+    classes: list[str] = []
     for char in word:
         cls = table.get(char)
-        if cls and (not out or out[-1] != cls):
-            out.append(cls)
-    return "".join(out[:MAX_SKELETON])
+        if cls and (not classes or classes[-1] != cls):
+            classes.append(cls)
+    return "".join(classes[:MAX_SKELETON])
 
 
 def _words(text: str, arabic: bool, capitalised_only: bool) -> list[str]:
