@@ -127,13 +127,8 @@ class ModelInfo:
 
 
 def resolve_models_dir(settings: Settings) -> Path:
-    """Where models live: the ``models_dir`` setting, or ``$MARSAD_HOME/models`` when unset.
-
-    An unset ``models_dir`` loads as ``Path("")``, which is ``"."``: ``Settings.effective_models_dir``
-    takes that for a set value (the current directory), so it is resolved here.
-    """
-    value = str(settings.models_dir or "")
-    return Path(value) if value not in ("", ".") else Path(settings.home) / "models"
+    """Where models live: the ``models_dir`` setting, or ``$MARSAD_HOME/models`` when unset."""
+    return settings.effective_models_dir
 
 
 def _check_name(name: str) -> str:
