@@ -9,15 +9,9 @@ the neighbours' load), so only a real regression (an uncached home page, a slow 
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
-import time
-
-import httpx
 
 from bench.common import REPO
-from bench.web.load import _free_port, percentile, run_load
+from bench.web.load import percentile, run_load, served
 
 
 def checks() -> list[tuple[str, float, float]]:
@@ -32,27 +26,10 @@ def checks() -> list[tuple[str, float, float]]:
 
         hot = [s.id for s in q.list_stories(conn, limit=50)]
     store.close()
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bench.web.load", "--serve", str(db), str(port)],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/__ping", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+    with served(db) as base:
         paths = {"home": ["/"], "story": [f"/stories/{i}" for i in hot]}
         asyncio.run(run_load(base, paths, 4, 1.0))
         latencies, errors, wall = asyncio.run(run_load(base, paths, 10, 5.0))
-    finally:
-        server.terminate()
-        server.wait(10)
     home_p99 = percentile(latencies["home"], 0.99)
     story_p99 = percentile(latencies["story"], 0.99)
     total = sum(len(v) for v in latencies.values())

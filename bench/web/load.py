@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import socket
@@ -24,6 +25,8 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import quote
 
 import httpx
@@ -117,6 +120,31 @@ def report(
     return rates
 
 
+@contextlib.contextmanager
+def served(db: Path) -> Iterator[str]:
+    """The site over ``db`` in its own uvicorn process (so the load generator does not share
+    its interpreter); yields the base URL once it answers, stops it afterwards."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.web.load", "--serve", str(db), str(port)],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/__ping", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
@@ -141,21 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         article_ids = [a.id for a in q.list_articles(conn, limit=100)]
     store.close()
 
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bench.web.load", "--serve", str(db), str(port)],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/__ping", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+    with served(db) as base:
         paths = {
             "home": ["/"],
             "story": [f"/stories/{i}" for i in hot],
@@ -206,9 +220,6 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"target p99 < 100 ms for home and story under load: {'met' if target else 'NOT met'}"
         )
-    finally:
-        server.terminate()
-        server.wait(10)
     return 0
 
 

@@ -23,6 +23,7 @@ from marsad.cluster.clusterer import Assignment, ClusterOptions, StoryClusterer
 from marsad.dedup.features import features_from, to_timestamp
 from marsad.extract import extract_article
 from marsad.models import ExtractionStatus
+from marsad.understand import load_knowledge, understand
 
 log = logging.getLogger(__name__)
 
@@ -197,22 +198,13 @@ def read_inputs(paths: Iterable[Path]) -> Iterator[StreamArticle]:
                 yield StreamArticle(str(path), error=f"unreadable: {exc.strerror or exc}")
 
 
-def load_understander() -> Understander | None:
-    """The understanding stage as a callable, or None when it is not installed yet."""
-    try:
-        from marsad.understand import load_knowledge, understand
-    except ImportError:
-        log.info("marsad.understand not available: clustering without entities and countries")
-        return None
+def load_understander() -> Understander:
+    """The understanding stage as a callable: (entity ids, countries about, regions)."""
     knowledge = load_knowledge()
 
     def run(title: str, text: str, language: str) -> tuple[list[str], list[str], list[str]]:
         result = understand(knowledge, title, text, language)
-        entities = [getattr(e, "id", None) or getattr(e, "entity_id", "") for e in result.entities]
-        countries = [
-            getattr(c, "country", c) for c in result.countries if getattr(c, "is_about", True)
-        ]
-        return [e for e in entities if e], [str(c) for c in countries], list(result.regions)
+        return [e.id for e in result.entities], list(result.about), list(result.regions)
 
     return run
 

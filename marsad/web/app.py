@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from marsad.config import Settings
 from marsad.errors import MarsadError
+from marsad.search import search
 from marsad.store import Store
 from marsad.web import api, pages
 from marsad.web.cache import TTLCache
@@ -28,7 +29,6 @@ from marsad.web.geo import Geography
 from marsad.web.i18n import Catalogues
 from marsad.web.openapi import openapi_document
 from marsad.web.render import build_environment
-from marsad.web.searching import load_search_function
 from marsad.web.state import (
     DATA_TTL_SECONDS,
     PAGE_TTL_SECONDS,
@@ -220,9 +220,7 @@ def create_app(
         env=build_environment(),
         pages=TTLCache(PAGE_TTL_SECONDS, max_entries=512),
         data=TTLCache(DATA_TTL_SECONDS, max_entries=64),
-        search_function=load_search_function()
-        if search_function is True
-        else search_function or None,
+        search_function=search if search_function is True else search_function or None,
         clock=clock,
     )
     app.add_middleware(SecurityHeaders)

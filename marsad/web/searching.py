@@ -7,7 +7,6 @@ so every caller gets the same records.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,16 +46,6 @@ class SearchPage:
     facet_labels: dict[tuple[str, str], str] = field(default_factory=dict)
     total_is_lower_bound: bool = False
     notices: tuple[str, ...] = ()
-
-
-def load_search_function() -> Callable[..., Any] | None:
-    """``marsad.search.search`` if the search stage is installed, else None."""
-    try:
-        module = importlib.import_module("marsad.search")
-    except ImportError:
-        return None
-    function = getattr(module, "search", None)
-    return function if callable(function) else None
 
 
 def _clean_snippet(value: Any) -> Markup | None:
@@ -149,4 +138,4 @@ def _fallback_search(store: Store, query: str, *, limit: int, offset: int) -> Se
     return SearchPage(query=query, hits=[SearchHit(a) for a in articles], engine="fallback")
 
 
-__all__ = ["FACET_NAMES", "SearchHit", "SearchPage", "load_search_function", "run_search"]
+__all__ = ["FACET_NAMES", "SearchHit", "SearchPage", "run_search"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 import uvicorn
 
 from marsad.config import Settings
+from marsad.pipeline.crawl import run_scheduler
 from marsad.store import Store
 from marsad.web.app import create_app
 
@@ -24,16 +24,6 @@ log = logging.getLogger(__name__)
 
 # How long to wait for a crawl pass to wind down on shutdown before cancelling it outright.
 SCHEDULER_STOP_SECONDS = 10.0
-
-
-def load_scheduler() -> Callable[..., Any] | None:
-    """``marsad.pipeline.crawl.run_scheduler`` if the crawler is installed, else None."""
-    try:
-        module = importlib.import_module("marsad.pipeline.crawl")
-    except ImportError:
-        return None
-    scheduler = getattr(module, "run_scheduler", None)
-    return scheduler if callable(scheduler) else None
 
 
 async def serve_async(
@@ -58,17 +48,14 @@ async def serve_async(
     )
     server = uvicorn.Server(config)
     control: SchedulerControl | None = None
-    scheduler = load_scheduler() if crawl else None
-    if crawl and scheduler is None:
-        log.warning("the crawler is not installed: serving without crawling")
-    if scheduler is not None:
+    if crawl:
 
         def after_pass(summary: object) -> None:
             app.state.web.pages.clear()
             app.state.web.data.clear()
             log.info("crawl pass done: %s", summary)
 
-        control = SchedulerControl(scheduler, store, settings, after_pass)
+        control = SchedulerControl(run_scheduler, store, settings, after_pass)
         control.start()
         app.state.web.wake_crawler = control.wake
 
@@ -158,4 +145,4 @@ def serve(
     )
 
 
-__all__ = ["SchedulerControl", "load_scheduler", "serve", "serve_async"]
+__all__ = ["SchedulerControl", "serve", "serve_async"]
