@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from itertools import chain
+from typing import cast
 
 import Stemmer
 
@@ -80,19 +82,13 @@ class Analyzer:
         if self.options.arabic_stemmer not in ARABIC_STEMMERS:
             raise ValueError(f"unknown Arabic stemmer {self.options.arabic_stemmer!r}")
         # Word -> terms memo of this analyser: news vocabulary is Zipfian, so most words repeat.
+        # One memo per treatment of Latin words (English or not); Arabic words and numbers give
+        # the same terms in both.
         self._memo: dict[str, tuple[str, ...]] = {}
+        self._memo_other: dict[str, tuple[str, ...]] = {}
         self._snowball_ar = (
             Stemmer.Stemmer("arabic") if self.options.arabic_stemmer == "snowball" else None
         )
-
-    def _arabic_terms(self, token: str, out: list[str]) -> None:
-        cached = self._memo.get(token)
-        if cached is None:
-            cached = self._arabic_terms_uncached(token)
-            if len(self._memo) >= MEMO_SIZE:
-                self._memo.clear()
-            self._memo[token] = cached
-        out.extend(cached)
 
     def _arabic_terms_uncached(self, token: str) -> tuple[str, ...]:
         if self.options.stopwords and is_normalized_stopword(token, "ar"):
@@ -112,24 +108,34 @@ class Analyzer:
                 out.append(surface)
         return tuple(out)
 
+    def _token_terms(self, token: str, english: bool) -> tuple[str, ...]:
+        if is_arabic(token):
+            return self._arabic_terms_uncached(token)
+        if token[0].isdigit():
+            return (token,)
+        if english:
+            if self.options.stopwords and token in STOPWORDS_EN:
+                return ()
+            return (stem_en(_fold_latin(token)),)
+        return (_fold_latin(token),)
+
     def analyze(self, text: str, language: str | None = None) -> list[str]:
         """Terms of ``text`` in order (duplicates kept, so callers can count frequencies)."""
         # Latin words inside Arabic articles are nearly always English names and terms.
         english = language in (None, "ar", "en")
-        opts = self.options
-        out: list[str] = []
-        for token in tokenize(text):
-            if is_arabic(token):
-                self._arabic_terms(token, out)
-            elif token[0].isdigit():
-                out.append(token)
-            elif english:
-                if opts.stopwords and token in STOPWORDS_EN:
-                    continue
-                out.append(stem_en(_fold_latin(token)))
-            else:
-                out.append(_fold_latin(token))
-        return out
+        memo = self._memo if english else self._memo_other
+        tokens = tokenize(text)
+        # Lookups in C (map), Python only for the words not seen before: most words repeat.
+        found = list(map(memo.get, tokens))
+        if None in found:
+            for i, terms in enumerate(found):
+                if terms is None:
+                    token = tokens[i]
+                    terms = self._token_terms(token, english)
+                    if len(memo) >= MEMO_SIZE:
+                        memo.clear()
+                    memo[token] = found[i] = terms
+        return list(chain.from_iterable(cast(list[tuple[str, ...]], found)))
 
 
 _DEFAULT = Analyzer()

@@ -10,7 +10,7 @@ import re
 from decimal import Decimal
 
 from marsad.text.lexicon import CLITIC_KEEP_AR, NAMES_AR
-from marsad.text.normalize import normalize_ar, normalize_digits
+from marsad.text.normalize import normalize_ar, normalize_ar_letters, normalize_digits
 
 # A number with thousands separators (1,500,000 / ١٬٥٠٠), a decimal (3.5 / ٣٫٥), or a word of
 # letters and digits. Thousands groups are tried first so "1,500" stays one token.
@@ -115,8 +115,8 @@ def tokenize(text: str) -> list[str]:
     Numbers keep their decimal point and lose thousands separators ("1,500" -> "1500").
     """
     return [
-        _number_token(m.group()) if m.group()[0].isdigit() else m.group()
-        for m in _TOKEN_RE.finditer(normalize_ar(text))
+        _number_token(w) if w[0].isdigit() else w
+        for w in _TOKEN_RE.findall(normalize_ar_letters(text))
     ]
 
 

@@ -107,3 +107,23 @@ def test_same_word_all_spellings_meet() -> None:
 def test_normalize_is_idempotent(text: str) -> None:
     once = normalize_ar(text)
     assert normalize_ar(once) == once
+
+
+def test_normalize_ar_equals_its_steps_on_random_mixed_text() -> None:
+    """The one-pass normaliser gives what the documented steps give, on hostile mixtures."""
+    import random
+
+    from marsad.text.normalize import normalize_ar_letters, normalize_ar_stepwise
+
+    alphabet = (
+        "ابتثجحخدذرزسشصضطظعغفقكلمنهوي ءأإآٱؤئىةۀہەکگژپچڤیے"
+        "\u064b\u064e\u0651\u0652\u0670\u0640\u200b\u200f\u202b\ufeff\u00ad"
+        "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹0123456789٫٬,. \n\t"
+        "ﻻﷲﺍﺑ"  # presentation forms
+        "AbcÉé São"
+    )
+    rng = random.Random(20261129)
+    for _ in range(2_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert normalize_ar(text) == normalize_ar_stepwise(text), repr(text)
+        assert normalize_ar_letters(text).split() == normalize_ar(text).split(), repr(text)
