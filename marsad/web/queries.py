@@ -123,7 +123,52 @@ def _recent_story_ids(conn: sa.Connection, article_filter: sa.Select[Any], want:
     rows = conn.execute(
         article_filter.order_by(sa.desc(article_filter.selected_columns[0])).limit(want * 20)
     ).all()
-    ids = [int(r[0]) for r in rows]
+    return _story_ids_of(conn, [int(r[0]) for r in rows])
+
+
+def recent_about_article_ids(conn: sa.Connection, countries: Sequence[str], want: int) -> list[int]:
+    """Ids of the newest articles *about* any of ``countries`` (pages list what an article is
+    about, not every passing mention), newest first, at most ``want``.
+
+    Two plans, chosen from the number of matching rows (an index-only count): walk the primary
+    key newest-first and test each row's country (cheap when the countries are common, it stops
+    after ``want``), or take every match from the (country, article_id) index and sort (cheap
+    when they are rare). SQLite's own choice flipped between them by accident of statistics: a
+    region block took 15-64 ms at 100,000 articles where the right plan takes 0.2-2 ms, and the
+    walk takes 13 ms for a country with 1% of the articles where the index takes 0.3 ms.
+    """
+    codes = sorted({c.upper() for c in countries})
+    if not codes or want <= 0:
+        return []
+    walk = False  # PostgreSQL's planner has the statistics to choose well by itself
+    if conn.dialect.name == "sqlite":
+        matches, newest = conn.execute(_MATCH_COUNT_SQL, {"codes": codes}).one()
+        # Rows the walk reads ~ want * newest / matches; rows the index plan sorts ~ matches.
+        walk = bool(matches) and matches * matches > want * (newest or 0)
+    query = _about_walk_sql if walk else _about_index_sql
+    rows = conn.execute(query, {"codes": codes, "yes": True, "want": want})
+    return [int(r[0]) for r in rows]
+
+
+_MATCH_COUNT_SQL = sa.text(
+    "SELECT (SELECT count(*) FROM article_countries WHERE country IN :codes), "
+    "(SELECT max(article_id) FROM article_countries)"
+).bindparams(sa.bindparam("codes", expanding=True))
+_ABOUT_SQL = (
+    "SELECT DISTINCT article_id FROM article_countries WHERE is_about = :yes AND {col} IN :codes "
+    "ORDER BY article_id DESC LIMIT :want"
+)
+# ``+country`` keeps SQLite off the country index, so it walks the primary key in id order.
+_about_walk_sql = sa.text(_ABOUT_SQL.format(col="+country")).bindparams(
+    sa.bindparam("codes", expanding=True)
+)
+_about_index_sql = sa.text(_ABOUT_SQL.format(col="country")).bindparams(
+    sa.bindparam("codes", expanding=True)
+)
+
+
+def _story_ids_of(conn: sa.Connection, ids: list[int]) -> list[int]:
+    """The stories of these articles, in the order the articles come, each once."""
     if not ids:
         return []
     story_of = dict(
@@ -177,12 +222,10 @@ def list_stories(
     if countries is not None:
         if not countries:
             return []
-        # Pages list what an article is *about*, not every passing mention.
-        matched = sa.select(t.article_countries.c.article_id).where(
-            t.article_countries.c.country.in_([c.upper() for c in countries]),
-            t.article_countries.c.is_about.is_(True),
-        )
-    elif entity_id is not None:
+        article_ids = recent_about_article_ids(conn, countries, (limit + offset) * 20)
+        story_ids = _story_ids_of(conn, article_ids)[offset : offset + limit]
+        return _story_cards(conn, story_ids)
+    if entity_id is not None:
         matched = sa.select(t.article_entities.c.article_id).where(
             t.article_entities.c.entity_id == entity_id
         )
@@ -191,9 +234,15 @@ def list_stories(
             t.article_sources.c.source_id == source_id
         )
     story_ids = _recent_story_ids(conn, matched, limit + offset)[offset : offset + limit]
+    return _story_cards(conn, story_ids)
+
+
+def _story_cards(conn: sa.Connection, story_ids: Sequence[int]) -> list[StoryCard]:
+    """Cards of these stories (merged ones left out), newest first."""
     if not story_ids:
         return []
-    rows = conn.execute(base.where(t.stories.c.id.in_(story_ids))).all()
+    base = sa.select(t.stories).where(t.stories.c.merged_into.is_(None))
+    rows = conn.execute(base.where(t.stories.c.id.in_(list(story_ids)))).all()
     cards = [_story_card(r) for r in rows]
     cards.sort(key=lambda c: (c.last_seen.timestamp() if c.last_seen else 0.0, c.id), reverse=True)
     return cards
