@@ -106,22 +106,25 @@ async def home(request: Request) -> Response:
     return html(request, await st.pages.get_or_compute_async(("home", tr.lang), build))
 
 
-def _place_page(
+async def _place_page(
     request: Request, *, kind: str, code: str, name: str, countries: list[str]
 ) -> Response:
+    """A region or country page; cached whole per page and language like the home page."""
     st = web_state(request)
     tr = st.catalogues.translator(request_language(request))
     page = page_param(request)
     offset = (page - 1) * PAGE_SIZE
-    with st.store.connect() as conn:
-        stories = q.list_stories(conn, limit=PAGE_SIZE, offset=offset, countries=countries)
-        articles = _with_titles(
-            conn, q.list_articles(conn, limit=PAGE_SIZE, offset=offset, countries=countries), tr
-        )
     path = f"/{kind}/{code}"
-    return html(
-        request,
-        render(
+
+    def build() -> str:
+        with st.store.connect() as conn:
+            stories = q.list_stories(conn, limit=PAGE_SIZE, offset=offset, countries=countries)
+            articles = _with_titles(
+                conn,
+                q.list_articles(conn, limit=PAGE_SIZE, offset=offset, countries=countries),
+                tr,
+            )
+        return render(
             st,
             tr,
             "listing.html",
@@ -133,17 +136,18 @@ def _place_page(
             page=page,
             has_more=len(articles) == PAGE_SIZE or len(stories) == PAGE_SIZE,
             countries=[(c, None) for c in countries] if kind == "regions" else [],
-        ),
-    )
+        )
+
+    return html(request, await st.pages.get_or_compute_async((kind, code, page, tr.lang), build))
 
 
-def region(request: Request) -> Response:
+async def region(request: Request) -> Response:
     code = request.path_params["code"]
     st = web_state(request)
     if code not in REGIONS:
         raise NotFoundError(f"unknown region: {code[:40]}", message_ar="منطقة غير معروفة")
     tr = st.catalogues.translator(request_language(request))
-    return _place_page(
+    return await _place_page(
         request,
         kind="regions",
         code=code,
@@ -152,7 +156,7 @@ def region(request: Request) -> Response:
     )
 
 
-def country(request: Request) -> Response:
+async def country(request: Request) -> Response:
     raw = request.path_params["cc"]
     try:
         cc = country_param(raw, "cc")
@@ -163,7 +167,7 @@ def country(request: Request) -> Response:
         return RedirectResponse(f"/countries/{cc}", status_code=301)
     st = web_state(request)
     lang = request_language(request)
-    return _place_page(
+    return await _place_page(
         request, kind="countries", code=cc, name=st.geo.country_name(cc, lang), countries=[cc]
     )
 
