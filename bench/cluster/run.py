@@ -1,12 +1,15 @@
 """Story clustering: pair precision/recall/F1 on the labelled ANT stream, then speed and scale.
 
-Run: ``.venv/bin/python -m bench.cluster.run [--scale N] [--sweep]``.
+Run: ``.venv/bin/python -m bench.cluster.run [--scale N] [--no-scale] [--sweep]``.
 
-Quality: the 350 hand-labelled ANT articles (``labels.jsonl``; texts read from the evaluation
+Quality: the hand-labelled ANT articles (``labels.jsonl``; texts read from the evaluation
 data) plus the English reports written for this bench (``english_reports.jsonl``), streamed in
 publication order through ``StoryClusterer``; pairs of articles are scored against the labels,
-overall, Arabic-Arabic and cross-language. The understanding stage supplies entities and
-countries when it is installed (the figure says which).
+overall, Arabic-Arabic and cross-language, on the whole stream and within each labelling round
+(``PERIODS``: the first 350 articles, then the 211 of the next two weeks). The understanding
+stage supplies entities and countries when it is installed (the figure says which); the rest
+of the ANT sample (never an article of the labelled weeks) gives the clusterer its background
+document frequencies (``--no-background`` leaves them out).
 
 Scale: a synthetic window made by resampling the ANT sample's features (fresh keys, fresh
 signatures so they are not copies, a third of the body terms swapped for rare synthetic ones so
@@ -27,17 +30,27 @@ import resource
 import sys
 import time
 import zlib
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
 from bench.common import eval_data_dir
 from marsad.cluster import ClusterOptions, StoryClusterer
+from marsad.cluster.frequencies import DocumentFrequencies, document_frequencies
 from marsad.cluster.stream import StoryTracker, load_understander, parse_time
 from marsad.dedup import ArticleFeatures, features_from
 
 HERE = Path(__file__).resolve().parent
+_DAY0 = datetime(2018, 2, 18, tzinfo=UTC).timestamp()
+_DAY1 = datetime(2018, 3, 12, tzinfo=UTC).timestamp()
+# The labelling rounds (README): every ANT article of each span is labelled; the English reports
+# fall in the span of their date. A pair counts in a round when both articles are in it.
+PERIODS = {
+    "set 1 (02-18..03-11)": (_DAY0, _DAY1),
+    "set 2 (03-12..03-25)": (_DAY1, datetime(2018, 3, 26, tzinfo=UTC).timestamp()),
+}
 
 
 def _ant_time(value: str) -> float:
@@ -47,17 +60,18 @@ def _ant_time(value: str) -> float:
         return 0.0
 
 
-def labelled_stream(understand: bool = True) -> tuple[list[ArticleFeatures], dict[str, str], str]:
-    """Features of the labelled articles in publication order, their labels, understanding used."""
-    labels = {
-        row["docno"]: row["story"]
-        for row in map(json.loads, (HERE / "labels.jsonl").read_text().splitlines())
-    }
-    path = eval_data_dir() / "ant-arabic-news" / "ant_multisource_sample.jsonl.gz"
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        rows = [r for r in map(json.loads, handle) if r["docno"] in labels]
+@dataclass(frozen=True)
+class LabelledStream:
+    """The labelled articles in publication order, their story labels, and the background."""
+
+    feats: list[ArticleFeatures]
+    labels: dict[str, str]
+    how: str  # which understanding stage supplied entities
+    background: DocumentFrequencies | None = None
+
+
+def _analyser(understand: bool) -> Any:
     understander = load_understander() if understand else None
-    feats: list[ArticleFeatures] = []
 
     def analyse(key: str, title: str, text: str, language: str, published: float, **kw: Any):
         ents, countries, regions = (), (), ()
@@ -75,14 +89,38 @@ def labelled_stream(understand: bool = True) -> tuple[list[ArticleFeatures], dic
             **kw,
         )
 
+    return analyse
+
+
+def labelled_stream(understand: bool = True, background: bool = True) -> LabelledStream:
+    """Features of the labelled articles in publication order and their labels; with
+    ``background``, document frequencies of the rest of the ANT sample (``README.md``)."""
+    labels = {
+        row["docno"]: row["story"]
+        for row in map(json.loads, (HERE / "labels.jsonl").read_text().splitlines())
+    }
+    path = eval_data_dir() / "ant-arabic-news" / "ant_multisource_sample.jsonl.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        rows = list(map(json.loads, handle))
+    analyse = _analyser(understand)
+    feats: list[ArticleFeatures] = []
+    others: list[ArticleFeatures] = []
+    first, last = min(PERIODS.values())[0], max(PERIODS.values())[1]
     for r in rows:
-        feats.append(
+        published = _ant_time(r["time"])
+        if r["docno"] in labels:
+            target = feats
+        elif background and not first <= published < last:
+            target = others  # never an article of the labelled weeks, labelled or not
+        else:
+            continue
+        target.append(
             analyse(
                 r["docno"],
                 r["title"],
                 r["text"] or "",
                 "ar",
-                _ant_time(r["time"]),
+                published,
                 url=r["url"],
                 source=r["source"],
             )
@@ -90,13 +128,12 @@ def labelled_stream(understand: bool = True) -> tuple[list[ArticleFeatures], dic
     for line in (HERE / "english_reports.jsonl").read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
         labels[r["id"]] = r["story"]
-        published = parse_time(r["published"])
-        assert published is not None
-        feats.append(
-            analyse(r["id"], r["title"], r["text"], "en", published.timestamp(), url=r["url"])
-        )
+        when = parse_time(r["published"])
+        assert when is not None
+        feats.append(analyse(r["id"], r["title"], r["text"], "en", when.timestamp(), url=r["url"]))
     feats.sort(key=lambda f: (f.published, f.key))
-    return feats, labels, "with marsad.understand" if understander else "without understanding"
+    how = "with marsad.understand" if understand else "without understanding"
+    return LabelledStream(feats, labels, how, document_frequencies(others) if others else None)
 
 
 def pair_scores(
@@ -130,30 +167,57 @@ def pair_scores(
     return out
 
 
-def run_quality(
-    feats: list[ArticleFeatures], labels: dict[str, str], options: ClusterOptions | None = None
-) -> dict[str, dict[str, float]]:
-    clusterer = StoryClusterer(options)
+def predict(stream: LabelledStream, options: ClusterOptions | None = None) -> dict[str, str]:
+    """The final story of every article after clustering the stream once."""
+    clusterer = StoryClusterer(options, stream.background)
     tracker = StoryTracker()
-    for f in feats:
+    for f in stream.feats:
         tracker.record(clusterer.add(f))
-    predicted = {f.key: tracker.story_of(f.key) or f.key for f in feats}
-    return pair_scores(feats, labels, predicted)
+    return {f.key: tracker.story_of(f.key) or f.key for f in stream.feats}
 
 
-def half_f1(
-    feats: list[ArticleFeatures], labels: dict[str, str], options: ClusterOptions | None = None
-) -> tuple[float, float]:
+def run_quality(
+    stream: LabelledStream,
+    options: ClusterOptions | None = None,
+    predicted: dict[str, str] | None = None,
+) -> dict[str, dict[str, float]]:
+    """Pair scores on the whole stream."""
+    predicted = predicted or predict(stream, options)
+    return pair_scores(stream.feats, stream.labels, predicted)
+
+
+def period_scores(
+    stream: LabelledStream, predicted: dict[str, str]
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Pair scores within each labelling round (``PERIODS``), the stream clustered whole."""
+    return {
+        name: pair_scores(
+            [f for f in stream.feats if lo <= f.published < hi], stream.labels, predicted
+        )
+        for name, (lo, hi) in PERIODS.items()
+    }
+
+
+def half_f1(stream: LabelledStream, predicted: dict[str, str]) -> tuple[float, float]:
     """Overall pair F1 on each half of the stories (split by a hash of the label), the whole
     stream clustered once: a setting tuned on one half should hold on the other."""
-    clusterer = StoryClusterer(options)
-    tracker = StoryTracker()
-    for f in feats:
-        tracker.record(clusterer.add(f))
-    predicted = {f.key: tracker.story_of(f.key) or f.key for f in feats}
-    halves = [[f for f in feats if zlib.crc32(labels[f.key].encode()) % 2 == h] for h in (0, 1)]
+    labels = stream.labels
+    halves = [
+        [f for f in stream.feats if zlib.crc32(labels[f.key].encode()) % 2 == h] for h in (0, 1)
+    ]
     f0, f1 = (pair_scores(half, labels, predicted)["overall"]["f1"] for half in halves)
     return f0, f1
+
+
+def summary(stream: LabelledStream, options: ClusterOptions | None = None) -> str:
+    """One line: whole-stream F1s, each round's overall and cross-language F1, the halves."""
+    predicted = predict(stream, options)
+    q = run_quality(stream, predicted=predicted)
+    rounds = "  ".join(
+        f"{name[:5]} {s['overall']['f1']:.3f}/{s['cross-language']['f1']:.3f}"
+        for name, s in period_scores(stream, predicted).items()
+    )
+    return f"{_line(q, half_f1(stream, predicted))}  [{rounds}]"
 
 
 def _line(q: dict[str, dict[str, float]], halves: tuple[float, float]) -> str:
@@ -238,44 +302,61 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=100_000, help="window size to reach")
     parser.add_argument("--sweep", action="store_true", help="also try join thresholds")
     parser.add_argument("--no-understand", action="store_true", help="leave entities out")
+    parser.add_argument("--no-scale", action="store_true", help="quality only")
+    parser.add_argument(
+        "--no-background", action="store_true", help="window document frequencies only"
+    )
     args = parser.parse_args()
-    feats, labels, how = labelled_stream(not args.no_understand)
-    n_en = sum(f.language == "en" for f in feats)
-    print(f"labelled stream: {len(feats)} articles ({n_en} English), {how}")
-    for kind, s in run_quality(feats, labels).items():
-        print(
-            f"  {kind:<15} precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
-            f"F1 {s['f1']:.3f}  ({s['pairs']:.0f} true pairs)"
-        )
-    print(f"  halves of the stories: F1 {'  /  '.join(f'{x:.3f}' for x in half_f1(feats, labels))}")
+    stream = labelled_stream(not args.no_understand, not args.no_background)
+    n_en = sum(f.language == "en" for f in stream.feats)
+    bg = stream.background
+    print(
+        f"labelled stream: {len(stream.feats)} articles ({n_en} English), {stream.how}, "
+        + (f"background of {bg.docs:,} articles" if bg else "no background")
+    )
+    predicted = predict(stream)
+    rounds = {"whole stream": run_quality(stream, predicted=predicted)}
+    rounds.update(period_scores(stream, predicted))
+    for name, scores in rounds.items():
+        print(f" {name}:")
+        for kind, s in scores.items():
+            print(
+                f"  {kind:<15} precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
+                f"F1 {s['f1']:.3f}  ({s['pairs']:.0f} true pairs)"
+            )
+    halves = half_f1(stream, predicted)
+    print(f"  halves of the stories: F1 {'  /  '.join(f'{x:.3f}' for x in halves)}")
     # Sensitivity: the ANT sample is a tenth of the corpus, so a story's reports are sparser in
     # time than in a full crawl; a wider window shows what the 3-day default loses to that, and
     # "no growth" is the window measured from the last member alone (the clusterer before the
-    # running-story lifetime).
-    variants = {
-        "window 5 days": ClusterOptions(window_days=5.0),
-        "no growth (fixed 3 days)": ClusterOptions(lifetime_days_per_doubling=0.0),
-    }
-    for name, options in variants.items():
-        q = run_quality(feats, labels, options)
-        print(f"  {name}: {_line(q, half_f1(feats, labels, options))}")
+    # running-story lifetime). Without the background the document frequencies start cold, as
+    # in a new deployment; with a 3-day window of them as well, they are the old clusterer's.
+    bare = replace(stream, background=None)
+    variants = [
+        ("window 5 days", stream, ClusterOptions(window_days=5.0)),
+        ("no growth (fixed 3 days)", stream, ClusterOptions(lifetime_days_per_doubling=0.0)),
+        ("no background", bare, ClusterOptions()),
+        ("no background, 3-day df", bare, ClusterOptions(df_half_life_days=0.0)),
+    ]
+    for name, labelled, options in variants:
+        print(f"  {name}: {summary(labelled, options)}")
     if args.sweep:
-        print("\nsweep: growth (days/doubling), join, time penalty/day, same-language evidence")
-        grid = itertools.product(
-            (0.0, 0.25, 0.5, 1.0), (0.3, 0.35, 0.4), (0.02, 0.03, 0.05), (0.1, 0.2)
-        )
-        for growth, join, penalty, same in grid:
+        print("\nsweep: join, related merge centroid cosine, time penalty/day, df half-life")
+        grid = itertools.product((0.2, 0.25, 0.3), (0.0, 0.15), (0.02, 0.03), (14.0, 30.0))
+        for join, similar, penalty, half_life in grid:
             options = ClusterOptions(
-                lifetime_days_per_doubling=growth,
                 join_threshold=join,
+                related_merge_threshold=join,
+                merge_min_similarity=similar,
                 time_penalty_per_day=penalty,
-                evidence_weight_same=same,
+                df_half_life_days=half_life,
             )
-            q = run_quality(feats, labels, options)
             print(
-                f"  {growth:.2f} {join:.2f} {penalty:.2f} {same:.1f}: "
-                + _line(q, half_f1(feats, labels, options))
+                f"  {join:.2f} {similar:.2f} {penalty:.2f} {half_life:.0f}: "
+                + summary(stream, options)
             )
+    if args.no_scale:
+        return
     base = base_features()
     checkpoints = [c for c in (10_000, 30_000, args.scale) if c <= args.scale]
     print("\nscale (synthetic window, per CPU second, probe of 2,000 adds at each size):")

@@ -81,6 +81,18 @@ def _words(text: str, arabic: bool, capitalised_only: bool) -> list[str]:
     return [w for w in words if w[0].isupper()] if capitalised_only else words
 
 
+def title_skeletons(title: str, language: str) -> list[str]:
+    """The skeletons of a title's words (Arabic: every word; Latin script: capitalised words)."""
+    keys: dict[str, None] = {}
+    for word in _words(title[:300], language == "ar", capitalised_only=True):
+        key = skeleton(word)
+        if len(key) >= MIN_SKELETON:
+            keys[key] = None
+            if len(keys) >= MAX_NAME_KEYS:
+                break
+    return list(keys)
+
+
 def name_keys(title: str, language: str, entities: tuple[str, ...]) -> list[str]:
     """Skeleton evidence items (``k:FRNTN``) of an article's title and spotted names."""
     arabic = language == "ar"
@@ -99,4 +111,4 @@ def name_keys(title: str, language: str, entities: tuple[str, ...]) -> list[str]
     return list(keys)
 
 
-__all__ = ["NAME_PREFIX", "name_keys", "skeleton"]
+__all__ = ["NAME_PREFIX", "name_keys", "skeleton", "title_skeletons"]

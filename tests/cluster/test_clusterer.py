@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
-from marsad.cluster import ClusterOptions, StoryClusterer
+from marsad.cluster import ClusterOptions, StoryClusterer, document_frequencies
+from marsad.cluster.frequencies import WindowFrequencies
 from marsad.dedup import ArticleFeatures, features_from, features_from_dict, features_to_dict
 from marsad.store import Store
 
@@ -79,10 +81,6 @@ def test_copies_join_their_originals_story_without_weighing_on_it() -> None:
 def test_stories_merge_when_an_article_bridges_them() -> None:
     opts = ClusterOptions(join_threshold=0.3, merge_threshold=0.45)
     c = StoryClusterer(opts)
-
-    def bare(key: str, terms: tuple[str, ...], t: float) -> ArticleFeatures:
-        return ArticleFeatures(key=key, published=t, language="ar", title_terms=terms)
-
     left = c.add(bare("l", ("سد", "النهضه", "مفاوض"), 0))
     right = c.add(bare("r", ("اثيوبيا", "مصر", "السودان"), HOUR))
     assert left.story_key != right.story_key
@@ -159,3 +157,121 @@ def test_story_view_maps_to_a_stories_row(store: Store) -> None:
     assert row.title_ar in (SUDAN_1[1], SUDAN_2[1])
     assert row.countries == ("SD",) and row.article_count == 2 and row.source_count == 2
     assert (row.last_seen - row.first_seen).total_seconds() == HOUR
+
+
+def bare(key: str, terms: tuple[str, ...], t: float, language: str = "ar") -> ArticleFeatures:
+    return ArticleFeatures(key=key, published=t, language=language, title_terms=terms)
+
+
+def test_related_stories_merge_through_a_weaker_bridge_unrelated_ones_do_not() -> None:
+    # The bridges clear the weak merge threshold with both stories, not the strong one.
+    opts = ClusterOptions(
+        join_threshold=0.3,
+        merge_threshold=0.9,
+        related_merge_threshold=0.3,
+        merge_min_similarity=0.1,
+    )
+    related = StoryClusterer(opts)
+    left = related.add(bare("l", ("سد", "النهضه", "مفاوض", "جوله", "اثيوبيا"), 0))
+    right = related.add(bare("r", ("اثيوبيا", "مصر", "السودان", "مياه", "نيل"), HOUR))
+    assert right.new_story  # one shared word of five: below the join threshold
+    bridge = related.add(bare("x", ("سد", "النهضه", "مصر", "السودان"), 2 * HOUR))
+    assert 0.3 <= bridge.score < opts.merge_threshold
+    assert bridge.merged_story_keys == (right.story_key,)
+    assert related.story_key_of("r") == left.story_key
+
+    def unrelated(options: ClusterOptions) -> tuple[str, ...]:
+        c = StoryClusterer(options)
+        c.add(bare("l", ("سد", "النهضه", "مفاوض", "جوله", "خبراء"), 0))
+        c.add(bare("r", ("مصر", "السودان", "مياه", "نيل", "زراعه"), HOUR))
+        return c.add(bare("x", ("سد", "النهضه", "مصر", "السودان"), 2 * HOUR)).merged_story_keys
+
+    assert unrelated(opts) == ()  # the two stories share no word
+    assert unrelated(replace(opts, merge_min_similarity=0.0)) == ("story:r",)
+
+
+SUDAN_EN_2 = (
+    "title",
+    "Mediators open ceasefire talks in Jeddah",
+    "Saudi and American mediators opened ceasefire talks in Jeddah on Saturday, diplomats said, "
+    "with delegations of both sides expected to discuss humanitarian corridors and the exchange "
+    "of prisoners before any broader political negotiation.",
+)
+
+
+def test_a_story_mostly_in_another_language_is_scored_on_shared_evidence() -> None:
+    def run(options: ClusterOptions) -> bool:
+        c = StoryClusterer(options)
+        first = c.add(sudan("a-1", SUDAN_1, 0))
+        c.add(sudan("b-2", SUDAN_2, HOUR))
+        c.add(sudan("wire-1", SUDAN_EN, 2 * HOUR, "en"))
+        assert c.story_key_of("wire-1") == first.story_key
+        # Two Arabic members and one English: an English report that shares few English words
+        # with the third still shares the story's entities.
+        return c.add(sudan("wire-2", SUDAN_EN_2, 3 * HOUR, "en")).story_key == first.story_key
+
+    assert run(ClusterOptions())
+    assert not run(ClusterOptions(min_language_share=0.0))  # its English words decide
+
+
+def test_a_background_makes_common_news_words_count_for_less() -> None:
+    # Two reports that share only words found in most articles of the background.
+    common = ("قال", "مسوول", "حكوم")
+    one = bare("a", (*common, "زلزال", "تركيا"), 0)
+    other = bare("b", (*common, "انتخابات", "بلديه"), HOUR)
+    history = [bare(f"h{n}", (*common, f"موضوع{n}"), -30 * DAY) for n in range(400)]
+    background = document_frequencies(history)
+    assert background.docs == 400 and background.df["قال"] == 400
+    alone = StoryClusterer()
+    alone.add(one)
+    assert not alone.add(other).new_story  # a window of two calls every word distinctive
+    seeded = StoryClusterer(background=background)
+    seeded.add(one)
+    assert seeded.add(other).new_story
+
+
+def test_document_frequencies_fade_instead_of_leaving_with_the_window() -> None:
+    fading = WindowFrequencies(half_life=10 * DAY)
+    fading.advance(1.0)
+    fading.add(("a", "b"), +1, 1.0)
+    fading.advance(1.0 + 10 * DAY)
+    assert abs(fading.count("a") - 0.5) < 1e-9 and abs(fading.total - 0.5) < 1e-9
+    fading.add(("a",), -1, 1.0)  # no leaving: counts fade
+    assert abs(fading.count("a") - 0.5) < 1e-9
+    fading.add(("a",), +1, 1.0 + 10 * DAY)
+    assert abs(fading.count("a") - 1.5) < 1e-9 and abs(fading.count("b") - 0.5) < 1e-9
+    fading.advance(1.0 + 20 * DAY + HOUR)  # a rescale: "b" (0.25) is forgotten
+    assert "b" not in fading.df and fading.count("b") == 0.0
+    assert abs(fading.count("a") - 0.75 * 0.5 ** (HOUR / (10 * DAY))) < 1e-9
+    assert fading.idf("b") > fading.idf("a")
+    hard = WindowFrequencies()
+    hard.add(("a", "b"), +1)
+    hard.add(("a",), +1)
+    hard.add(("a", "b"), -1)
+    assert hard.count("a") == 1 and "b" not in hard.df and hard.total == 1
+
+
+def test_shared_countries_and_regions_alone_carry_no_story_across_languages() -> None:
+    places = ["country:NG", "country:MA", "area:africa", "area:west-africa"]
+    highway = (
+        "title",
+        "Nigeria opens first section of the Lagos-Calabar coastal highway",
+        "President Tinubu opened the first 47 km of the coastal highway, which the government "
+        "says will link Lagos to Calabar and, in time, to a West African corridor up to Morocco.",
+    )
+    forum = (
+        "title",
+        "مراكش تحتضن منتدى الاستثمار الإفريقي بمشاركة ألفي مستثمر",
+        "انطلقت في مراكش أعمال منتدى الاستثمار الإفريقي بمشاركة ألفي مستثمر من القارة، وتناقش "
+        "الجلسات تمويل مشاريع الطاقة والنقل في غرب إفريقيا ومنها مشروع أنبوب الغاز مع نيجيريا.",
+    )
+
+    def forum_joins(*extra: str) -> bool:
+        c = StoryClusterer()
+        first = c.add(feat("en-1", highway, 0, "en", entities=[*places, "organization:afdb"]))
+        c.add(feat("en-2", highway, HOUR, "en", entities=[*places, "organization:afdb"]))
+        ar = feat("ar-1", forum, 2 * HOUR, entities=[*places, *extra])
+        return c.add(ar).story_key == first.story_key
+
+    assert not forum_joins()  # Nigeria, Morocco, Africa, West Africa: a region's news
+    assert forum_joins("organization:afdb")  # one named organisation besides: evidence

@@ -7,7 +7,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from marsad.cluster import StoryClusterer, story
-from marsad.cluster.names import MAX_NAME_KEYS, MAX_SKELETON, name_keys, skeleton
+from marsad.cluster.names import (
+    MAX_NAME_KEYS,
+    MAX_SKELETON,
+    name_keys,
+    skeleton,
+    title_skeletons,
+)
 from marsad.dedup import features_from
 
 HOUR = 3600.0
@@ -89,3 +95,20 @@ def test_an_english_report_joins_through_names_its_entities_missed(
     for f in ar:
         apart.add(f)
     assert apart.add(en).new_story
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("سكريبل", "سكريبال"), ("ترمب", "ترامب"), ("تيلرسون", "تيليرسون"), ("هوكينغ", "هوكينج")],
+    ids=["skripal", "trump", "tillerson", "hawking"],
+)
+def test_two_spellings_of_a_name_share_a_title_term(one: str, other: str) -> None:
+    def terms(title: str) -> dict[str, float]:
+        f = features_from("k", title=title, text="", language="ar", published=0.0)
+        return story.article_term_weights(f)
+
+    a, b = terms(f"تصريحات جديدة بشأن {one}"), terms(f"{other} في قلب الأزمة")
+    shared = {t for t in a.keys() & b.keys() if t.startswith(story.SKELETON_PREFIX)}
+    assert shared == {story.SKELETON_PREFIX + skeleton(one)}
+    assert skeleton(one) in title_skeletons(f"{one} يتحدث", "ar")
+    assert title_skeletons("Trump fires Tillerson", "en") == ["trmb", "tlrsn"]  # capitalised only
