@@ -16,7 +16,13 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from marsad.cluster import Assignment, ClusterOptions, StoryClusterer
+from marsad.cluster import (
+    Assignment,
+    ClusterOptions,
+    DocumentFrequencies,
+    StoryClusterer,
+    document_frequencies,
+)
 from marsad.config import Settings
 from marsad.dedup import (
     ArticleFeatures,
@@ -57,6 +63,9 @@ _MIN_TEXT_CHARS = 80
 _LANGUAGE_RE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9-]*)?$", re.IGNORECASE)
 # Clocks and time zones differ; a day ahead is still believable.
 _FUTURE_SLACK = timedelta(days=1)
+# Older articles read at start-up for the clusterer's word statistics: bounded, so a big archive
+# does not slow a restart (5,000 articles' features load in about a second).
+BACKGROUND_ARTICLES = 5_000
 
 
 @dataclass(frozen=True)
@@ -180,7 +189,6 @@ class Pipeline:
             return [int(r[0]) for r in rows]
 
     def _reset_window(self) -> None:
-        self.clusterer = StoryClusterer(self.clusterer.options)
         self._story_ids.clear()
         self._article_ids.clear()
         self.restored = self._restore_window()
@@ -312,10 +320,17 @@ class Pipeline:
 
     # -- restart ----------------------------------------------------------------------------
     def _restore_window(self) -> int:
-        """Put the stored articles of the window back into the clusterer, in stream order."""
+        """Put the stored articles of the window back into the clusterer, in stream order.
+
+        The clusterer is rebuilt first with a background of the articles just before the window
+        (``_background``): its word statistics look back weeks, the replay only days.
+        """
         # A story that keeps getting reports stays open past the window (up to horizon_days).
         horizon = self.clusterer.options.horizon_days
         since = utcnow() - timedelta(days=horizon)
+        background = self._background(since)
+        self.background_articles = background.docs if background else 0
+        self.clusterer = StoryClusterer(self.clusterer.options, background=background)
         when = sa.func.coalesce(t.articles.c.published_at, t.articles.c.fetched_at)
         query = (
             sa.select(
@@ -356,6 +371,31 @@ class Pipeline:
                 horizon,
             )
         return len(rows)
+
+    def _background(self, before: datetime) -> DocumentFrequencies | None:
+        """Document frequencies of up to ``BACKGROUND_ARTICLES`` stored articles from the
+        ``df_half_life_days`` before ``before``: what a clusterer that had kept running would
+        remember of them (the bench's background plays the same part, bench/cluster)."""
+        since = before - timedelta(days=self.clusterer.options.df_half_life_days)
+        when = sa.func.coalesce(t.articles.c.published_at, t.articles.c.fetched_at)
+        query = (
+            sa.select(t.article_signatures.c.minhash, t.article_signatures.c.features)
+            .join(t.articles, t.article_signatures.c.article_id == t.articles.c.id)
+            .where(when >= since, when < before, t.articles.c.duplicate_of.is_(None))
+            .order_by(when.desc())
+            .limit(BACKGROUND_ARTICLES)
+        )
+        with self.store.connect() as conn:
+            rows = conn.execute(query).all()
+        features = []
+        for row in rows:
+            if not row.features:
+                continue
+            try:
+                features.append(features_from_dict(row.features, row.minhash))
+            except (KeyError, TypeError, ValueError):
+                continue  # the replay logs unreadable features; here one fewer is no loss
+        return document_frequencies(features) if features else None
 
 
 def _plausible(when: datetime | None, fetched: datetime) -> datetime | None:

@@ -4,7 +4,7 @@ shipped demo corpus, whose answer key says which articles report one event and w
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -122,3 +122,33 @@ def test_page_without_article_is_recorded_with_status(store: Store, tmp_path: ob
         )
     )
     assert failed.extraction_status.value == "fetch_failed"
+
+
+def test_restart_counts_older_articles_as_the_clusterers_background(
+    store: Store, tmp_path: object
+) -> None:
+    """Articles from before the story window are not replayed, but a restarted clusterer still
+    learns its word statistics from them, as one that had kept running would have."""
+    settings = load_settings(env={"MARSAD_HOME": str(tmp_path)})
+    pipeline = Pipeline(store, settings)
+    now = datetime.now(UTC)
+    topics = ["floods in the valley", "a new trade deal", "the football final", "a court ruling"]
+    for i, topic in enumerate(topics):
+        when = now - timedelta(days=10) if i < 3 else now - timedelta(hours=1)
+        text = f"Report number {i} about {topic}. " + " ".join(
+            f"Detail {j} of {topic} told by witness {i}{j} in plain words." for j in range(8)
+        )
+        _, created = pipeline.ingest(
+            IncomingArticle(
+                url=f"https://x.example/{i}",
+                title=f"Report {i}: {topic}",
+                text=text,
+                language="en",
+                published_at=when,
+            )
+        )
+        assert created
+    assert pipeline.background_articles == 0  # empty store at start-up
+    restarted = Pipeline(store, settings)
+    assert restarted.restored == 1
+    assert restarted.background_articles == 3
