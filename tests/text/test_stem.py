@@ -36,6 +36,9 @@ CONFLATION_CASES = [
     ("name-with-alef", ["روسيا", "الروسي", "الروسية", "لروسيا"]),
     ("teh-marbuta-before-pronoun", ["الحكومة", "حكومته", "حكومتها", "للحكومة"]),
     ("feminine-plural", ["القرار", "القرارات", "قرارات"]),
+    ("feminine-plural-before-pronoun", ["قرار", "قراراته", "قراراتها"]),
+    ("plural-with-pronoun-meets-plural", ["المقالات", "مقالاته", "مقالاتهم"]),
+    ("teh-marbuta-after-alef", ["الحياة", "حياته", "حياتها"]),
 ]
 
 
