@@ -49,6 +49,13 @@ def test_forms_of_one_word_meet(words: list[str]) -> None:
     assert len({stem_ar(w) for w in words}) == 1
 
 
+def test_feh_starting_a_word_is_not_taken_for_a_conjunction() -> None:
+    """ف is a conjunction only before another clitic (as in Light10): فضيحة keeps its feh."""
+    assert stem_ar("فضيحة") == stem_ar("الفضيحة") == stem_ar("فضيحته")
+    assert stem_ar("فيسبوك") == stem_ar("وفيسبوك") == "فيسبوك"
+    assert stem_ar("فالحكومة") == stem_ar("الحكومة")
+
+
 def test_unrelated_words_stay_apart() -> None:
     assert stem_ar("بيت") != stem_ar("بيان")
     assert stem_ar("لبنان") != stem_ar("لبن")
