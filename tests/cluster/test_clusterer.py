@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from typing import Any
 
 from marsad.cluster import ClusterOptions, StoryClusterer, document_frequencies
 from marsad.cluster.frequencies import WindowFrequencies
@@ -92,16 +93,65 @@ def test_stories_merge_when_an_article_bridges_them() -> None:
     assert len(c) == 1
 
 
+NO_DORMANCY: dict[str, Any] = {"dormant_days": 0.0, "distinctive_revival": False}
+
+
 def test_articles_further_apart_than_the_window_never_join() -> None:
-    c = StoryClusterer(ClusterOptions(window_days=3))
+    c = StoryClusterer(ClusterOptions(window_days=3, **NO_DORMANCY))
     first = c.add(sudan("a-1", SUDAN_1, 0))
     late = c.add(sudan("b-2", SUDAN_2, 4 * DAY))
     assert late.new_story and late.story_key != first.story_key
     assert c.story(first.story_key) is None  # expired with its last article
     assert c.article_count == 1
-    wider = StoryClusterer(ClusterOptions(window_days=5))
+    wider = StoryClusterer(ClusterOptions(window_days=5, **NO_DORMANCY))
     wider.add(sudan("a-1", SUDAN_1, 0))
     assert wider.add(sudan("b-2", SUDAN_2, 4 * DAY)).story_key == "story:a-1"
+
+
+HURRICANE = ("اعصار", "فلوريدا", "اجلاء", "سكان", "ساحل")
+
+
+def test_a_dormant_story_takes_only_a_strong_match() -> None:
+    # Three of five words shared: 0.40 inside the window, below the merge threshold (0.5)
+    # before any time penalty once the story is dormant.
+    partial = (*HURRICANE[:3], "اسواق", "نفط")
+    inside = StoryClusterer(ClusterOptions(window_days=3))
+    inside.add(bare("a", HURRICANE, 0))
+    assert not inside.add(bare("w", partial, 2 * DAY)).new_story
+
+    def after(days: float, terms: tuple[str, ...], **options: Any) -> bool:
+        c = StoryClusterer(ClusterOptions(window_days=3, **options))
+        c.add(bare("a", HURRICANE, 0))
+        return not c.add(bare("b", terms, days * DAY)).new_story
+
+    assert after(4.0, HURRICANE)  # dormant (3 + 2 days): the same words revive it
+    assert not after(4.0, partial)
+    assert not after(4.0, HURRICANE, **NO_DORMANCY)
+    # Past the plain dormancy (up to ``max_story_days``) only a distinctive shared title word
+    # would do, and a window of two articles calls no word rare (``min_window_docs``).
+    assert not after(5.5, HURRICANE)
+
+
+def test_a_distinctive_title_word_keeps_a_dormant_story_longer() -> None:
+    # A background in which a club's news is everyday news (each word in a tenth of the
+    # articles): the same strong match 5.5 days after a single report (window 3, dormant 2, up
+    # to 7 with a distinctive word) revives only the story with a word the window has not seen.
+    common = ("مانشستر", "سيتي", "مدرب", "مباراه", "دوري")
+    rare = ("سكريبال", *common[1:])
+    history = [
+        bare(f"h{n}", (f"موضوع{n}", *common) if n % 10 == 0 else (f"موضوع{n}",), 0)
+        for n in range(1000)
+    ]
+    background = document_frequencies(history)
+
+    def revived(terms: tuple[str, ...], days: float) -> bool:
+        c = StoryClusterer(ClusterOptions(window_days=3), background=background)
+        c.add(bare("a", terms, 100 * DAY))
+        return not c.add(bare("b", terms, (100 + days) * DAY)).new_story
+
+    assert revived(rare, 5.5)
+    assert not revived(common, 5.5)
+    assert not revived(rare, 7.5)  # past max_story_days
 
 
 def test_a_running_story_stays_open_longer_than_a_single_report() -> None:
@@ -113,13 +163,37 @@ def test_a_running_story_stays_open_longer_than_a_single_report() -> None:
     keys = {grown.add(f).story_key for f in stream}
     assert len(keys) == 1
     assert grown.add(late).story_key in keys
-    fixed = StoryClusterer(ClusterOptions(window_days=3, lifetime_days_per_doubling=0.0))
+    fixed = StoryClusterer(
+        ClusterOptions(window_days=3, lifetime_days_per_doubling=0.0, **NO_DORMANCY)
+    )
     for f in stream:
         fixed.add(f)
     assert fixed.add(late).new_story
     assert len(fixed) == 1  # the old story expired
-    assert ClusterOptions(window_days=3, max_story_days=7).horizon_days == 7
-    assert ClusterOptions(window_days=3, lifetime_days_per_doubling=0).horizon_days == 3
+    # What a restart must restore: the longest lifetime and the longest dormancy.
+    assert ClusterOptions(window_days=3, max_story_days=7).horizon_days == 7 + 2
+    assert (
+        ClusterOptions(
+            window_days=3, lifetime_days_per_doubling=0, lifetime_span_share=0, **NO_DORMANCY
+        ).horizon_days
+        == 3
+    )
+
+
+def test_a_story_stays_open_as_long_as_it_has_been_running() -> None:
+    # Three reports over five days: growth alone keeps it 3 + 0.5 * log2(3) = 3.8 days after the
+    # last, its span five; a report 4.5 days after the last joins only with the span rule.
+    reports = [bare(f"r{n}", HURRICANE, n * 2.5 * DAY) for n in range(3)]
+    late = bare("z", HURRICANE, 9.5 * DAY)
+
+    def joins(**options: Any) -> bool:
+        c = StoryClusterer(ClusterOptions(window_days=3, **NO_DORMANCY, **options))
+        assert len({c.add(f).story_key for f in reports}) == 1
+        return not c.add(late).new_story
+
+    assert joins()
+    assert not joins(lifetime_span_share=0.0)
+    assert not joins(max_story_days=4.0)  # the cap
 
 
 def test_restore_from_stored_features_continues_the_stream(store: Store) -> None:
@@ -143,6 +217,21 @@ def test_restore_from_stored_features_continues_the_stream(store: Store) -> None
     assert restored.add(nxt).story_key == live.add(nxt).story_key == assigned[0].story_key
     again = restored.add(sudan("d-1", SUDAN_1, 4 * HOUR))
     assert again.duplicate_of_key == "a-1"
+
+
+def test_restore_keeps_the_span_of_a_story_older_than_the_restored_days() -> None:
+    # Restored: two reports a day apart of a story first seen eight days before them. With its
+    # stored first report it stays open for its span (nine days, capped at seven); without, 3.5.
+    late = bare("z", HURRICANE, 15 * DAY)
+
+    def joins(first_seen: float | None) -> bool:
+        c = StoryClusterer(ClusterOptions(window_days=3, **NO_DORMANCY))
+        for n, t in enumerate((8 * DAY, 9 * DAY)):
+            c.restore(bare(f"r{n}", HURRICANE, t), "db:7", story_first_seen=first_seen)
+        return c.add(late).story_key == "db:7"
+
+    assert joins(0.0)
+    assert not joins(None)
 
 
 def test_story_view_maps_to_a_stories_row(store: Store) -> None:
