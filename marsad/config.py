@@ -91,7 +91,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch_article_pages", bool, True, "Fetch each new entry's page for its full text."),
     Setting("extract_timeout", float, 5.0, "Most seconds spent extracting one page."),
     Setting(
-        "cluster_window_days", float, 3.0, "Articles further apart than this never join one story."
+        "cluster_window_days",
+        float,
+        3.0,
+        "Days a story stays open after its last report; a running story stays open longer (up "
+        "to 7 days) and a closed one takes only a strong match for 2 days more.",
     ),
     Setting(
         "dedup_threshold",

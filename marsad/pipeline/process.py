@@ -340,8 +340,10 @@ class Pipeline:
                 t.articles.c.duplicate_of,
                 t.article_signatures.c.minhash,
                 t.article_signatures.c.features,
+                t.stories.c.first_seen.label("story_first_seen"),
             )
             .join(t.article_signatures, t.article_signatures.c.article_id == t.articles.c.id)
+            .outerjoin(t.stories, t.stories.c.id == t.articles.c.story_id)
             .where(when >= since)
             .order_by(when, t.articles.c.id)
         )
@@ -360,7 +362,11 @@ class Pipeline:
                 continue
             features = replace(features, key=row.url)
             story_key = f"db:{row.story_id}" if row.story_id is not None else f"story:{row.url}"
-            self.clusterer.restore(features, story_key, url_of.get(row.duplicate_of))
+            # A story that began before the replayed span keeps its age (and so its lifetime).
+            first_seen = row.story_first_seen.timestamp() if row.story_first_seen else None
+            self.clusterer.restore(
+                features, story_key, url_of.get(row.duplicate_of), story_first_seen=first_seen
+            )
             self._article_ids[row.url] = row.id
             if row.story_id is not None:
                 self._story_ids[story_key] = row.story_id
