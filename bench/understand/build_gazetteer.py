@@ -443,6 +443,10 @@ def main(argv: list[str]) -> int:
         "territories": {code: list(names) for code, names in tables.TERRITORIES.items()},
         "us_state_phrases": list(tables.US_STATE_PHRASES),
         "blockers": list(tables.BLOCKERS),
+        "provinces": {
+            "_why": tables.PROVINCES_WHY,
+            "places": [list(p) for p in tables.PROVINCES],
+        },
     }
     (OUT / "places_extra.json").write_text(
         json.dumps(extra, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"

@@ -519,6 +519,8 @@ AREAS: dict[str, tuple[str, tuple[str, ...]]] = {
     "south-china-sea": ("east_asia", ("بحر الصين الجنوبي", "South China Sea")),
     "arab-world": ("", ("العالم العربي", "الوطن العربي", "الدول العربية", "Arab world")),
     "west-indies": ("americas", ("West Indies",)),
+    "kashmir": ("south_asia", ("كشمير", "إقليم كشمير", "Kashmir")),
+    "punjab": ("south_asia", ("البنجاب", "إقليم البنجاب", "Punjab")),
 }
 
 # US states (English name, Arabic name). Matched as places in the US.
@@ -586,6 +588,56 @@ US_STATE_PHRASES: tuple[str, ...] = (
 
 # Parts of a country that news names like countries; matched as kind "territory" (weighs as a
 # country for "about", but is not a country-name mention).
+# Provinces, regions and towns that the news names more often than their size suggests
+# (conflicts, disasters), missing from the GeoNames cities table: (country, names...), the first
+# Arabic and the last English name shown. Countries as the United Nations recognise them. Names
+# that are everyday Arabic words are left out: دوما is also the Russian Duma, تدمر "destroys",
+# سرت "spread", جنين "foetus", الساحل "the coast", السند "support".
+PROVINCES_WHY = "Provinces, regions and towns that the news names more often than their size suggests (conflicts, disasters), missing from the GeoNames cities table. Written by hand by the Marsad team (2026) from general knowledge; countries as the United Nations recognise them. Names that are everyday Arabic words are left out (دوما is also the Russian Duma, تدمر 'destroys', سرت 'spread', جنين 'foetus', الساحل 'the coast', السند 'support')."
+PROVINCES: tuple[tuple[str, ...], ...] = (
+    ("SY", "عفرين", "Afrin"),
+    ("SY", "الغوطة الشرقية", "الغوطة", "Ghouta", "Eastern Ghouta"),
+    ("SY", "الحسكة", "Hasakah", "Al-Hasakah"),
+    ("SY", "جرابلس", "Jarabulus"),
+    ("SY", "خان شيخون", "Khan Sheikhoun"),
+    ("SY", "Palmyra"),
+    ("SY", "Douma"),
+    ("SY", "Raqa", "Raqqa"),
+    ("SY", "Hama"),
+    ("SY", "هضبة الجولان", "الجولان", "Golan Heights", "Golan"),
+    ("IQ", "سنجار", "Sinjar"),
+    ("IQ", "الأنبار", "الانبار", "Anbar"),
+    ("IQ", "نينوى", "Nineveh"),
+    (
+        "IQ",
+        "إقليم كردستان",
+        "اقليم كردستان",
+        "كردستان العراق",
+        "Iraqi Kurdistan",
+        "Kurdistan Region",
+    ),
+    ("YE", "صعدة", "Saada"),
+    ("YE", "حضرموت", "Hadramout", "Hadhramaut"),
+    ("YE", "شبوة", "Shabwa"),
+    ("YE", "الحديدة", "Hodeidah"),
+    ("LB", "عرسال", "Arsal"),
+    ("EG", "شبه جزيرة سيناء", "سيناء", "Sinai Peninsula", "Sinai"),
+    ("SD", "دارفور", "Darfur"),
+    ("ET", "تيغراي", "تيجراي", "Tigray"),
+    ("UA", "شبه جزيرة القرم", "القرم", "Crimean Peninsula", "Crimea"),
+    ("UA", "دونباس", "Donbass", "Donbas"),
+    ("CN", "شينجيانغ", "شينجيانج", "Xinjiang"),
+    ("MM", "راخين", "أراكان", "Rakhine"),
+    ("PK", "بلوشستان", "Balochistan"),
+    ("PK", "خيبر بختونخوا", "Khyber Pakhtunkhwa"),
+    ("PH", "ميندناو", "مينداناو", "Mindanao"),
+    ("PH", "ماراوي", "Marawi"),
+    ("IN", "مانيبور", "Manipur"),
+    ("NG", "بورنو", "Borno"),
+    ("MZ", "كابو ديلغادو", "كابو دلغادو", "Cabo Delgado"),
+)
+
+
 TERRITORIES: dict[str, tuple[str, ...]] = {
     "PS": (
         "الأراضي الفلسطينية",

@@ -21,7 +21,7 @@ TITLE_WEIGHT = 3.0
 BODY_WEIGHT = 1.0
 # Countries, states and areas are shared by many unrelated reports (and scored apart as countries).
 PLACE_WEIGHT = 0.3
-BROAD_PLACES = ("country:", "state:", "area:", "region:")
+BROAD_PLACES = ("country:", "state:", "area:", "region:", "province:")
 # A shared number is weaker evidence than a shared entity (prices, scores and tolls recur).
 NUMBER_WEIGHT = 0.5
 # A shared name skeleton (``names.py``) is weaker than a shared canonical id: two spellings

@@ -69,7 +69,7 @@ def _formal_names(names_ar: list[str], demonyms_ar: list[str]) -> list[str]:
 class Place:
     """One reading of a place name. ``id`` is shared by all names of the same place."""
 
-    id: str  # country:FR, city:2988507, area:middle-east, state:US-TX, block
+    id: str  # country:FR, city:2988507, area:middle-east, state:US-TX, province:SY-afrin, block
     kind: str  # country | territory | demonym | capital | city | state | metonym | area | block
     country: str | None  # ISO 3166-1 alpha-2
     region: str | None  # one of marsad.models.REGIONS, or None
@@ -257,6 +257,22 @@ def load_gazetteer() -> Gazetteer:
                 region_of[code],
                 names[-1],
                 names[0],
+            ),
+            names,
+        )
+    for code, *names in extra["provinces"]["places"]:
+        if code not in country_names:
+            raise ValueError(f"places_extra.json: province of unknown country {code}")
+        english = [n for n in names if n.isascii()]
+        arabic = [n for n in names if not n.isascii()]
+        add(
+            Place(
+                f"province:{code}-{normalize_key(english[-1]).replace(' ', '-')}",
+                "territory",
+                code,
+                region_of[code],
+                english[-1],
+                arabic[0] if arabic else english[-1],
             ),
             names,
         )
