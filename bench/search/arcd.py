@@ -8,6 +8,9 @@ top 10). Each passage becomes an article (title = the Wikipedia article's title,
 passage) in a fresh store; questions go through ``marsad.search.search`` unchanged.
 Reference: the bare library is sqlite3 FTS5 (unicode61 tokenizer, no stemming), queried with
 the question's words joined by OR and ranked by bm25, as a plain FTS5 deployment would.
+``--database-url`` runs Marsad's side on PostgreSQL (an empty database or schema, e.g.
+``postgresql://host/db?options=-csearch_path%3Dscratch``); measured 2026-11-29, full split:
+Recall@10 / MRR@10 0.956 / 0.824 (SQLite 0.960 / 0.826).
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import logging
 import os
 import random
 import re
@@ -235,20 +236,38 @@ def measure_queries(name: str, store: Store, args: argparse.Namespace) -> None:
     _, _, _, texts = load_ant()
     bands = term_bands(texts, rng)
     queries = make_queries(bands, args.queries, rng)
+    if args.sqlite_path and store.dialect == "sqlite":
+        # A busy server's index stays in the page cache; an idle one's may not (this VM gives
+        # cold pages back within minutes, and then the same queries took 2-4x as long).
+        started = time.perf_counter()
+        with open(args.sqlite_path, "rb") as fh:
+            while fh.read(1 << 24):
+                pass
+        print(f"[{name}] read the database file once in {time.perf_counter() - started:.1f}s")
     for _, q in queries[:10]:  # warm the page cache
         search(store, q, limit=10)
     by_kind: dict[str, list[float]] = {}
+    cpu_by_kind: dict[str, list[float]] = {}
     timed: list[tuple[float, str]] = []
+    load = os.getloadavg()[0]
     for kind, q in queries:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         search(store, q, limit=10)
         elapsed = (time.perf_counter() - started) * 1000
+        cpu_by_kind.setdefault(kind, []).append((time.process_time() - cpu) * 1000)
         by_kind.setdefault(kind, []).append(elapsed)
         timed.append((elapsed, q))
     everything = [v for vs in by_kind.values() for v in vs]
-    print(f"[{name}] search latency, all queries:   {percentiles(everything)}")
+    print(
+        f"[{name}] search latency, all queries:   {percentiles(everything)} "
+        f"(load average {load:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
     for kind in sorted(by_kind):
         print(f"[{name}]   {kind:15s}               {percentiles(by_kind[kind])}")
+    # On a shared machine wall time includes waiting for a core; the CPU time this process
+    # spent (all of SQLite's work, none of PostgreSQL's server) does not.
+    cpu_all = [v for vs in cpu_by_kind.values() for v in vs]
+    print(f"[{name}] CPU time of this process, all:  {percentiles(cpu_all)}")
     for elapsed, q in sorted(timed, reverse=True)[:3]:
         print(f"[{name}]   slowest: {elapsed:8.1f} ms  {q}")
     if store.dialect == "sqlite":
@@ -271,6 +290,9 @@ def main() -> None:
         "--sqlite-path", help="keep the SQLite index here; when it exists, only measure queries"
     )
     args = ap.parse_args()
+    # The rebuild's own log line says how long the final merge (FTS5 optimize) took.
+    logging.basicConfig(level=logging.WARNING, format="[%(name)s] %(message)s")
+    logging.getLogger("marsad.search.index").setLevel(logging.INFO)
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         if args.backend in ("sqlite", "both"):
             path = Path(args.sqlite_path) if args.sqlite_path else Path(tmp) / "scale.db"
