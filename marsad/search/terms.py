@@ -27,13 +27,13 @@ MAX_BODY_CHARS = 80_000
 
 def clean_terms(terms: list[str]) -> list[str]:
     """Split each analyser term at non-letter/digit characters; drop empty pieces."""
-    out: list[str] = []
-    for term in terms:
-        if term.isalnum():
-            out.append(term)
-        else:
-            out.extend(p for p in _NOT_TERM_CHAR_RE.split(term) if p)
-    return out
+    # Whole-list string operations in C: a loop over the terms was a tenth of indexing time.
+    joined = " ".join(terms)
+    if joined.replace(" ", "").isalnum():
+        parts = joined.split()
+        if len(parts) == len(terms):  # no term was empty or held a space
+            return parts
+    return [p for p in _NOT_TERM_CHAR_RE.split(joined) if p]
 
 
 def text_terms(text: str | None, language: str | None, limit: int) -> list[str]:

@@ -59,3 +59,16 @@ def test_any_query_compiles_to_safe_syntax(text: str) -> None:
     for any_term in (False, True):
         assert _FTS_SAFE_RE.match(p.fts5_match(plan, any_term=any_term))
         assert _TSQ_SAFE_RE.match(p.tsquery_text(plan, any_term=any_term))
+
+
+def test_clean_terms_cuts_at_every_non_letter_digit() -> None:
+    """Same pieces as cutting term by term at every character that is not a letter or digit."""
+    import random
+    import re
+
+    rng = random.Random(8)
+    alphabet = ["ab", "حكوم", "3", "5", "x_y", "3.5", "a-b", " ", "", "é", "٣", "..", "q r"]
+    for _ in range(500):
+        terms = [rng.choice(alphabet) for _ in range(rng.randint(0, 8))]
+        expected = [p for term in terms for p in re.split(r"[\W_]+", term) if p]
+        assert clean_terms(terms) == expected, terms
