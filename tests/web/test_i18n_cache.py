@@ -127,3 +127,53 @@ def test_ttl_cache_bounded_and_failures_not_cached() -> None:
 )
 def test_arabic_plurals(n: int, expected: str) -> None:
     assert Catalogues("ar").translator("ar").plural("count.sources", n) == expected
+
+
+def test_concurrent_misses_of_one_key_compute_once() -> None:
+    import asyncio
+
+    cache = TTLCache(100)
+    calls: list[int] = []
+
+    def slow() -> str:
+        calls.append(1)
+        time.sleep(0.2)
+        return "page"
+
+    async def many() -> list[str]:
+        return list(
+            await asyncio.gather(*(cache.get_or_compute_async("k", slow) for _ in range(8)))
+        )
+
+    assert asyncio.run(many()) == ["page"] * 8
+    assert calls == [1]
+
+
+def test_expired_entry_is_served_stale_and_rebuilt_in_the_background() -> None:
+    import asyncio
+
+    now = [0.0]
+    cache = TTLCache(10, clock=lambda: now[0])
+    versions = iter(["v1", "v2"])
+
+    async def scenario() -> list[str]:
+        first = await cache.get_or_compute_async("k", lambda: next(versions))
+        now[0] = 10.0  # past the TTL whatever the jitter
+        stale = await cache.get_or_compute_async("k", lambda: next(versions))
+        await asyncio.gather(*cache._tasks)
+        fresh = await cache.get_or_compute_async("k", lambda: "never")
+        return [first, stale, fresh]
+
+    assert asyncio.run(scenario()) == ["v1", "v1", "v2"]
+
+
+def test_entries_never_outlive_the_ttl_and_expire_spread_out() -> None:
+    now = [0.0]
+    cache = TTLCache(10, clock=lambda: now[0], max_entries=1000)
+    for i in range(200):
+        cache.get_or_compute(i, lambda: "v")
+    now[0] = 8.6  # past the shortest possible life (7.5 s), before the longest (10 s)
+    fresh = sum(cache.peek(i)[0] for i in range(200))
+    assert 0 < fresh < 200
+    now[0] = 10.0
+    assert not any(cache.peek(i)[0] for i in range(200))
