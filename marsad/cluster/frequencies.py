@@ -114,10 +114,7 @@ class WindowFrequencies:
         return self.docs * self._fade + self.background_docs
 
     def idf(self, term: str) -> float:
-        count = self.df.get(term, 0.0) * self._fade
-        if self.background:
-            count += self.background_scale * self.background.get(term, 0)
-        return math.log((self.docs * self._fade + self.background_docs + 1) / (count + 1)) + 1.0
+        return math.log((self.total + 1) / (self.count(term) + 1)) + 1.0
 
 
 __all__ = ["DocumentFrequencies", "WindowFrequencies", "document_frequencies"]

@@ -81,16 +81,21 @@ def _words(text: str, arabic: bool, capitalised_only: bool) -> list[str]:
     return [w for w in words if w[0].isupper()] if capitalised_only else words
 
 
-def title_skeletons(title: str, language: str) -> list[str]:
-    """The skeletons of a title's words (Arabic: every word; Latin script: capitalised words)."""
+def _skeleton_keys(words: list[str], prefix: str = "") -> list[str]:
+    """Distinct skeletons long enough to mean something, at most ``MAX_NAME_KEYS``."""
     keys: dict[str, None] = {}
-    for word in _words(title[:300], language == "ar", capitalised_only=True):
+    for word in words:
         key = skeleton(word)
         if len(key) >= MIN_SKELETON:
-            keys[key] = None
+            keys[prefix + key] = None
             if len(keys) >= MAX_NAME_KEYS:
                 break
     return list(keys)
+
+
+def title_skeletons(title: str, language: str) -> list[str]:
+    """The skeletons of a title's words (Arabic: every word; Latin script: capitalised words)."""
+    return _skeleton_keys(_words(title[:300], language == "ar", capitalised_only=True))
 
 
 def name_keys(title: str, language: str, entities: tuple[str, ...]) -> list[str]:
@@ -101,14 +106,7 @@ def name_keys(title: str, language: str, entities: tuple[str, ...]) -> list[str]
         _, _, ident = entity.partition(":")
         if ident.startswith("~"):
             words.extend(_words(ident[1:].replace("-", " "), arabic, capitalised_only=False))
-    keys: dict[str, None] = {}
-    for word in words:
-        key = skeleton(word)
-        if len(key) >= MIN_SKELETON:
-            keys[NAME_PREFIX + key] = None
-            if len(keys) >= MAX_NAME_KEYS:
-                break
-    return list(keys)
+    return _skeleton_keys(words, NAME_PREFIX)
 
 
 __all__ = ["NAME_PREFIX", "name_keys", "skeleton", "title_skeletons"]

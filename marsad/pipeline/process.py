@@ -13,6 +13,7 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -331,7 +332,7 @@ class Pipeline:
         background = self._background(since)
         self.background_articles = background.docs if background else 0
         self.clusterer = StoryClusterer(self.clusterer.options, background=background)
-        when = sa.func.coalesce(t.articles.c.published_at, t.articles.c.fetched_at)
+        when = _stream_time()
         query = (
             sa.select(
                 t.articles.c.id,
@@ -351,16 +352,10 @@ class Pipeline:
             rows = conn.execute(query).all()
         url_of = {r.id: r.url for r in rows}
         for row in rows:
-            if not row.features:
+            stored = _stored_features(row)
+            if stored is None:
                 continue
-            try:
-                features = features_from_dict(row.features, row.minhash)
-            except (KeyError, TypeError, ValueError) as exc:
-                log.warning(
-                    "article %s: stored features unreadable (%s); not restored", row.id, exc
-                )
-                continue
-            features = replace(features, key=row.url)
+            features = replace(stored, key=row.url)
             story_key = f"db:{row.story_id}" if row.story_id is not None else f"story:{row.url}"
             # A story that began before the replayed span keeps its age (and so its lifetime).
             first_seen = row.story_first_seen.timestamp() if row.story_first_seen else None
@@ -383,9 +378,11 @@ class Pipeline:
         ``df_half_life_days`` before ``before``: what a clusterer that had kept running would
         remember of them (the bench's background plays the same part, bench/cluster)."""
         since = before - timedelta(days=self.clusterer.options.df_half_life_days)
-        when = sa.func.coalesce(t.articles.c.published_at, t.articles.c.fetched_at)
+        when = _stream_time()
         query = (
-            sa.select(t.article_signatures.c.minhash, t.article_signatures.c.features)
+            sa.select(
+                t.articles.c.id, t.article_signatures.c.minhash, t.article_signatures.c.features
+            )
             .join(t.articles, t.article_signatures.c.article_id == t.articles.c.id)
             .where(when >= since, when < before, t.articles.c.duplicate_of.is_(None))
             .order_by(when.desc())
@@ -393,15 +390,25 @@ class Pipeline:
         )
         with self.store.connect() as conn:
             rows = conn.execute(query).all()
-        features = []
-        for row in rows:
-            if not row.features:
-                continue
-            try:
-                features.append(features_from_dict(row.features, row.minhash))
-            except (KeyError, TypeError, ValueError):
-                continue  # the replay logs unreadable features; here one fewer is no loss
+        features = [f for f in map(_stored_features, rows) if f is not None]
         return document_frequencies(features) if features else None
+
+
+def _stream_time() -> Any:
+    """An article's place in the stream: when it was published, else when it was fetched."""
+    return sa.func.coalesce(t.articles.c.published_at, t.articles.c.fetched_at)
+
+
+def _stored_features(row: Any) -> ArticleFeatures | None:
+    """The features stored with an article (``id``, ``features``, ``minhash``); None, logged,
+    when they are missing or unreadable."""
+    if not row.features:
+        return None
+    try:
+        return features_from_dict(row.features, row.minhash)
+    except (KeyError, TypeError, ValueError) as exc:
+        log.warning("article %s: stored features unreadable (%s); not used", row.id, exc)
+        return None
 
 
 def _plausible(when: datetime | None, fetched: datetime) -> datetime | None:

@@ -120,25 +120,11 @@ def normalize_ar_letters(text: str) -> str:
     return text.lower()
 
 
-def normalize_ar_stepwise(text: str) -> str:
-    """``normalize_ar`` step by step with the public functions: the reference it is tested on."""
-    text = fold_presentation_forms(text)
-    text = strip_invisible(text)
-    text = strip_diacritics(text)
-    text = strip_tatweel(text)
-    text = normalize_alef(text)
-    text = text.replace("\u0621", "")
-    text = normalize_letters(text)
-    text = normalize_digits(text)
-    return _SPACES_RE.sub(" ", text).strip().lower()
-
-
 __all__ = [
     "fold_presentation_forms",
     "normalize_alef",
     "normalize_ar",
     "normalize_ar_letters",
-    "normalize_ar_stepwise",
     "normalize_digits",
     "normalize_letters",
     "normalize_teh_marbuta",

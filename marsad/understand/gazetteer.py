@@ -246,36 +246,30 @@ def load_gazetteer() -> Gazetteer:
             names,
         )
     country_names = {p.country: p for p in places if p.kind == "country"}
-    for code, names in extra["territories"].items():
+
+    def add_territory(id_prefix: str, code: str, names: list[str]) -> None:
+        """Names that stand for a part of one country (its last English name makes the id)."""
         if code not in country_names:
-            raise ValueError(f"places_extra.json: territory of unknown country {code}")
-        add(
-            Place(
-                f"territory:{code}-{normalize_key(names[-1]).replace(' ', '-')}",
-                "territory",
-                code,
-                region_of[code],
-                names[-1],
-                names[0],
-            ),
-            names,
-        )
-    for code, *names in extra["provinces"]["places"]:
-        if code not in country_names:
-            raise ValueError(f"places_extra.json: province of unknown country {code}")
+            raise ValueError(f"places_extra.json: {id_prefix} of unknown country {code}")
         english = [n for n in names if n.isascii()]
         arabic = [n for n in names if not n.isascii()]
+        shown_en = english[-1] if english else names[-1]
         add(
             Place(
-                f"province:{code}-{normalize_key(english[-1]).replace(' ', '-')}",
+                f"{id_prefix}:{code}-{normalize_key(shown_en).replace(' ', '-')}",
                 "territory",
                 code,
                 region_of[code],
-                english[-1],
-                arabic[0] if arabic else english[-1],
+                shown_en,
+                arabic[0] if arabic else shown_en,
             ),
             names,
         )
+
+    for code, names in extra["territories"].items():
+        add_territory("territory", code, names)
+    for code, *names in extra["provinces"]["places"]:
+        add_territory("province", code, names)
     us = dict(country="US", region=region_of["US"])
     for name_en, names_ar in extra["us_states"]:
         slug = name_en.lower().replace(" ", "-")

@@ -115,13 +115,18 @@ def _newest_first(conn: sa.Connection) -> tuple[Any, ...]:
     return (published, t.articles.c.id.desc())
 
 
+# Articles read per story wanted when stories are listed through their articles: articles per
+# story average a handful, and 20x finds the stories even when one big story dominates.
+ARTICLES_READ_PER_STORY = 20
+
+
 def _recent_story_ids(conn: sa.Connection, article_filter: sa.Select[Any], want: int) -> list[int]:
     """Story ids of the newest articles matched by ``article_filter`` (a select of article ids),
     newest first, reading at most a bounded number of rows."""
-    # Articles per story average a handful; reading 20x the stories wanted finds them even when
-    # one big story dominates, without scanning every article of a large region.
     rows = conn.execute(
-        article_filter.order_by(sa.desc(article_filter.selected_columns[0])).limit(want * 20)
+        article_filter.order_by(sa.desc(article_filter.selected_columns[0])).limit(
+            want * ARTICLES_READ_PER_STORY
+        )
     ).all()
     return _story_ids_of(conn, [int(r[0]) for r in rows])
 
@@ -222,7 +227,8 @@ def list_stories(
     if countries is not None:
         if not countries:
             return []
-        article_ids = recent_about_article_ids(conn, countries, (limit + offset) * 20)
+        want = (limit + offset) * ARTICLES_READ_PER_STORY
+        article_ids = recent_about_article_ids(conn, countries, want)
         story_ids = _story_ids_of(conn, article_ids)[offset : offset + limit]
         return _story_cards(conn, story_ids)
     if entity_id is not None:
