@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class SourceKind(StrEnum):
@@ -96,6 +97,7 @@ class Article:
     duplicate_kind: str | None = None  # url | text | near (republished) | translation
     story_id: int | None = None
     created_at: datetime | None = None
+    duplicate_evidence: dict[str, Any] | None = None  # why it is a copy (see migration 0005)
     source_title: str | None = None
 
 
