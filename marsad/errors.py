@@ -13,7 +13,10 @@
     │   ├── BlockedAddressError      the URL resolves to a private / loopback address (SSRF guard)
     │   ├── RobotsDisallowedError    robots.txt forbids the URL for our User-Agent
     │   ├── BodyTooLargeError        the body passed the size cap (or a decompression bomb)
+    │   ├── FetchTimeoutError        connect, read or whole-request deadline passed
+    │   ├── RedirectError            a redirect loop, too many redirects, or a non-http(s) target
     │   └── HTTPStatusError          a non-success HTTP status
+    │       └── RetryLaterError      429 / 503 after the retries (carries ``retry_after``)
     ├── ParseError                   a feed / sitemap / OPML could not be parsed at all
     ├── ExtractionError              a page yielded no article (recorded as extraction_status)
     └── TranslationError             the translation engine or model failed or is missing
@@ -98,6 +101,26 @@ class HTTPStatusError(FetchError):
         self.http_status = http_status
 
 
+class RetryLaterError(HTTPStatusError):
+    """429 / 503 still answered after the retries: come back after ``retry_after`` seconds."""
+
+    code = "retry_later"
+
+    def __init__(self, message: str, *, http_status: int, retry_after: float | None) -> None:
+        super().__init__(message, http_status=http_status)
+        self.retry_after = retry_after
+
+
+class FetchTimeoutError(FetchError):
+    code = "timeout"
+
+
+class RedirectError(FetchError):
+    """A redirect loop, too many redirects, or a redirect to something that is not http(s)."""
+
+    code = "redirect"
+
+
 class ParseError(MarsadError):
     status = 422
     code = "parse_error"
@@ -119,6 +142,7 @@ __all__ = [
     "ConfigError",
     "ExtractionError",
     "FetchError",
+    "FetchTimeoutError",
     "HTTPStatusError",
     "InvalidURLError",
     "MarsadError",
@@ -127,6 +151,8 @@ __all__ = [
     "NotFoundError",
     "ParseError",
     "QueryError",
+    "RedirectError",
+    "RetryLaterError",
     "RobotsDisallowedError",
     "StorageError",
     "TranslationError",

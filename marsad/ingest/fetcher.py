@@ -44,7 +44,10 @@ from marsad.errors import (
     BlockedAddressError,
     BodyTooLargeError,
     FetchError,
+    FetchTimeoutError,
     HTTPStatusError,
+    RedirectError,
+    RetryLaterError,
     RobotsDisallowedError,
 )
 from marsad.ingest.urls import absolute_url, host_key
@@ -65,26 +68,6 @@ MAX_INLINE_WAIT = 60.0
 MAX_RETRIES = 2
 BACKOFF_BASE = 1.0  # seconds; doubled per retry when the server sends no Retry-After
 ROBOTS_MAX_BYTES = 512 * 1024  # Google reads the first 500 KiB of a robots.txt
-
-
-class RetryLaterError(HTTPStatusError):
-    """429 / 503 still answered after the retries: come back after ``retry_after`` seconds."""
-
-    code = "retry_later"
-
-    def __init__(self, message: str, *, http_status: int, retry_after: float | None) -> None:
-        super().__init__(message, http_status=http_status)
-        self.retry_after = retry_after
-
-
-class FetchTimeoutError(FetchError):
-    code = "timeout"
-
-
-class RedirectError(FetchError):
-    """A redirect loop, too many redirects, or a redirect to something that is not http(s)."""
-
-    code = "redirect"
 
 
 @dataclass(frozen=True)
