@@ -1,0 +1,140 @@
+"""Places and names, side by side: the baseline release and this tree, in one run.
+
+    .venv/bin/python -m bench.understand            # or: -m bench.understand.compare
+    .venv/bin/python -m bench.understand --baseline d61fc08 --quick
+
+The baseline is the ``marsad`` package of a git revision (default ``d61fc08``, the release
+before issue 14), unpacked with ``git archive`` into ``/tmp/marsad-baseline-<rev>`` and run in
+a subprocess with that folder first on ``PYTHONPATH``; the measuring code (``en_eval``,
+``ner_eval``) is this tree's in both runs, and calls only the API both releases share.
+Prints: LGL article-level country P/R/F1 and top-country accuracy, GUM PER/ORG P/R (exact span
+and overlap), NewsFANE Arabic country P/R, false-friend hits on the trap files (dev and test),
+articles per CPU second (English LGL ~1.9 kB, Arabic ANT cut to 2 kB) and the memory of the
+loaded knowledge.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from bench.common import REPO
+
+DEFAULT_BASELINE = "d61fc08"
+
+
+def measure(quick: bool) -> dict[str, float]:
+    """Every figure for the ``marsad`` package importable here."""
+    from bench.understand.en_eval import eval_gum, eval_lgl, eval_traps, speed
+    from bench.understand.ner_eval import eval_newsfane
+    from marsad.understand import load_knowledge
+
+    tracemalloc.start()
+    started = time.perf_counter()
+    knowledge = load_knowledge()
+    load_s = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    out: dict[str, float] = {"knowledge_load_s": load_s, "knowledge_peak_mb": peak / 2**20}
+    out.update({f"lgl_{k}": v for k, v in eval_lgl(knowledge).items()})
+    out.update({f"gum_{k}": v for k, v in eval_gum(knowledge).items()})
+    fane = eval_newsfane(knowledge, 2000 if quick else None)
+    out["newsfane_nation_precision"] = fane["nation_precision"]
+    out["newsfane_nation_recall"] = fane["nation_recall"]
+    for split in ("dev", "test"):
+        out.update({f"traps_{split}_{k}": v for k, v in eval_traps(knowledge, split).items()})
+    out.update(speed(knowledge, rounds=1 if quick else 3))
+    return out
+
+
+def baseline_dir(rev: str) -> Path:
+    """The ``marsad`` package of ``rev`` unpacked under /tmp (once)."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", rev], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    target = Path(tempfile.gettempdir()) / f"marsad-baseline-{commit}"
+    if not (target / "marsad" / "understand").is_dir():
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", commit, "marsad"],
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+        ).stdout
+        tar_path = target / "marsad.tar"
+        tar_path.write_bytes(archive)
+        with tarfile.open(tar_path) as tar:
+            tar.extractall(target, filter="data")
+        tar_path.unlink()
+    return target
+
+
+def run_baseline(rev: str, quick: bool) -> dict[str, float]:
+    env = dict(os.environ, PYTHONPATH=f"{baseline_dir(rev)}{os.pathsep}{REPO}")
+    args = [sys.executable, "-m", "bench.understand.compare", "--measure-only"]
+    if quick:
+        args.append("--quick")
+    # run from the baseline folder so its ``marsad`` wins over the editable install of this tree
+    done = subprocess.run(
+        args, env=env, cwd=baseline_dir(rev), capture_output=True, text=True, check=True
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+ROWS = [
+    ("LGL country precision", "lgl_country_precision"),
+    ("LGL country recall", "lgl_country_recall"),
+    ("LGL country F1 (target 0.92)", "lgl_country_f1"),
+    ("LGL top-country accuracy (0.90)", "lgl_top_country_accuracy"),
+    ("GUM PER precision (0.80)", "gum_PER_precision"),
+    ("GUM PER recall (0.60)", "gum_PER_recall"),
+    ("GUM ORG precision (0.80)", "gum_ORG_precision"),
+    ("GUM ORG recall (0.60)", "gum_ORG_recall"),
+    ("GUM PER overlap P", "gum_PER_overlap_precision"),
+    ("GUM PER overlap R", "gum_PER_overlap_recall"),
+    ("GUM ORG overlap P", "gum_ORG_overlap_precision"),
+    ("GUM ORG overlap R", "gum_ORG_overlap_recall"),
+    ("NewsFANE country precision (0.95)", "newsfane_nation_precision"),
+    ("NewsFANE country recall (0.95)", "newsfane_nation_recall"),
+    ("traps dev: false-friend hits (0)", "traps_dev_false_friend_hits"),
+    ("traps dev: missed countries", "traps_dev_missed_countries"),
+    ("traps dev: wrong top country", "traps_dev_top_wrong"),
+    ("traps test: false-friend hits (0)", "traps_test_false_friend_hits"),
+    ("traps test: missed countries", "traps_test_missed_countries"),
+    ("traps test: wrong top country", "traps_test_top_wrong"),
+    ("speed en articles/CPU-s (300)", "speed_en_articles_per_cpu_s"),
+    ("speed ar articles/CPU-s (300)", "speed_ar_articles_per_cpu_s"),
+    ("knowledge load s", "knowledge_load_s"),
+    ("knowledge peak MB (200)", "knowledge_peak_mb"),
+]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--baseline", default=DEFAULT_BASELINE, help="git revision")
+    parser.add_argument("--quick", action="store_true", help="2,000 NewsFANE sentences, 1 round")
+    parser.add_argument("--measure-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure_only:
+        print(json.dumps(measure(args.quick)))
+        return 0
+    base = run_baseline(args.baseline, args.quick)
+    now = measure(args.quick)
+    print(f"{'figure':40s} {'baseline ' + args.baseline:>18s} {'now':>10s} {'ratio':>7s}")
+    for label, key in ROWS:
+        b, n = base.get(key, float("nan")), now.get(key, float("nan"))
+        ratio = f"{n / b:7.2f}" if b else "      -"
+        print(f"{label:40s} {b:18.3f} {n:10.3f} {ratio}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
