@@ -26,6 +26,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check marsad tests bench
 	$(BIN)/ruff format --check marsad tests bench
 	$(BIN)/mypy marsad
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format marsad tests bench
