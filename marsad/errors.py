@@ -6,8 +6,12 @@
     │   ├── InvalidURLError          a URL that is not http(s) or is malformed
     │   ├── NotFoundError            an unknown source, article, story... (HTTP 404)
     │   ├── QueryError               a search query we cannot repair
-    │   └── NotBuiltError            a command or feature not built yet (says so plainly)
-    ├── StorageError                 the database is unreachable, read-only, full or corrupt
+    │   ├── NotBuiltError            a command or feature not built yet (says so plainly)
+    │   ├── UnauthorizedError        a write endpoint without the admin token (HTTP 401)
+    │   └── WritesDisabledError      write endpoints with no admin token configured (HTTP 403)
+    ├── StorageError                 the database is read-only, full or corrupt
+    │   ├── StorageUnavailable       the database is down or refuses connections (HTTP 503,
+    │   │                            ``Retry-After``; the CLI prints one line, exit 2)
     │   └── MigrationError           the schema could not be brought up to date
     ├── FetchError                   a network fetch failed (recorded on the source, batch goes on)
     │   ├── BlockedAddressError      the URL resolves to a private / loopback address (SSRF guard)
@@ -17,12 +21,11 @@
     │   ├── RedirectError            a redirect loop, too many redirects, or a non-http(s) target
     │   └── HTTPStatusError          a non-success HTTP status
     │       └── RetryLaterError      429 / 503 after the retries (carries ``retry_after``)
-    ├── ParseError                   a feed / sitemap / OPML could not be parsed at all
-    ├── ExtractionError              a page yielded no article (recorded as extraction_status)
     └── TranslationError             the translation engine or model failed or is missing
 
 Errors that reach HTTP carry ``status``; errors shown to people carry an English message and,
-where we have one, an Arabic one (``message_ar``).
+where we have one, an Arabic one (``message_ar``). Bad input from the web (a feed that does not
+parse, a page with no article) is recorded on the result, never raised, so it has no class here.
 """
 
 from __future__ import annotations
@@ -67,9 +70,36 @@ class NotBuiltError(UserError):
     code = "not_built"
 
 
+class UnauthorizedError(UserError):
+    status = 401
+    code = "unauthorized"
+
+
+class WritesDisabledError(UserError):
+    status = 403
+    code = "writes_disabled"
+
+
 class StorageError(MarsadError):
     status = 503
     code = "storage_error"
+
+
+class StorageUnavailable(StorageError):
+    """The database cannot be reached or refuses: a state that passes, so callers may retry."""
+
+    code = "storage_unavailable"
+    # What the site tells clients in ``Retry-After``: the PostgreSQL pool checks a connection
+    # before use, so the first request after the database is back succeeds.
+    retry_after: int = 10
+
+    def __init__(
+        self,
+        message: str = "the database is unavailable, try again shortly",
+        *,
+        message_ar: str | None = "قاعدة البيانات غير متاحة الآن، حاول بعد قليل",
+    ) -> None:
+        super().__init__(message, message_ar=message_ar)
 
 
 class MigrationError(StorageError):
@@ -121,16 +151,6 @@ class RedirectError(FetchError):
     code = "redirect"
 
 
-class ParseError(MarsadError):
-    status = 422
-    code = "parse_error"
-
-
-class ExtractionError(MarsadError):
-    status = 422
-    code = "extraction_error"
-
-
 class TranslationError(MarsadError):
     status = 503
     code = "translation_error"
@@ -140,7 +160,6 @@ __all__ = [
     "BlockedAddressError",
     "BodyTooLargeError",
     "ConfigError",
-    "ExtractionError",
     "FetchError",
     "FetchTimeoutError",
     "HTTPStatusError",
@@ -149,12 +168,14 @@ __all__ = [
     "MigrationError",
     "NotBuiltError",
     "NotFoundError",
-    "ParseError",
     "QueryError",
     "RedirectError",
     "RetryLaterError",
     "RobotsDisallowedError",
     "StorageError",
+    "StorageUnavailable",
     "TranslationError",
+    "UnauthorizedError",
     "UserError",
+    "WritesDisabledError",
 ]

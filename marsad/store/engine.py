@@ -3,6 +3,10 @@
 SQLite: one file under ``MARSAD_HOME``, WAL journal, foreign keys on, and writes serialised
 (``BEGIN IMMEDIATE`` plus a process-wide lock), so there is one writer at a time and readers
 never block it. PostgreSQL: a pooled psycopg 3 engine. Both get the same Alembic history.
+
+A database that cannot be reached, or drops the connection, raises
+:class:`~marsad.errors.StorageUnavailable` from every statement on the engine (its
+``handle_error`` hook), so the store, the search index and the pipeline report it the same way.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
-from marsad.errors import ConfigError, MigrationError, StorageError
+from marsad.errors import ConfigError, MigrationError, StorageError, StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +68,23 @@ def _begin_sqlite(conn: sa.Connection) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+def _unavailable(ctx: sa.engine.ExceptionContext) -> BaseException | None:
+    """Replace a lost or refused connection's error with StorageUnavailable.
+
+    Connecting failed (no connection yet) or the driver says the connection is gone; a deadlock,
+    a constraint or a bad statement keeps its own error. The pool's pre-ping is left alone: it
+    reconnects by itself.
+    """
+    if ctx.is_pre_ping:
+        return None
+    original = ctx.original_exception
+    dbapi = ctx.dialect.loaded_dbapi
+    refused = ctx.connection is None and isinstance(original, dbapi.OperationalError)
+    if not (ctx.is_disconnect or refused):
+        return None
+    return StorageUnavailable(f"the database is unavailable: {first_line(original)}")
+
+
 def create_engine(url: str) -> sa.Engine:
     """Create the engine for ``url`` and check that the database can be reached."""
     parsed = normalize_database_url(url)
@@ -95,13 +116,19 @@ def create_engine(url: str) -> sa.Engine:
             pool_pre_ping=True,
             connect_args={"connect_timeout": 5},
         )
+    sa.event.listen(engine, "handle_error", _unavailable)
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
-    except sa.exc.OperationalError as exc:
+    except (sa.exc.OperationalError, StorageUnavailable) as exc:
         engine.dispose()
-        raise StorageError(
-            f"database unreachable ({describe_db(parsed)}): {first_line(exc)}"
+        reason = (
+            first_line(exc.__cause__ or exc)
+            if isinstance(exc, StorageUnavailable)
+            else first_line(exc)
+        )
+        raise StorageUnavailable(
+            f"database unreachable ({describe_db(parsed)}): {reason}"
         ) from None
     return engine
 
@@ -156,6 +183,8 @@ def migrate(engine: sa.Engine) -> tuple[str | None, str | None]:
                         sa.text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_MIGRATION_LOCK}
                     )
                     conn.commit()
+    except StorageUnavailable:
+        raise
     except sa.exc.OperationalError as exc:
         raise StorageError(f"cannot migrate the database: {first_line(exc)}") from None
     except sa.exc.SQLAlchemyError as exc:

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from marsad.errors import MarsadError, NotFoundError, UserError
+from marsad.errors import NotFoundError, UnauthorizedError, UserError, WritesDisabledError
 from marsad.ingest.urls import validate_http_url
 from marsad.models import REGIONS, Article, EntityType, Source, SourceKind
 from marsad.web import queries as q
@@ -27,16 +27,6 @@ from marsad.web.searching import run_search
 from marsad.web.state import WebState, web_state
 
 MAX_BODY_BYTES = 64 * 1024
-
-
-class UnauthorizedError(MarsadError):
-    status = 401
-    code = "unauthorized"
-
-
-class WritesDisabledError(MarsadError):
-    status = 403
-    code = "writes_disabled"
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -485,8 +475,6 @@ async def refresh_source(request: Request) -> Response:
 
 
 __all__ = [
-    "UnauthorizedError",
-    "WritesDisabledError",
     "add_source",
     "article",
     "article_json",
