@@ -73,6 +73,8 @@ class Source:
     translate_policy: str | None = None
     created_at: datetime | None = None
     article_count: int = 0
+    lease_owner: str | None = None  # the process fetching it now, until lease_until
+    lease_until: datetime | None = None
 
 
 @dataclass(frozen=True)

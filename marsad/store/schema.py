@@ -14,6 +14,10 @@ Tables
     article_countries  which countries an article mentions and which it is about
     article_signatures dedup / clustering features kept so the stream state survives restarts
     translations       machine translations of an article's fields
+    outbox             work that follows a stored article (translate, group), written in the
+                       article's transaction and deleted by the consumer that does it
+    locks              named locks with an expiry (SQLite's grouping lock)
+    source_state       what the pipeline learned about a source (boilerplate lines)
 """
 
 from __future__ import annotations
@@ -80,6 +84,8 @@ sources = sa.Table(
     sa.Column("translate_policy", sa.String(16)),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("lease_owner", sa.Text),  # the process fetching it now (see Store.claim_sources)
+    sa.Column("lease_until", UTCDateTime),
 )
 
 stories = sa.Table(
@@ -233,6 +239,40 @@ translations = sa.Table(
     sa.UniqueConstraint("article_id", "field", "target_language"),
 )
 
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # translate | group
+    sa.Column(
+        "article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("fields", sa.JSON),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("claimed_by", sa.Text),
+    sa.Column("claimed_until", UTCDateTime),
+    sa.UniqueConstraint("kind", "article_id"),
+    sa.Index("ix_outbox_kind_id", "kind", "id"),
+)
+
+locks = sa.Table(
+    "locks",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("holder", sa.Text, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+)
+
+source_state = sa.Table(
+    "source_state",
+    metadata,
+    sa.Column(
+        "source_id", sa.Integer, sa.ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("boilerplate", sa.JSON),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
 __all__ = [
     "UTCDateTime",
     "article_aliases",
@@ -243,7 +283,10 @@ __all__ = [
     "articles",
     "entities",
     "entity_names",
+    "locks",
     "metadata",
+    "outbox",
+    "source_state",
     "sources",
     "stories",
     "translations",

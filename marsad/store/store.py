@@ -2,17 +2,27 @@
 
 Every write runs in one short transaction (``_write``); on SQLite writes are serialised by a
 lock so the file has one writer. Rows come back as the frozen records of ``marsad.models``.
+
+Writes are idempotent under their natural keys (an article's URL, an alias, (article, source),
+an entity id, (entity, name, language), (article, country), a signature's article, (article,
+field, language) of a translation): rows are written with ``INSERT ... ON CONFLICT`` on both
+backends, so two processes storing the same article at once end with one row and no error. A
+PostgreSQL deadlock or serialisation failure between two such writers is retried.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from marsad.errors import NotFoundError, StorageError, UserError
 from marsad.models import (
@@ -32,6 +42,29 @@ from marsad.models import (
 )
 from marsad.store import schema as t
 from marsad.store.engine import create_engine, first_line, migrate
+from marsad.store.reads import StoreReads
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Work the pipeline leaves for consumers in the article's own transaction (``outbox.kind``).
+OUTBOX_TRANSLATE = "translate"
+OUTBOX_GROUP = "group"
+# PostgreSQL SQLSTATEs of a transaction lost to a concurrent one: safe to run again.
+_RETRYABLE = {"40P01", "40001"}  # deadlock_detected, serialization_failure
+_WRITE_ATTEMPTS = 5
+# The lock whose holder makes grouping decisions (stories, copies), and how long a holder that
+# stops renewing it keeps it: long enough for a slow batch, short enough that a killed
+# holder's successor takes over within a minute.
+GROUPING_LOCK = "grouping"
+LOCK_SECONDS = 30.0
+# Errors that mean the database itself is unusable (gone, full, read-only), not a bad row.
+_UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError)
+
+# The hook save_analysed / apply_grouping call inside their transaction with the ids whose
+# search-index rows must be rewritten (the search package provides it; store cannot import it).
+IndexHook = Callable[[sa.Connection, Sequence[int]], None]
 
 
 def utcnow() -> datetime:
@@ -48,13 +81,18 @@ def _inserted_id(result: sa.CursorResult[Any]) -> int:
     return int(key[0])
 
 
+def _retryable(exc: BaseException) -> bool:
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in _RETRYABLE
+
+
 _SOURCE_FIELDS = {c.name for c in t.sources.columns} - {"id", "created_at"}
 _ARTICLE_FIELDS = {c.name for c in t.articles.columns} - {"id", "created_at"}
 _STORY_FIELDS = {c.name for c in t.stories.columns} - {"id", "created_at"}
 
 
-class Store:
-    """Typed access to the database. Create with :func:`open_store`."""
+class Store(StoreReads):
+    """Typed access to the database. Create with :func:`open_store`. Reads for the site, feeds,
+    API and CLI come from :meth:`reading` (``marsad.store.reads``)."""
 
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
@@ -62,6 +100,12 @@ class Store:
         self._write_lock = threading.RLock()
 
     # -- plumbing -------------------------------------------------------------------------
+    def insert(self, table: sa.Table) -> Any:
+        """An INSERT with the backend's ``on_conflict_do_nothing`` / ``on_conflict_do_update``."""
+        if self.dialect == "postgresql":
+            return pg_dialect.insert(table)
+        return sqlite_dialect.insert(table)
+
     @contextmanager
     def _write(self) -> Iterator[sa.Connection]:
         with self._write_lock:
@@ -71,15 +115,31 @@ class Store:
                     conn.begin(),
                 ):
                     yield conn
-            except sa.exc.OperationalError as exc:
+            except _UNAVAILABLE as exc:
+                if _retryable(exc):
+                    raise
                 raise StorageError(f"database write failed: {first_line(exc)}") from None
+
+    def _run_write(self, work: Callable[[sa.Connection], T]) -> T:
+        """Run ``work`` in one write transaction; a PostgreSQL deadlock or serialisation
+        failure against a concurrent writer rolls back and runs it again (it is idempotent)."""
+        for attempt in range(_WRITE_ATTEMPTS):
+            try:
+                with self._write() as conn:
+                    return work(conn)
+            except _UNAVAILABLE as exc:
+                if not _retryable(exc) or attempt == _WRITE_ATTEMPTS - 1:
+                    raise StorageError(f"database write failed: {first_line(exc)}") from None
+                log.debug("write lost to a concurrent one (%s); retrying", first_line(exc))
+                time.sleep(0.01 * (attempt + 1))
+        raise AssertionError("unreachable")
 
     @contextmanager
     def _read(self) -> Iterator[sa.Connection]:
         try:
             with self.engine.connect() as conn:
                 yield conn
-        except sa.exc.OperationalError as exc:
+        except _UNAVAILABLE as exc:
             raise StorageError(f"database read failed: {first_line(exc)}") from None
 
     @contextmanager
@@ -119,14 +179,19 @@ class Store:
             "created_at": now,
             "updated_at": now,
         }
-        try:
-            with self._write() as conn:
-                new_id = _inserted_id(conn.execute(t.sources.insert().values(**values)))
-        except sa.exc.IntegrityError:
+        inserted = self._run_write(
+            lambda conn: conn.execute(
+                self.insert(t.sources)
+                .values(**values)
+                .on_conflict_do_nothing(index_elements=["url"])
+                .returning(t.sources.c.id)
+            ).first()
+        )
+        if inserted is None:
             raise UserError(
                 f"source already exists: {url}", message_ar=f"المصدر موجود من قبل: {url}"
-            ) from None
-        return self.get_source(int(new_id))
+            )
+        return self.get_source(int(inserted[0]))
 
     def _source_query(self) -> sa.Select[Any]:
         # A correlated count reads one source's links through the primary key index; a grouped
@@ -225,15 +290,14 @@ class Store:
 
     def add_article(self, new: NewArticle) -> tuple[Article, bool]:
         """Store ``new`` once. Returns (article, created); a known URL/alias only records the source."""
-        with self._write() as conn:
-            article_id, created = self._add_article_in(conn, new, utcnow())
+        now = utcnow()
+        article_id, created = self._run_write(lambda conn: self._add_article_in(conn, new, now))
         return self.get_article(article_id), created
 
     def add_articles(self, batch: Sequence[NewArticle]) -> list[tuple[int, bool]]:
         """Store a batch in one transaction: all of it is committed, or none. Returns (id, created)."""
         now = utcnow()
-        with self._write() as conn:
-            return [self._add_article_in(conn, new, now) for new in batch]
+        return self._run_write(lambda conn: [self._add_article_in(conn, n, now) for n in batch])
 
     def _add_article_in(
         self, conn: sa.Connection, new: NewArticle, now: datetime
@@ -251,7 +315,22 @@ class Store:
             values = {k: v for k, v in vars(new).items() if k in _ARTICLE_FIELDS}
             values["extraction_status"] = ExtractionStatus(new.extraction_status).value
             values["created_at"] = now
-            article_id = _inserted_id(conn.execute(t.articles.insert().values(**values)))
+            inserted = conn.execute(
+                self.insert(t.articles)
+                .values(**values)
+                .on_conflict_do_nothing(index_elements=["url"])
+                .returning(t.articles.c.id)
+            ).first()
+            if inserted is None:
+                # Another writer stored this URL since the look-up: it is already known.
+                created = False
+                article_id = int(
+                    conn.execute(
+                        sa.select(t.articles.c.id).where(t.articles.c.url == new.url)
+                    ).scalar_one()
+                )
+            else:
+                article_id = int(inserted[0])
         else:
             article_id = int(existing[0])  # type: ignore[index]
         aliases = [k for k in keys if k != new.url] + ([] if created else [new.url])
@@ -260,14 +339,29 @@ class Store:
             self._link_source(conn, article_id, new.source_id, now)
         return article_id, created
 
-    def save_analysed(self, bundle: AnalysedArticle) -> tuple[int, int | None, bool]:
+    def save_analysed(
+        self,
+        bundle: AnalysedArticle,
+        *,
+        holder: str | None = None,
+        outbox: Sequence[str] = (),
+        index: IndexHook | None = None,
+    ) -> tuple[int, int | None, bool]:
         """Store an article with its analysis, duplicate link and story in ONE transaction.
 
         A crash leaves either all of it or none of it. Returns (article id, story id, created);
         an article already stored is left as it is (only its new alias and source are recorded).
+
+        ``outbox`` names the work that follows (``translate``), written in the same
+        transaction; ``index`` rewrites the search rows in it too, so a stored article is never
+        left unsearchable. A bundle with a story is a grouping decision: with ``holder`` it is
+        kept only while ``holder`` still holds the grouping lock (checked and renewed in this
+        transaction); otherwise the article is stored without a story and a ``group`` outbox
+        row hands it to the holder. The story id is then None.
         """
         now = utcnow()
-        with self._write() as conn:
+
+        def work(conn: sa.Connection) -> tuple[int, int | None, bool]:
             article_id, created = self._add_article_in(conn, bundle.article, now)
             if not created:
                 row = conn.execute(
@@ -278,34 +372,345 @@ class Store:
                 self._upsert_entities_in(conn, bundle.entities)
             if bundle.countries:
                 conn.execute(
-                    t.article_countries.insert(),
+                    self.insert(t.article_countries).on_conflict_do_nothing(),
                     [{"article_id": article_id, **vars(c)} for c in bundle.countries],
                 )
             if bundle.entity_links:
                 conn.execute(
-                    t.article_entities.insert(),
+                    self.insert(t.article_entities).on_conflict_do_nothing(),
                     [{"article_id": article_id, **vars(e)} for e in bundle.entity_links],
                 )
             if bundle.minhash is not None or bundle.features is not None:
-                conn.execute(
-                    t.article_signatures.insert().values(
-                        article_id=article_id, minhash=bundle.minhash, features=bundle.features
-                    )
-                )
-            story_id = self._apply_story_in(conn, bundle, article_id, now)
-            duplicate_of = self._link_copy_in(conn, article_id, bundle)
-            conn.execute(
-                t.articles.update()
-                .where(t.articles.c.id == article_id)
-                .values(
-                    duplicate_of=duplicate_of,
-                    duplicate_kind=bundle.duplicate_kind if duplicate_of else None,
-                    story_id=story_id,
+                self._put_signature_in(conn, article_id, bundle.minhash, bundle.features)
+            kinds = list(outbox)
+            decision = bundle.story is not None or bundle.duplicate_of is not None
+            story_id = None
+            reindex = [article_id]
+            if decision and (
+                holder is None or self._renew_lock_in(conn, GROUPING_LOCK, holder, now)
+            ):
+                story_id = self._group_in(conn, article_id, bundle, now)
+                reindex += self._copies_of_in(conn, article_id)
+            elif decision:
+                kinds.append(OUTBOX_GROUP)
+            self._enqueue_in(conn, kinds, [article_id], now)
+            if index is not None:
+                index(conn, reindex)
+            return article_id, story_id, True
+
+        return self._run_write(work)
+
+    def _group_in(
+        self, conn: sa.Connection, article_id: int, bundle: AnalysedArticle, now: datetime
+    ) -> int | None:
+        """Apply a grouping decision (story, copy link) to a stored article."""
+        story_id = self._apply_story_in(conn, bundle, article_id, now)
+        duplicate_of = self._link_copy_in(conn, article_id, bundle)
+        conn.execute(
+            t.articles.update()
+            .where(t.articles.c.id == article_id)
+            .values(
+                duplicate_of=duplicate_of,
+                duplicate_kind=bundle.duplicate_kind if duplicate_of else None,
+                story_id=story_id,
+            )
+        )
+        if story_id is not None:
+            self._refresh_story_counts_in(conn, story_id)
+        return story_id
+
+    @staticmethod
+    def _copies_of_in(conn: sa.Connection, article_id: int) -> list[int]:
+        rows = conn.execute(
+            sa.select(t.articles.c.id).where(t.articles.c.duplicate_of == article_id)
+        )
+        return [int(r[0]) for r in rows]
+
+    def apply_grouping(
+        self,
+        article_id: int,
+        bundle: AnalysedArticle,
+        *,
+        holder: str,
+        index: IndexHook | None = None,
+    ) -> tuple[bool, int | None]:
+        """The holder's decision for an article stored as pending grouping, in one transaction
+        with the removal of its ``group`` outbox row. Returns (applied, story id); not applied
+        when ``holder`` no longer holds the grouping lock."""
+        now = utcnow()
+
+        def work(conn: sa.Connection) -> tuple[bool, int | None]:
+            if not self._renew_lock_in(conn, GROUPING_LOCK, holder, now):
+                return False, None
+            done = conn.execute(
+                t.outbox.delete().where(
+                    t.outbox.c.kind == OUTBOX_GROUP, t.outbox.c.article_id == article_id
                 )
             )
-            if story_id is not None:
-                self._refresh_story_counts_in(conn, story_id)
-        return article_id, story_id, True
+            if done.rowcount == 0:  # grouped already (or the article is gone)
+                row = conn.execute(
+                    sa.select(t.articles.c.story_id).where(t.articles.c.id == article_id)
+                ).first()
+                return True, (row.story_id if row else None)
+            story_id = self._group_in(conn, article_id, bundle, now)
+            if index is not None:
+                index(conn, [article_id, *self._copies_of_in(conn, article_id)])
+            return True, story_id
+
+        return self._run_write(work)
+
+    def pending_grouping(self, *, limit: int = 500) -> list[Any]:
+        """Articles stored by a process without the grouping lock, oldest first, with what
+        grouping needs: id, url, published_at, fetched_at, minhash, features."""
+        a, o, sig = t.articles, t.outbox, t.article_signatures
+        query = (
+            sa.select(
+                a.c.id,
+                a.c.url,
+                a.c.published_at,
+                a.c.fetched_at,
+                sig.c.minhash,
+                sig.c.features,
+            )
+            .select_from(o)
+            .join(a, a.c.id == o.c.article_id)
+            .outerjoin(sig, sig.c.article_id == a.c.id)
+            .where(o.c.kind == OUTBOX_GROUP)
+            .order_by(o.c.id)
+            .limit(limit)
+        )
+        with self._read() as conn:
+            return list(conn.execute(query).all())
+
+    # -- outbox ---------------------------------------------------------------------------
+    def _enqueue_in(
+        self, conn: sa.Connection, kinds: Sequence[str], article_ids: Sequence[int], now: datetime
+    ) -> None:
+        rows = [{"kind": k, "article_id": i, "created_at": now} for k in kinds for i in article_ids]
+        if rows:
+            conn.execute(self.insert(t.outbox).on_conflict_do_nothing(), rows)
+
+    def enqueue(self, kind: str, article_ids: Sequence[int]) -> None:
+        """Leave ``kind`` work for these articles in the outbox (once per article and kind)."""
+        now = utcnow()
+        self._run_write(lambda conn: self._enqueue_in(conn, [kind], list(article_ids), now))
+
+    def claim_outbox(
+        self, kind: str, owner: str, *, limit: int, lease_seconds: float = 300.0
+    ) -> list[tuple[int, int]]:
+        """Up to ``limit`` rows of ``kind`` nobody else is working on, oldest first, claimed by
+        ``owner`` for ``lease_seconds`` (an expired claim comes back). Returns (row id,
+        article id) pairs; delete them with :meth:`finish_outbox` when done."""
+        now = utcnow()
+        o = t.outbox
+
+        def work(conn: sa.Connection) -> list[tuple[int, int]]:
+            query = (
+                sa.select(o.c.id, o.c.article_id)
+                .where(
+                    o.c.kind == kind,
+                    sa.or_(o.c.claimed_until.is_(None), o.c.claimed_until < now),
+                )
+                .order_by(o.c.id)
+                .limit(limit)
+            )
+            if self.dialect == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            rows = [(int(r.id), int(r.article_id)) for r in conn.execute(query)]
+            if rows:
+                conn.execute(
+                    o.update()
+                    .where(o.c.id.in_([r[0] for r in rows]))
+                    .values(claimed_by=owner, claimed_until=now + timedelta(seconds=lease_seconds))
+                )
+            return rows
+
+        return self._run_write(work)
+
+    def finish_outbox(self, row_ids: Sequence[int], *, then: IndexHook | None = None) -> None:
+        """Delete done outbox rows; ``then`` runs in the same transaction (e.g. re-indexing)."""
+
+        def work(conn: sa.Connection) -> None:
+            if row_ids:
+                ids = list(row_ids)
+                if then is not None:
+                    articles = conn.execute(
+                        sa.select(t.outbox.c.article_id).where(t.outbox.c.id.in_(ids))
+                    )
+                    then(conn, [int(r[0]) for r in articles])
+                conn.execute(t.outbox.delete().where(t.outbox.c.id.in_(ids)))
+
+        self._run_write(work)
+
+    def outbox_counts(self) -> dict[str, int]:
+        """Rows waiting per kind."""
+        query = sa.select(t.outbox.c.kind, sa.func.count()).group_by(t.outbox.c.kind)
+        with self._read() as conn:
+            return {str(k): int(n) for k, n in conn.execute(query)}
+
+    # -- locks and leases -------------------------------------------------------------------
+    def acquire_lock(self, name: str, holder: str, *, ttl: float = LOCK_SECONDS) -> bool:
+        """Take (or renew) the named lock for ``ttl`` seconds; False while another holds it."""
+        now = utcnow()
+        lk = t.locks
+
+        def work(conn: sa.Connection) -> bool:
+            until = now + timedelta(seconds=ttl)
+            conn.execute(
+                self.insert(lk)
+                .values(name=name, holder=holder, expires_at=until)
+                .on_conflict_do_nothing(index_elements=["name"])
+            )
+            taken = conn.execute(
+                lk.update()
+                .where(lk.c.name == name, sa.or_(lk.c.holder == holder, lk.c.expires_at < now))
+                .values(holder=holder, expires_at=until)
+            )
+            return bool(taken.rowcount == 1)
+
+        return self._run_write(work)
+
+    def _renew_lock_in(
+        self, conn: sa.Connection, name: str, holder: str, now: datetime, ttl: float = LOCK_SECONDS
+    ) -> bool:
+        """Inside a decision's transaction: still ours? (renewed if so). This fences a holder
+        that stalled past its expiry: once another took the lock, its decisions are refused."""
+        lk = t.locks
+        renewed = conn.execute(
+            lk.update()
+            .where(lk.c.name == name, lk.c.holder == holder)
+            .values(expires_at=now + timedelta(seconds=ttl))
+        )
+        return bool(renewed.rowcount == 1)
+
+    def release_lock(self, name: str, holder: str) -> None:
+        self._run_write(
+            lambda conn: conn.execute(
+                t.locks.delete().where(t.locks.c.name == name, t.locks.c.holder == holder)
+            )
+        )
+
+    def lock_holder(self, name: str) -> tuple[str, datetime] | None:
+        """Who holds the named lock and until when (None when free or expired)."""
+        with self._read() as conn:
+            row = conn.execute(sa.select(t.locks).where(t.locks.c.name == name)).first()
+        if row is None or row.expires_at < utcnow():
+            return None
+        return str(row.holder), row.expires_at
+
+    def claim_sources(
+        self,
+        owner: str,
+        *,
+        limit: int,
+        lease_seconds: float,
+        due_before: datetime | None = None,
+        include_paused: bool = True,
+        exclude: Iterable[int] = (),
+    ) -> list[Source]:
+        """Lease up to ``limit`` sources nobody else is fetching (``FOR UPDATE SKIP LOCKED`` on
+        PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite): saving a source's poll state ends its lease,
+        and a lease left by a killed process ends by itself after ``lease_seconds``."""
+        now = utcnow()
+        s = t.sources
+        skip = list(exclude)
+
+        def work(conn: sa.Connection) -> list[int]:
+            query = (
+                sa.select(s.c.id)
+                .where(sa.or_(s.c.lease_until.is_(None), s.c.lease_until < now))
+                .order_by(s.c.id)
+                .limit(limit)
+            )
+            if due_before is not None:
+                query = query.where(
+                    sa.or_(s.c.next_poll_at.is_(None), s.c.next_poll_at <= due_before)
+                )
+            if not include_paused:
+                query = query.where(s.c.paused.is_(False))
+            if skip:
+                query = query.where(s.c.id.not_in(skip))
+            if self.dialect == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            ids = [int(r[0]) for r in conn.execute(query)]
+            if ids:
+                conn.execute(
+                    s.update()
+                    .where(s.c.id.in_(ids))
+                    .values(lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds))
+                )
+            return ids
+
+        ids = self._run_write(work)
+        if not ids:
+            return []
+        with self._read() as conn:
+            rows = conn.execute(self._source_query().where(s.c.id.in_(ids)).order_by(s.c.id))
+            return [self._row_to_source(r) for r in rows]
+
+    def release_sources(self, owner: str, source_ids: Iterable[int]) -> None:
+        """End ``owner``'s leases on these sources (a pass that stops early)."""
+        ids = list(source_ids)
+        if not ids:
+            return
+        s = t.sources
+        self._run_write(
+            lambda conn: conn.execute(
+                s.update()
+                .where(s.c.id.in_(ids), s.c.lease_owner == owner)
+                .values(lease_owner=None, lease_until=None)
+            )
+        )
+
+    # -- what the pipeline learned about a source -------------------------------------------
+    def load_boilerplate(self, source_id: int) -> tuple[int, dict[str, int]] | None:
+        """(articles, line counts) of a source's boilerplate learner, or None."""
+        with self._read() as conn:
+            state = conn.execute(
+                sa.select(t.source_state.c.boilerplate).where(
+                    t.source_state.c.source_id == source_id
+                )
+            ).scalar()
+        if not state:
+            return None
+        return int(state.get("articles", 0)), dict(state.get("counts", {}))
+
+    def merge_boilerplate(
+        self, source_id: int, articles: int, counts: dict[str, int], *, max_lines: int
+    ) -> tuple[int, dict[str, int]]:
+        """Add a learner's new observations to the stored ones (two processes learning the same
+        site add up instead of overwriting each other); returns the merged state. Lines seen
+        once are dropped first when there are more than ``max_lines``."""
+        now = utcnow()
+        st = t.source_state
+
+        def work(conn: sa.Connection) -> tuple[int, dict[str, int]]:
+            query = sa.select(st.c.boilerplate).where(st.c.source_id == source_id)
+            if self.dialect == "postgresql":
+                query = query.with_for_update()
+            stored = conn.execute(query).scalar() or {}
+            total = int(stored.get("articles", 0)) + articles
+            merged = dict(stored.get("counts", {}))
+            for line, n in counts.items():
+                merged[line] = merged.get(line, 0) + n
+            if len(merged) > max_lines:
+                merged = dict(sorted(merged.items(), key=lambda kv: -kv[1])[:max_lines])
+            value = {"articles": total, "counts": merged}
+            exists = conn.execute(
+                sa.select(t.sources.c.id).where(t.sources.c.id == source_id)
+            ).first()
+            if exists is not None:
+                conn.execute(
+                    self.insert(st)
+                    .values(source_id=source_id, boilerplate=value, updated_at=now)
+                    .on_conflict_do_update(
+                        index_elements=["source_id"],
+                        set_={"boilerplate": value, "updated_at": now},
+                    )
+                )
+            return total, merged
+
+        return self._run_write(work)
 
     def _link_copy_in(
         self, conn: sa.Connection, article_id: int, bundle: AnalysedArticle
@@ -394,28 +799,20 @@ class Store:
         )
 
     def _add_aliases(self, conn: sa.Connection, article_id: int, aliases: Sequence[str]) -> None:
-        for alias in dict.fromkeys(a for a in aliases if a):
-            exists = conn.execute(
-                sa.select(t.article_aliases.c.alias).where(t.article_aliases.c.alias == alias)
-            ).first()
-            if exists is None:
-                conn.execute(t.article_aliases.insert().values(alias=alias, article_id=article_id))
+        rows = [
+            {"alias": a, "article_id": article_id} for a in dict.fromkeys(a for a in aliases if a)
+        ]
+        if rows:  # an alias already taken keeps its article
+            conn.execute(self.insert(t.article_aliases).on_conflict_do_nothing(), rows)
 
     def _link_source(
         self, conn: sa.Connection, article_id: int, source_id: int, when: datetime
     ) -> None:
-        exists = conn.execute(
-            sa.select(t.article_sources.c.article_id).where(
-                t.article_sources.c.article_id == article_id,
-                t.article_sources.c.source_id == source_id,
-            )
-        ).first()
-        if exists is None:
-            conn.execute(
-                t.article_sources.insert().values(
-                    article_id=article_id, source_id=source_id, first_seen=when
-                )
-            )
+        conn.execute(
+            self.insert(t.article_sources)
+            .values(article_id=article_id, source_id=source_id, first_seen=when)
+            .on_conflict_do_nothing()
+        )
 
     def _article_query(self) -> sa.Select[Any]:
         return sa.select(t.articles, t.sources.c.title.label("source_title")).outerjoin(
@@ -535,36 +932,47 @@ class Store:
             self._upsert_entities_in(conn, entities)
 
     def _upsert_entities_in(self, conn: sa.Connection, entities: Iterable[Entity]) -> None:
-        for entity in entities:
-            exists = conn.execute(
-                sa.select(t.entities.c.id).where(t.entities.c.id == entity.id)
-            ).first()
-            values = {
-                "type": EntityType(entity.type).value,
-                "name_ar": entity.name_ar,
-                "name_en": entity.name_en,
-            }
-            if exists:
-                conn.execute(
-                    t.entities.update().where(t.entities.c.id == entity.id).values(**values)
-                )
-            else:
-                conn.execute(t.entities.insert().values(id=entity.id, **values))
-            known = {
-                (r.name, r.language)
-                for r in conn.execute(
-                    sa.select(t.entity_names).where(t.entity_names.c.entity_id == entity.id)
-                )
-            }
-            fresh = [n for n in dict.fromkeys(entity.names) if (n.name, n.language) not in known]
-            if fresh:
-                conn.execute(
-                    t.entity_names.insert(),
-                    [
-                        {"entity_id": entity.id, "name": n.name, "language": n.language}
-                        for n in fresh
-                    ],
-                )
+        # In id order, so two writers never wait on each other's rows in opposite orders.
+        by_id = {e.id: e for e in entities}
+        if not by_id:
+            return
+        ids = sorted(by_id)
+        stored = {
+            r.id: (r.type, r.name_ar, r.name_en)
+            for r in conn.execute(sa.select(t.entities).where(t.entities.c.id.in_(ids)))
+        }
+        fresh, changed = [], []
+        for entity_id in ids:
+            entity = by_id[entity_id]
+            values = (EntityType(entity.type).value, entity.name_ar, entity.name_en)
+            row = {"id": entity_id, "type": values[0], "name_ar": values[1], "name_en": values[2]}
+            if entity_id not in stored:
+                fresh.append(row)
+            elif stored[entity_id] != values:
+                changed.append(row)
+        if fresh:
+            conn.execute(self.insert(t.entities).on_conflict_do_nothing(), fresh)
+        for row in changed:  # rare: the knowledge file renamed an entity
+            conn.execute(
+                t.entities.update()
+                .where(t.entities.c.id == row["id"])
+                .values(type=row["type"], name_ar=row["name_ar"], name_en=row["name_en"])
+            )
+        known = {
+            (r.entity_id, r.name, r.language)
+            for r in conn.execute(
+                sa.select(t.entity_names).where(t.entity_names.c.entity_id.in_(ids))
+            )
+        }
+        names = sorted(
+            {(entity_id, n.name, n.language) for entity_id in ids for n in by_id[entity_id].names}
+            - known
+        )
+        if names:
+            conn.execute(
+                self.insert(t.entity_names).on_conflict_do_nothing(),
+                [{"entity_id": e, "name": n, "language": lang} for e, n, lang in names],
+            )
 
     def get_entity(self, entity_id: str) -> Entity:
         with self._read() as conn:
@@ -612,15 +1020,22 @@ class Store:
     def set_signature(
         self, article_id: int, minhash: bytes | None, features: dict[str, Any] | None
     ) -> None:
-        with self._write() as conn:
-            conn.execute(
-                t.article_signatures.delete().where(t.article_signatures.c.article_id == article_id)
+        self._run_write(lambda conn: self._put_signature_in(conn, article_id, minhash, features))
+
+    def _put_signature_in(
+        self,
+        conn: sa.Connection,
+        article_id: int,
+        minhash: bytes | None,
+        features: dict[str, Any] | None,
+    ) -> None:
+        conn.execute(
+            self.insert(t.article_signatures)
+            .values(article_id=article_id, minhash=minhash, features=features)
+            .on_conflict_do_update(
+                index_elements=["article_id"], set_={"minhash": minhash, "features": features}
             )
-            conn.execute(
-                t.article_signatures.insert().values(
-                    article_id=article_id, minhash=minhash, features=features
-                )
-            )
+        )
 
     def get_signature(self, article_id: int) -> tuple[bytes | None, dict[str, Any] | None] | None:
         with self._read() as conn:
@@ -692,25 +1107,25 @@ class Store:
     # -- translations ---------------------------------------------------------------------
     def put_translation(self, tr: Translation) -> None:
         """Store a translation, replacing an earlier one of the same field and language."""
-        with self._write() as conn:
-            conn.execute(
-                t.translations.delete().where(
-                    t.translations.c.article_id == tr.article_id,
-                    t.translations.c.field == tr.field,
-                    t.translations.c.target_language == tr.target_language,
-                )
+        values = {
+            "engine": tr.engine,
+            "model": tr.model,
+            "text": tr.text,
+            "created_at": tr.created_at or utcnow(),
+        }
+        statement = (
+            self.insert(t.translations)
+            .values(
+                article_id=tr.article_id,
+                field=tr.field,
+                target_language=tr.target_language,
+                **values,
             )
-            conn.execute(
-                t.translations.insert().values(
-                    article_id=tr.article_id,
-                    field=tr.field,
-                    target_language=tr.target_language,
-                    engine=tr.engine,
-                    model=tr.model,
-                    text=tr.text,
-                    created_at=tr.created_at or utcnow(),
-                )
+            .on_conflict_do_update(
+                index_elements=["article_id", "field", "target_language"], set_=values
             )
+        )
+        self._run_write(lambda conn: conn.execute(statement))
 
     def get_translations(
         self, article_id: int, target_language: str = "ar"
