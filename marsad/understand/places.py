@@ -144,14 +144,22 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
 
     mentions: list[PlaceMention] = []
     for zone in zones:
+        start = len(mentions)
         sports: set[int] | None = None  # sentences holding a sports word, found when needed
         last_team = -9  # last token of the latest team mention: "فرنسا و انجلترا" are both teams
-        for hit in zone.hits:
+        located, forced, abbreviations = _city_state_pairs(gazetteer, zone)
+        for h, hit in enumerate(zone.hits):
             places = _place_refs(gazetteer, hit)
             if not places or _blocked(places):
                 continue
             surface = _surface(zone, hit)
-            place = _judge(gazetteer, zone, hit, places, surface, support, person_keys)
+            if h in forced:
+                place: Place | None = forced[h]  # Athens, Georgia: the state
+            elif h in located:
+                # Athens, Georgia; London, Ontario: the town of that state's country
+                place = _located(places, located[h], surface, gazetteer.region_of)
+            else:
+                place = _judge(gazetteer, zone, hit, places, surface, support, person_keys)
             if place is None:
                 continue
             if place.kind == "country" and not hit.key.isascii():
@@ -179,7 +187,174 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
                     token=hit.first,
                 )
             )
+        if abbreviations:
+            mentions += _extra_mentions(gazetteer, zone, abbreviations)
+            mentions[start:] = sorted(mentions[start:], key=lambda m: m.offset)
     return mentions
+
+
+def _extra_mentions(gazetteer: Gazetteer, zone: Zone, tokens: list[int]) -> list[PlaceMention]:
+    """Mentions of US states written as AP or postal abbreviations after a town (Ga., TX)."""
+    out = []
+    for k in tokens:
+        token = zone.scanned.tokens[k]
+        state = gazetteer.by_id.get(f"state:US-{US_STATE_ABBREVIATIONS[token.norm]}")
+        if state is None:
+            continue
+        out.append(
+            PlaceMention(
+                surface=zone.scanned.text[token.start : token.end],
+                normalized=token.norm,
+                kind="state",
+                country="US",
+                area=None,
+                region=state.region,
+                field=zone.name,
+                offset=token.start,
+                place_id=state.id,
+                sentence=token.sentence,
+                token=k,
+            )
+        )
+    return out
+
+
+# AP style and postal abbreviations of US states, read only right after "Town, ": Athens, Ga.;
+# Austin, TX. Alone they are words (La, Me, Miss, Wash, Ill, Ind).
+US_STATE_ABBREVIATIONS = {
+    **{
+        a.replace(".", "").lower(): code
+        for code, names in {
+            "AL": "Ala.",
+            "AZ": "Ariz.",
+            "AR": "Ark.",
+            "CA": "Calif.",
+            "CO": "Colo.",
+            "CT": "Conn.",
+            "DE": "Del.",
+            "FL": "Fla.",
+            "GA": "Ga.",
+            "IL": "Ill.",
+            "IN": "Ind.",
+            "KS": "Kan. Kans.",
+            "KY": "Ky.",
+            "LA": "La.",
+            "MD": "Md.",
+            "MA": "Mass.",
+            "MI": "Mich.",
+            "MN": "Minn.",
+            "MS": "Miss.",
+            "MO": "Mo.",
+            "MT": "Mont.",
+            "NE": "Neb. Nebr.",
+            "NV": "Nev.",
+            "NH": "N.H.",
+            "NJ": "N.J.",
+            "NM": "N.M.",
+            "NY": "N.Y.",
+            "NC": "N.C.",
+            "ND": "N.D.",
+            "OK": "Okla.",
+            "OR": "Ore. Oreg.",
+            "PA": "Pa. Penn.",
+            "RI": "R.I.",
+            "SC": "S.C.",
+            "SD": "S.D.",
+            "TN": "Tenn.",
+            "TX": "Tex.",
+            "VT": "Vt.",
+            "VA": "Va.",
+            "WA": "Wash.",
+            "WV": "W.Va.",
+            "WI": "Wis. Wisc.",
+            "WY": "Wyo.",
+        }.items()
+        for a in names.split()
+    },
+}
+_US_POSTAL_TEXT = (
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
+    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC"
+)
+_US_POSTAL = frozenset(_US_POSTAL_TEXT.split())
+_NAME_SUFFIXES_EN = frozenset(("jr", "sr", "ii", "iii", "iv"))
+
+
+def _before_name_suffix(zone: Zone, hit: Hit) -> bool:
+    """Cuba Gooding Jr., Paris Smith Sr.: a first name, whatever the place list says."""
+    tokens = zone.scanned.tokens
+    k = hit.last + 1
+    if k + 1 >= len(tokens) or not _adjacent(zone, hit.last, k):
+        return False
+    if not zone.scanned.text[tokens[k].start].isupper():
+        return False
+    return tokens[k + 1].norm in _NAME_SUFFIXES_EN
+
+
+def _city_state_pairs(
+    gazetteer: Gazetteer, zone: Zone
+) -> tuple[dict[int, str], dict[int, Place], list[int]]:
+    """ "Town, State" pairs: hits located in the state's country (hit index -> country), state
+    hits read as the state (hit index -> place), and tokens of abbreviated US states."""
+    tokens = zone.scanned.tokens
+    text = zone.scanned.text
+    hits = zone.hits
+    located: dict[int, str] = {}
+    forced: dict[int, Place] = {}
+    abbreviations: list[int] = []
+    hit_at = {hit.first: h for h, hit in enumerate(hits)}
+    hit_ending = {hit.last: h for h, hit in enumerate(hits)}
+    for k in range(1, len(tokens)):
+        gap = text[tokens[k - 1].end : tokens[k].start]
+        if gap.strip() != "," or not text[tokens[k - 1].start].isupper():
+            continue
+        word = text[tokens[k].start : tokens[k].end]
+        state: Place | None = None
+        if k in hit_at:
+            h = hit_at[k]
+            states = [p for p in _place_refs(gazetteer, hits[h]) if p.kind == "state"]
+            if states and text[tokens[k].start].isupper():
+                state = states[0]
+                forced[h] = state
+        if state is None and (
+            (
+                tokens[k].norm in US_STATE_ABBREVIATIONS
+                and word[:1].isupper()
+                and "." in word + text[tokens[k].end : tokens[k].end + 1]
+            )
+            or word in _US_POSTAL
+        ):
+            code = US_STATE_ABBREVIATIONS.get(tokens[k].norm) or word
+            state = gazetteer.by_id.get(f"state:US-{code}")
+            if state is not None and k not in hit_at:
+                abbreviations.append(k)
+        if state is None or state.country is None:
+            continue
+        before = hit_ending.get(k - 1)
+        if before is not None:
+            located[before] = state.country
+    return located, forced, abbreviations
+
+
+def _located(
+    places: list[Place], country: str, surface: str, region_of: dict[str, str]
+) -> Place | None:
+    """The reading of a town's name in ``country``, or the town as a place of that country."""
+    for place in places:
+        if place.country == country and place.kind != "demonym":
+            return place
+    if not surface[:1].isupper():
+        return None
+    first = places[0]
+    return replace(
+        first,
+        id=f"city:{country}-{surface.lower().replace(' ', '-')}",
+        kind="city",
+        country=country,
+        region=region_of.get(country),
+        name_en=surface,
+        name_ar=surface,
+    )
 
 
 def _blocked(places: list[Place]) -> bool:
@@ -212,7 +387,7 @@ def _judge(
     prev_norm = tokens[hit.first - 1].norm if hit.first > 0 else ""
 
     if key.isascii():
-        if not _case_ok(surface):
+        if not _case_ok(surface) or _before_name_suffix(zone, hit):
             return None
         if key in amb.person_risk_en and (
             _english_person(amb, zone, hit)

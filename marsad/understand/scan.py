@@ -17,8 +17,10 @@ import ahocorasick
 
 from marsad.text import normalize_ar
 
-# Letters, digits, Arabic marks and tatweel; marks must not split a word (عُمان).
-_WORD_RE = re.compile("[\\w\u0610-\u061a\u064b-\u065f\u0670\u0640]+")
+# Letters, digits, Arabic marks and tatweel; marks must not split a word (عُمان). Initials
+# written with dots are one token (U.S., U.K., U.A.E., N.Y., D.C.): its norm drops the dots, so
+# "U.S." and "US" meet one key "us".
+_WORD_RE = re.compile("(?:[A-Za-z]\\.){2,}|[\\w\u0610-\u061a\u064b-\u065f\u0670\u0640]+")
 _SENTENCE_END_RE = re.compile("[.!?\u061f\u06d4\n]")
 _ARABIC_RE = re.compile("[\u0600-\u06ff]")
 _BREAK = " | "
@@ -68,13 +70,16 @@ class Scanned:
 
 def normalize_key(text: str) -> str:
     """The normalised, space-joined form of a name, as keys and matches are compared."""
-    return " ".join(normalize_ar(m.group()) for m in _WORD_RE.finditer(text))
+    return " ".join(
+        m.group().replace(".", "").lower() if m.group().isascii() else normalize_ar(m.group())
+        for m in _WORD_RE.finditer(text)
+    )
 
 
 def fast_normalize(word: str) -> str:
     """``normalize_ar`` for one token, with a fast path for plain Arabic and ASCII words."""
     if word.isascii():
-        return word.lower()
+        return word.replace(".", "").lower()
     if _PLAIN_ARABIC_RE.match(word):
         return word.translate(_PLAIN_ARABIC_TABLE)
     return normalize_ar(word).replace(" ", "")
