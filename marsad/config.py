@@ -70,6 +70,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("read_timeout", float, 30.0, "Seconds to wait between bytes of a response."),
     Setting("max_body_bytes", int, 10 * 1024 * 1024, "Largest response body accepted (bytes)."),
     Setting("max_redirects", int, 5, "Most redirects followed for one request."),
+    Setting(
+        "request_deadline",
+        float,
+        90.0,
+        "Most seconds one fetch may take in all (every redirect, in-place retry and the "
+        "robots.txt it needs), so a server dripping bytes cannot hold it longer.",
+    ),
     Setting("global_concurrency", int, 32, "Most requests in flight at once, all hosts together."),
     Setting("per_host_concurrency", int, 2, "Most requests in flight to one host."),
     Setting(

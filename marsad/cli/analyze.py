@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from marsad.cli.context import CLIContext, iso, print_json_line
 from marsad.config import Settings
+from marsad.errors import FetchError
 from marsad.extract import ExtractedArticle, extract_page
+from marsad.ingest.fetcher import PAGE_ACCEPT, Fetcher, FetchResult
 from marsad.models import ExtractionStatus
 from marsad.understand import load_knowledge, understand, understanding_to_json
 
@@ -48,31 +49,28 @@ def analysis_record(input_: str, extracted: ExtractedArticle) -> dict[str, Any]:
         "site_name": extracted.site_name,
         "status": extracted.status.value,
         "reason": extracted.reason,
+        "warning": extracted.warning,
     }
 
 
-def _fetch(url: str, settings: Settings) -> bytes:
-    """GET one page with timeouts and the body size cap.
+def fetch_page(url: str, settings: Settings) -> FetchResult:
+    """GET one page through the one fetcher, with every guard a crawl has: the SSRF guard
+    (unless ``allow_private_networks``), robots.txt, ``max_redirects``, no proxy variables,
+    the size cap and ``request_deadline``. Raises a ``FetchError`` with one clear message."""
 
-    TODO(lead): switch to the polite fetcher of ``marsad.ingest`` (robots.txt, per-host limits,
-    SSRF guard) once it lands; this plain GET is only for `marsad analyze`.
-    """
-    timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout)
-    headers = {"User-Agent": settings.user_agent}
-    limit = settings.max_body_bytes
-    with (
-        httpx.Client(timeout=timeout, follow_redirects=True, headers=headers) as client,
-        client.stream("GET", url) as response,
-    ):
-        response.raise_for_status()
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise ValueError(f"body larger than {limit} bytes")
-            chunks.append(chunk)
-    return b"".join(chunks)
+    async def get() -> FetchResult:
+        async with Fetcher(settings) as fetcher:
+            return await fetcher.fetch(url, accept=PAGE_ACCEPT)
+
+    return asyncio.run(get())
+
+
+def _charset(content_type: str) -> str | None:
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None
 
 
 def _failed(url: str, status: ExtractionStatus, reason: str) -> ExtractedArticle:
@@ -81,12 +79,14 @@ def _failed(url: str, status: ExtractionStatus, reason: str) -> ExtractedArticle
 
 def analyze_input(input_: str, settings: Settings, page_url: str | None = None) -> ExtractedArticle:
     """Read or fetch one input and extract it; every failure becomes a status, never raises."""
+    declared: str | None = None
     if input_.startswith(("http://", "https://")):
         try:
-            data = _fetch(input_, settings)
-        except (httpx.HTTPError, ValueError) as exc:
-            return _failed(input_, ExtractionStatus.FETCH_FAILED, str(exc)[:200])
-        url = input_
+            result = fetch_page(input_, settings)
+        except FetchError as exc:
+            return _failed(input_, ExtractionStatus.FETCH_FAILED, exc.message[:200])
+        data, url = result.body, result.final_url
+        declared = _charset(result.headers.get("content-type", ""))
     else:
         path = Path(input_)
         url = page_url or path.resolve().as_uri()
@@ -97,7 +97,11 @@ def analyze_input(input_: str, settings: Settings, page_url: str | None = None) 
         except OSError as exc:
             return _failed(url, ExtractionStatus.FETCH_FAILED, exc.strerror or str(exc))
     return extract_page(
-        data, url, timeout=settings.extract_timeout, max_bytes=settings.max_body_bytes
+        data,
+        url,
+        timeout=settings.extract_timeout,
+        max_bytes=settings.max_body_bytes,
+        declared_charset=declared,
     )
 
 
@@ -123,6 +127,8 @@ def _analyze(ctx: CLIContext, args: argparse.Namespace) -> int:
             f"== {input_}: {record['status']}"
             + (f" ({extracted.reason})" if extracted.reason else "")
         )
+        if extracted.warning:
+            print(f"warning:   {extracted.warning}")
         if extracted.ok:
             print(f"title:     {record['title'] or '-'}")
             print(f"published: {record['published'] or '-'}   author: {record['author'] or '-'}")

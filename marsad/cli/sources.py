@@ -7,7 +7,7 @@ from typing import Any
 
 from marsad.cli.context import CLIContext, iso, print_json_line
 from marsad.errors import UserError
-from marsad.ingest.urls import validate_http_url
+from marsad.ingest.urls import validate_http_url, validate_source_url
 from marsad.models import Source, SourceKind
 
 
@@ -94,7 +94,10 @@ def _language(value: str | None) -> str | None:
 
 
 def _add(ctx: CLIContext, args: argparse.Namespace) -> int:
-    url = validate_http_url(args.url)
+    # What the crawl's SSRF guard would refuse is refused now, in the guard's words.
+    url = validate_source_url(
+        args.url, allow_private_networks=bool(ctx.settings.allow_private_networks)
+    )
     source = ctx.store.add_source(
         url,
         args.kind,
@@ -173,7 +176,9 @@ def _import_opml(ctx: CLIContext, args: argparse.Namespace) -> int:
     added = existing = 0
     for outline in parsed.outlines:
         try:
-            url = validate_http_url(outline.url)
+            url = validate_source_url(
+                outline.url, allow_private_networks=bool(ctx.settings.allow_private_networks)
+            )
         except InvalidURLError as exc:
             print(f"skipped {outline.url}: {exc.message}")
             continue

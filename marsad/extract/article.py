@@ -119,6 +119,8 @@ class ExtractedArticle:
     language: str | None = None
     title_language: str | None = None
     encoding: str | None = None
+    # a problem that did not stop extraction (a declared charset that lied), for the record
+    warning: str | None = None
     # lines removed because the source's learned boilerplate holds them (see lines_for_learning)
     boilerplate_removed: tuple[str, ...] = ()
 
@@ -143,6 +145,7 @@ def extract_article(
     timeout: float | None = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
     detector: LanguageDetector | None = None,
+    declared_charset: str | None = None,
 ) -> ExtractedArticle | None:
     """The article in ``html`` fetched from ``url``, or None when the page holds none.
 
@@ -157,6 +160,7 @@ def extract_article(
         timeout=timeout,
         max_bytes=max_bytes,
         detector=detector,
+        declared_charset=declared_charset,
     )
     return result if result.ok else None
 
@@ -170,12 +174,20 @@ def extract_page(
     timeout: float | None = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
     detector: LanguageDetector | None = None,
+    declared_charset: str | None = None,
 ) -> ExtractedArticle:
-    """Extract within ``timeout`` seconds (None: no limit). Never raises for bad input."""
+    """Extract within ``timeout`` seconds (None: no limit). Never raises for bad input.
+    ``declared_charset``: the HTTP header's charset, if any (a page's own meta tag is read)."""
 
     def work() -> ExtractedArticle:
         return _extract(
-            html, url, feed_published, source_boilerplate, max_bytes, detector or default_detector()
+            html,
+            url,
+            feed_published,
+            source_boilerplate,
+            max_bytes,
+            detector or default_detector(),
+            declared_charset,
         )
 
     if timeout is None:
@@ -213,12 +225,13 @@ def _extract(
     source_boilerplate: frozenset[str],
     max_bytes: int,
     detector: LanguageDetector,
+    declared_charset: str | None = None,
 ) -> ExtractedArticle:
     size = len(html) if isinstance(html, bytes) else len(html) * 2  # chars -> rough bytes
     failed = ExtractedArticle(url=url, status=ExtractionStatus.BAD_INPUT, published=feed_published)
     if size > max_bytes:
         return replace(failed, reason=f"page larger than {max_bytes} bytes")
-    decoded = decode_html(html)
+    decoded = decode_html(html, declared_charset)
     if decoded.problem:
         return replace(failed, reason=f"{decoded.problem} input")
     # trafilatura deletes zero-width non-joiners, which Persian and Urdu spell with
@@ -278,6 +291,7 @@ def _extract(
         # the body's language is the best hint for a short title
         title_language=detector.detect(title, lang or meta.lang_hint) if title else None,
         encoding=decoded.encoding,
+        warning=decoded.note,
         boilerplate_removed=tuple(learned_hits),
     )
     result = _put_back_zwnj(result)

@@ -11,6 +11,9 @@ Order of evidence (the same idea as the WHATWG encoding sniffing, kept small):
 4. charset-normalizer's best guess; last resort UTF-8 with replacement characters.
 
 Binary data (images, PDFs, archives served as HTML) is refused by looking at the first bytes.
+
+When a declaration loses (rule 2 over 3, or 4 over a declaration that does not decode), the
+disagreement is said in ``Decoded.note``: the page was mislabelled, and its reader should know.
 """
 
 from __future__ import annotations
@@ -68,6 +71,7 @@ class Decoded:
     text: str
     encoding: str | None
     problem: str | None = None
+    note: str | None = None  # a declared charset that did not fit the bytes, and what was used
 
 
 def looks_binary(data: bytes) -> bool:
@@ -116,11 +120,18 @@ def decode_html(data: bytes | str, declared: str | None = None) -> Decoded:
             return Decoded(data[2:].decode(name, "replace"), name)
     if looks_binary(data):
         return Decoded("", None, "binary")
+    labels = [codec_name(declared), declared_charset(data)]
+    said = next((label for label in labels if label), None)
     try:
-        return Decoded(data.decode("utf-8"), "utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    for label in (codec_name(declared), declared_charset(data)):
+    else:
+        note = None
+        if said and said != "utf-8" and not data.isascii():
+            note = f"declared {said} but the bytes are UTF-8; read as UTF-8"
+        return Decoded(text, "utf-8", note=note)
+    for label in labels:
         if label and label not in ("utf-8", "utf-16", "utf-32"):
             try:
                 return Decoded(data.decode(label), label)
@@ -132,5 +143,8 @@ def decode_html(data: bytes | str, declared: str | None = None) -> Decoded:
         return Decoded(lossy, "utf-8")
     guess = from_bytes(data[:200_000]).best()
     if guess is not None and guess.encoding:
-        return Decoded(data.decode(guess.encoding, "replace"), guess.encoding)
+        note = None
+        if said and said != guess.encoding:
+            note = f"declared {said} does not fit the bytes; read as {guess.encoding} (detected)"
+        return Decoded(data.decode(guess.encoding, "replace"), guess.encoding, note=note)
     return Decoded(lossy, "utf-8")

@@ -4,8 +4,10 @@ What it guarantees, per request:
 - limits: at most ``global_concurrency`` requests in flight, ``per_host_concurrency`` per host,
   and ``per_host_delay`` seconds between two request starts to one host;
 - robots.txt fetched once per host per ``Fetcher`` and honoured for our User-Agent;
-- time: ``connect_timeout``, ``read_timeout`` between bytes, and a total deadline so a server
-  that drips one byte at a time cannot hold a slot forever;
+- time: ``connect_timeout``, ``read_timeout`` between bytes, a deadline per exchange, and
+  ``request_deadline`` for the whole fetch (every hop, in-place retry wait and the robots.txt it
+  needs), so a server that drips one byte at a time cannot hold it past that; waiting for our
+  own politeness turn is not counted (a long queue for one host is not the server's doing);
 - size: ``max_body_bytes`` enforced while streaming, on the decoded bytes too (we inflate
   gzip/deflate ourselves with a cap, so a decompression bomb stops at the cap);
 - redirects followed by hand (``max_redirects``), each hop re-checked; loops detected; a chain of
@@ -15,7 +17,9 @@ What it guarantees, per request:
   are retried in place, long ones raise ``RetryLaterError`` carrying the delay;
 - SSRF guard: every connection resolves the host itself, refuses loopback, private, link-local,
   multicast and reserved addresses (unless ``allow_private_networks``) and connects to the very
-  address it checked, so DNS rebinding between check and connect is not possible.
+  address it checked, so DNS rebinding between check and connect is not possible; before that,
+  every hop's host is checked by ``urls.check_host`` (octal, hex, integer and shortened IPv4
+  forms, IPv4-mapped IPv6, ``localhost``), the very check ``sources add`` makes.
 
 Errors are ``marsad.errors.FetchError`` subclasses with one clear message.
 """
@@ -35,6 +39,7 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpcore
 import httpx
@@ -46,11 +51,18 @@ from marsad.errors import (
     FetchError,
     FetchTimeoutError,
     HTTPStatusError,
+    InvalidURLError,
     RedirectError,
     RetryLaterError,
     RobotsDisallowedError,
 )
-from marsad.ingest.urls import absolute_url, host_key
+from marsad.ingest.urls import (
+    absolute_url,
+    blocked_address_error,
+    check_host,
+    host_key,
+    is_blocked_address,
+)
 
 log = logging.getLogger(__name__)
 
@@ -88,25 +100,6 @@ class FetchResult:
     @property
     def not_modified(self) -> bool:
         return self.status == 304
-
-
-def is_blocked_address(address: str) -> bool:
-    """True for addresses a public fetcher must not reach (loopback, private, link-local...)."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return True
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return (
-        not ip.is_global
-        or ip.is_multicast
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_private
-        or ip.is_reserved
-        or ip.is_unspecified
-    )
 
 
 async def resolve_host(host: str, port: int, timeout: float) -> list[str]:
@@ -148,11 +141,7 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         if not self._allow_private:
             blocked = [a for a in addresses if is_blocked_address(a)]
             if blocked:
-                raise BlockedAddressError(
-                    f"refused: {host} resolves to a non-public address ({blocked[0]}); "
-                    "set allow_private_networks to allow it",
-                    message_ar=f"مرفوض: {host} يشير إلى عنوان غير عام ({blocked[0]})",
-                )
+                raise blocked_address_error(host, blocked[0])
         last: Exception | None = None
         for address in addresses:
             try:
@@ -211,6 +200,22 @@ class _BodyDecoder:
                 + (" once decompressed (decompression bomb?)" if self._z is not None else "")
             )
         return out
+
+
+@dataclass
+class _Budget:
+    """What is left of one fetch's ``request_deadline``: network time and retry waits count."""
+
+    total: float
+    spent: float = 0.0
+
+    def left(self) -> float:
+        return self.total - self.spent
+
+    def expired(self) -> FetchTimeoutError:
+        return FetchTimeoutError(
+            f"timed out: the request took more than {self.total:g}s in all (request_deadline)"
+        )
 
 
 @dataclass
@@ -305,24 +310,26 @@ class Fetcher:
     def _delay_host(self, host: _Host, seconds: float) -> None:
         host.next_start = max(host.next_start, time.monotonic() + seconds)
 
-    async def _allowed_by_robots(self, url: str) -> bool:
+    async def _allowed_by_robots(self, url: str, budget: _Budget) -> bool:
         if not self.settings.respect_robots:
             return True
         host = self._host(url)
         async with host.robots_lock:
             if not host.robots_loaded:
-                host.robots = await self._load_robots(url)
+                host.robots = await self._load_robots(url, budget)
                 host.robots_loaded = True
         if host.robots is None:
             return True
         return host.robots.can_fetch(self.settings.user_agent, url)
 
-    async def _load_robots(self, url: str) -> urllib.robotparser.RobotFileParser | None:
+    async def _load_robots(
+        self, url: str, budget: _Budget
+    ) -> urllib.robotparser.RobotFileParser | None:
         robots_url = host_key(url) + "/robots.txt"
         parser = urllib.robotparser.RobotFileParser(robots_url)
         try:
             result = await self._fetch_hops(
-                robots_url, {}, limit=ROBOTS_MAX_BYTES, accept="text/plain"
+                robots_url, {}, limit=ROBOTS_MAX_BYTES, accept="text/plain", budget=budget
             )
         except HTTPStatusError as exc:
             if exc.http_status >= 500:
@@ -355,7 +362,12 @@ class Fetcher:
         if last_modified:
             conditional["If-Modified-Since"] = last_modified
         return await self._fetch_hops(
-            url, conditional, limit=int(self.settings.max_body_bytes), accept=accept, robots=True
+            url,
+            conditional,
+            limit=int(self.settings.max_body_bytes),
+            accept=accept,
+            robots=True,
+            budget=_Budget(float(self.settings.request_deadline)),
         )
 
     async def _fetch_hops(
@@ -365,6 +377,7 @@ class Fetcher:
         *,
         limit: int,
         accept: str,
+        budget: _Budget,
         robots: bool = False,
     ) -> FetchResult:
         started = time.monotonic()
@@ -373,12 +386,15 @@ class Fetcher:
         permanent: str | None = None
         all_permanent = True
         for _hop in range(int(self.settings.max_redirects) + 1):
-            if robots and not await self._allowed_by_robots(current):
+            self._check_host(current)
+            if robots and not await self._allowed_by_robots(current, budget):
                 raise RobotsDisallowedError(
                     f"robots.txt disallows {current} for our User-Agent",
                     message_ar=f"ملف robots.txt يمنع جلب {current}",
                 )
-            status, headers, body = await self._one_request(current, conditional, limit, accept)
+            status, headers, body = await self._one_request(
+                current, conditional, limit, accept, budget
+            )
             if status in _REDIRECTS:
                 location = absolute_url(headers.get("location"), current)
                 if location is None:
@@ -419,8 +435,19 @@ class Fetcher:
             )
         raise RedirectError(f"more than {self.settings.max_redirects} redirects from {url}")
 
+    def _check_host(self, url: str) -> None:
+        """The DNS-free part of the guard, on every hop (a redirect may lead to ``0177.0.0.1``,
+        which HTTP clients refuse to parse and browsers read as loopback)."""
+        try:
+            check_host(
+                urlsplit(url).hostname or "",
+                allow_private_networks=bool(self.settings.allow_private_networks),
+            )
+        except InvalidURLError as exc:
+            raise FetchError(exc.message, message_ar=exc.message_ar) from None
+
     async def _one_request(
-        self, url: str, conditional: dict[str, str], limit: int, accept: str
+        self, url: str, conditional: dict[str, str], limit: int, accept: str, budget: _Budget
     ) -> tuple[int, dict[str, str], bytes]:
         """One hop, with 429/503 retries. Returns (status, headers, body) for 2xx/3xx/304."""
         host = self._host(url)
@@ -429,7 +456,9 @@ class Fetcher:
             async with host.slots:
                 await self._wait_turn(host)
                 async with self._global:
-                    status, headers, body = await self._exchange(url, conditional, limit, accept)
+                    status, headers, body = await self._exchange(
+                        url, conditional, limit, accept, budget
+                    )
             if status < 400:
                 return status, headers, body
             if status not in _RETRY_STATUSES:
@@ -440,7 +469,7 @@ class Fetcher:
             if wait is None:
                 wait = BACKOFF_BASE * (2**attempt)
             self._delay_host(host, wait)
-            if attempt >= MAX_RETRIES or wait > MAX_INLINE_WAIT:
+            if attempt >= MAX_RETRIES or wait > MAX_INLINE_WAIT or wait >= budget.left():
                 raise RetryLaterError(
                     f"HTTP {status} {_reason(status)}: server asks to retry later"
                     + (f" (after {wait:.0f}s)" if wait else ""),
@@ -448,14 +477,20 @@ class Fetcher:
                     retry_after=wait,
                 )
             attempt += 1
+            budget.spent += wait  # the server's doing: counts against the deadline
             log.info("HTTP %s from %s; retrying in %.1fs", status, url, wait)
 
     async def _exchange(
-        self, url: str, conditional: dict[str, str], limit: int, accept: str
+        self, url: str, conditional: dict[str, str], limit: int, accept: str, budget: _Budget
     ) -> tuple[int, dict[str, str], bytes]:
+        left = budget.left()
+        if left <= 0:
+            raise budget.expired()
+        overall = left < self._deadline  # which limit ends this exchange, for the message
         self.requests += 1
+        began = time.monotonic()
         try:
-            async with asyncio.timeout(self._deadline):
+            async with asyncio.timeout(min(left, self._deadline)):
                 request = self._client.build_request(
                     "GET", url, headers={"Accept": accept, **conditional}
                 )
@@ -481,6 +516,8 @@ class Fetcher:
                 finally:
                     await response.aclose()
         except TimeoutError:
+            if overall:
+                raise budget.expired() from None
             raise FetchTimeoutError(
                 f"timed out: no complete response within {self._deadline:.0f}s"
             ) from None
@@ -499,8 +536,12 @@ class Fetcher:
             raise FetchError(f"connection failed: {text[:200] or type(exc).__name__}") from None
         except httpx.RemoteProtocolError as exc:
             raise FetchError(f"protocol error: {str(exc)[:200]}") from None
+        except httpx.InvalidURL as exc:  # not an httpx.HTTPError: it escaped as "internal error"
+            raise FetchError(f"invalid URL: {str(exc)[:200]}") from None
         except httpx.HTTPError as exc:
             raise FetchError(f"{type(exc).__name__}: {str(exc)[:200]}") from None
+        finally:
+            budget.spent += time.monotonic() - began
 
 
 # Reading a short error or redirect body to its end lets the connection be reused (keep-alive);
