@@ -21,10 +21,8 @@ def checks() -> list[tuple[str, float, float]]:
     out.mkdir(parents=True, exist_ok=True)
     db = out / "web-5000.db"
     store = build(db, 5000)
-    with store.connect() as conn:
-        from marsad.web import queries as q
-
-        hot = [s.id for s in q.list_stories(conn, limit=50)]
+    with store.reading() as r:
+        hot = [s.id for s in r.list_stories(limit=50)]
     store.close()
     with served(db) as base:
         paths = {"home": ["/"], "story": [f"/stories/{i}" for i in hot]}

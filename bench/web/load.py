@@ -261,11 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     db = out / f"web-{args.articles}.db"
     store = build(db, args.articles)
-    with store.connect() as conn:
-        from marsad.web import queries as q
-
-        hot = [s.id for s in q.list_stories(conn, limit=100)]
-        article_ids = [a.id for a in q.list_articles(conn, limit=100)]
+    with store.reading() as r:
+        hot = [s.id for s in r.list_stories(limit=100)]
+        article_ids = [a.id for a in r.list_articles(limit=100)]
     store.close()
 
     with served(db) as base:

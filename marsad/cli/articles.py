@@ -49,9 +49,14 @@ def article_to_json(article: Article) -> dict[str, Any]:
 def _list(ctx: CLIContext, args: argparse.Namespace) -> int:
     if args.limit < 1 or args.limit > 100_000:
         raise UserError("--limit must be between 1 and 100000")
-    articles = ctx.store.list_articles(
-        limit=args.limit, source_id=args.source, language=args.language
-    )
+    # The same query as the site's and the API's article lists, copies included.
+    with ctx.store.reading() as r:
+        articles = r.list_articles(
+            limit=args.limit,
+            source_id=args.source,
+            language=args.language,
+            include_duplicates=True,
+        )
     if args.json:
         for article in articles:
             print_json_line(article_to_json(article))

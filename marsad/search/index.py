@@ -131,7 +131,7 @@ def _index_entity_names(store: Store, entity_ids: Iterable[str] | None) -> int:
         if not wanted:
             return 0
         query = query.where(n.c.entity_id.in_(wanted))
-    with store.connect() as conn:
+    with store.search_connection() as conn:
         rows = conn.execute(query).all()
     pairs = {(name_key(r.name, r.language), r.entity_id) for r in rows}
     # A name that analyses to nothing (all stop words) can never be typed as a query word.
@@ -169,7 +169,7 @@ def index_articles(store: Store, article_ids: Iterable[int]) -> int:
     ids = list(dict.fromkeys(int(i) for i in article_ids))
     indexed = 0
     for chunk in _chunks(ids, BATCH):
-        with store.connect() as conn:
+        with store.search_connection() as conn:
             jobs, remove = _load_jobs(conn, chunk)
         rows = _analyse_rows(store.dialect, jobs)
         _write(store, rows, remove)
@@ -182,7 +182,7 @@ def _job_batches(store: Store, batch: int) -> Iterator[list[_Job]]:
     """Every article to index, ``batch`` articles at a time, in id order."""
     last_id = 0
     while True:
-        with store.connect() as conn:
+        with store.search_connection() as conn:
             ids = [
                 int(r[0])
                 for r in conn.execute(

@@ -447,7 +447,7 @@ def search(
         )
     dialect = store.dialect
     try:
-        with store.connect() as conn:
+        with store.search_connection() as conn:
             conds = _filter_conditions(conn, parsed.filters, notices)
             if conds is None:
                 return SearchResults(

@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse, Response
 from marsad.errors import NotFoundError, UnauthorizedError, UserError, WritesDisabledError
 from marsad.ingest.urls import validate_http_url
 from marsad.models import REGIONS, Article, EntityType, Source, SourceKind
-from marsad.web import queries as q
+from marsad.store.reads import EntityRow, StoryCard, TranslationRow
 from marsad.web.params import country_param, id_param, language_param, limit_offset
 from marsad.web.searching import run_search
 from marsad.web.state import WebState, web_state
@@ -38,7 +38,7 @@ def _json(data: Any, status: int = 200) -> JSONResponse:
 
 
 # -- serialisers ----------------------------------------------------------------------------
-def story_json(card: q.StoryCard) -> dict[str, Any]:
+def story_json(card: StoryCard) -> dict[str, Any]:
     return {
         "id": card.id,
         "title": card.title,
@@ -53,7 +53,7 @@ def story_json(card: q.StoryCard) -> dict[str, Any]:
 
 
 def article_json(
-    article: Article, translations: dict[str, q.TranslationRow] | None = None, *, full: bool = False
+    article: Article, translations: dict[str, TranslationRow] | None = None, *, full: bool = False
 ) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": article.id,
@@ -108,7 +108,7 @@ def source_json(source: Source) -> dict[str, Any]:
     }
 
 
-def entity_json(entity: q.EntityRow) -> dict[str, Any]:
+def entity_json(entity: EntityRow) -> dict[str, Any]:
     return {
         "id": entity.id,
         "type": entity.type,
@@ -124,8 +124,8 @@ def _page(items: list[Any], limit: int, offset: int) -> dict[str, Any]:
 def _articles_page(
     st: WebState, articles: list[Article], limit: int, offset: int
 ) -> dict[str, Any]:
-    with st.store.connect() as conn:
-        translations = q.translations_for(conn, [a.id for a in articles])
+    with st.store.reading() as r:
+        translations = r.translations_for([a.id for a in articles])
     return _page([article_json(a, translations.get(a.id)) for a in articles], limit, offset)
 
 
@@ -150,9 +150,9 @@ async def stories(request: Request) -> Response:
     entity_id = request.query_params.get("entity") or None
 
     def build() -> bytes:
-        with st.store.connect() as conn:
-            cards = q.list_stories(
-                conn, limit=limit, offset=offset, countries=countries, entity_id=entity_id
+        with st.store.reading() as r:
+            cards = r.list_stories(
+                limit=limit, offset=offset, countries=countries, entity_id=entity_id
             )
         return bytes(_json(_page([story_json(c) for c in cards], limit, offset)).body)
 
@@ -170,14 +170,14 @@ async def _cached_json(request: Request, build: Callable[[], bytes]) -> Response
 def story(request: Request) -> Response:
     st = web_state(request)
     story_id = id_param(request.path_params["id"], "story")
-    with st.store.connect() as conn:
-        card = q.get_story(conn, story_id)
+    with st.store.reading() as r:
+        card = r.get_story(story_id)
         if card is None:
             raise NotFoundError(f"unknown story: {story_id}", message_ar="قصة غير معروفة")
-        articles = q.story_articles(conn, story_id)
-        translations = q.translations_for(conn, [a.id for a in articles])
-        countries = q.story_countries(conn, story_id)
-        entities = q.story_entities(conn, story_id)
+        articles = r.story_articles(story_id)
+        translations = r.translations_for([a.id for a in articles])
+        countries = r.story_countries(story_id)
+        entities = r.story_entities(story_id)
     out = story_json(card)
     out["articles"] = [article_json(a, translations.get(a.id)) for a in articles]
     out["countries"] = [{"code": c, "articles": n} for c, n in countries]
@@ -196,9 +196,8 @@ async def articles(request: Request) -> Response:
     countries = _countries_filter(st, request)
 
     def build() -> bytes:
-        with st.store.connect() as conn:
-            found = q.list_articles(
-                conn,
+        with st.store.reading() as r:
+            found = r.list_articles(
                 limit=limit,
                 offset=offset,
                 source_id=source_id,
@@ -216,14 +215,14 @@ async def articles(request: Request) -> Response:
 def article(request: Request) -> Response:
     st = web_state(request)
     article_id = id_param(request.path_params["id"], "article")
-    with st.store.connect() as conn:
-        found = q.get_article(conn, article_id)
+    with st.store.reading() as r:
+        found = r.get_article(article_id)
         if found is None:
             raise NotFoundError(f"unknown article: {article_id}", message_ar="مقال غير معروف")
-        translations = q.translations_for(conn, [article_id]).get(article_id)
-        countries = q.article_countries(conn, article_id)
-        entities = q.article_entities(conn, article_id)
-        carried_by = q.article_source_titles(conn, article_id)
+        translations = r.translations_for([article_id]).get(article_id)
+        countries = r.article_countries(article_id)
+        entities = r.article_entities(article_id)
+        carried_by = r.article_source_titles(article_id)
     out = article_json(found, translations, full=True)
     out["countries"] = [{"code": c, "is_about": about} for c, about in countries]
     out["entities"] = [entity_json(e) for e in entities]
@@ -234,16 +233,16 @@ def article(request: Request) -> Response:
 def sources(request: Request) -> Response:
     st = web_state(request)
     limit, offset = limit_offset(request, default_limit=100)
-    with st.store.connect() as conn:
-        found = q.list_sources(conn, limit=limit, offset=offset)
+    with st.store.reading() as r:
+        found = r.list_sources(limit=limit, offset=offset)
     return _json(_page([source_json(s) for s in found], limit, offset))
 
 
 def source(request: Request) -> Response:
     st = web_state(request)
     source_id = id_param(request.path_params["id"], "source")
-    with st.store.connect() as conn:
-        found = q.get_source(conn, source_id)
+    with st.store.reading() as r:
+        found = r.get_source(source_id)
     if found is None:
         raise NotFoundError(f"unknown source: {source_id}", message_ar="مصدر غير معروف")
     return _json(source_json(found))
@@ -258,19 +257,19 @@ def entities(request: Request) -> Response:
             "parameter 'type' must be person, organization or place",
             message_ar="المعامل 'type' يجب أن يكون person أو organization أو place",
         )
-    with st.store.connect() as conn:
-        found = q.list_entities(conn, limit=limit, offset=offset, entity_type=entity_type)
+    with st.store.reading() as r:
+        found = r.list_entities(limit=limit, offset=offset, entity_type=entity_type)
     return _json(_page([entity_json(e) for e in found], limit, offset))
 
 
 def entity(request: Request) -> Response:
     st = web_state(request)
     entity_id = request.path_params["id"]
-    with st.store.connect() as conn:
-        found = q.get_entity(conn, entity_id) if len(entity_id) <= 128 else None
+    with st.store.reading() as r:
+        found = r.get_entity(entity_id) if len(entity_id) <= 128 else None
         if found is None:
             raise NotFoundError("unknown entity", message_ar="كيان غير معروف")
-        names = q.entity_names(conn, entity_id)
+        names = r.entity_names(entity_id)
     out = entity_json(found)
     out["names"] = [{"name": n, "language": lang} for n, lang in names]
     return _json(out)
@@ -278,8 +277,8 @@ def entity(request: Request) -> Response:
 
 def _country_counts(st: WebState) -> list[tuple[str, int]]:
     def compute() -> list[tuple[str, int]]:
-        with st.store.connect() as conn:
-            return q.country_article_counts(conn)
+        with st.store.reading() as r:
+            return r.country_article_counts()
 
     result: list[tuple[str, int]] = st.data.get_or_compute("country_counts", compute)
     return result
@@ -309,8 +308,8 @@ def country(request: Request) -> Response:
         raise NotFoundError("unknown country", message_ar="بلد غير معروف") from None
     limit, offset = limit_offset(request)
     counts = dict(_country_counts(st))
-    with st.store.connect() as conn:
-        cards = q.list_stories(conn, limit=limit, offset=offset, countries=[cc])
+    with st.store.reading() as r:
+        cards = r.list_stories(limit=limit, offset=offset, countries=[cc])
     out = _country_json(st, cc, counts.get(cc, 0))
     out["stories"] = _page([story_json(c) for c in cards], limit, offset)
     return _json(out)
@@ -338,10 +337,8 @@ def region(request: Request) -> Response:
     if code not in REGIONS:
         raise NotFoundError(f"unknown region: {code[:40]}", message_ar="منطقة غير معروفة")
     limit, offset = limit_offset(request)
-    with st.store.connect() as conn:
-        cards = q.list_stories(
-            conn, limit=limit, offset=offset, countries=st.geo.region_countries(code)
-        )
+    with st.store.reading() as r:
+        cards = r.list_stories(limit=limit, offset=offset, countries=st.geo.region_countries(code))
     out = _region_json(st, code)
     out["stories"] = _page([story_json(c) for c in cards], limit, offset)
     return _json(out)

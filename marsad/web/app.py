@@ -19,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from marsad.config import Settings
-from marsad.errors import MarsadError
+from marsad.errors import MarsadError, StorageError, StorageUnavailable
 from marsad.search import search
 from marsad.store import Store
 from marsad.web import api, pages
@@ -106,6 +106,15 @@ async def _marsad_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, MarsadError)
     if exc.status >= 500:
         log.error("%s: %s", exc.code, exc.message)
+    if isinstance(exc, StorageError):
+        # The database is down, refuses or is damaged: say so briefly (the details, with the
+        # server's address, stay in the log) and tell clients when to come back.
+        public = StorageUnavailable()
+        response = _error_response(
+            request, exc.status, exc.code, public.message, public.message_ar or public.message
+        )
+        response.headers["Retry-After"] = str(public.retry_after)
+        return response
     return _error_response(request, exc.status, exc.code, exc.message, exc.message_ar)
 
 

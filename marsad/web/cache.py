@@ -23,6 +23,8 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
+from marsad.errors import StorageError
+
 log = logging.getLogger(__name__)
 
 # An entry lives between (1 - TTL_JITTER) and 1 times the TTL: never longer than promised.
@@ -120,8 +122,11 @@ class TTLCache:
     def _rebuild(self, key: Hashable, compute: Callable[[], Any]) -> None:
         try:
             value = compute()
-        except Exception:  # the stale copy stays; the next expiry tries again
-            log.exception("rebuilding cached page %r failed", key)
+        except Exception as exc:  # the stale copy stays; the next expiry tries again
+            if isinstance(exc, StorageError):  # the database is away: one line, not a traceback
+                log.warning("rebuilding cached page %r failed: %s", key, exc.message)
+            else:
+                log.exception("rebuilding cached page %r failed", key)
             with self._lock:
                 self._refreshing.discard(key)
             return

@@ -20,7 +20,7 @@ from starlette.responses import Response
 
 from marsad.errors import NotFoundError
 from marsad.models import REGIONS, Article
-from marsad.web import queries as q
+from marsad.store.reads import Reads, TranslationRow
 from marsad.web.i18n import Translator
 from marsad.web.pages import shown_field
 from marsad.web.params import country_param, id_param
@@ -47,7 +47,7 @@ class FeedItem:
     updated: datetime | None
     author: str | None
     language: str | None
-    translation: q.TranslationRow | None = None
+    translation: TranslationRow | None = None
 
 
 @dataclass(frozen=True)
@@ -60,9 +60,9 @@ class FeedMeta:
 
 
 def _article_items(
-    st: WebState, tr: Translator, base: str, articles: list[Article], conn: object
+    st: WebState, tr: Translator, base: str, articles: list[Article], r: Reads
 ) -> list[FeedItem]:
-    translations = q.translations_for(conn, [a.id for a in articles]) if tr.lang == "ar" else {}  # type: ignore[arg-type]
+    translations = r.translations_for([a.id for a in articles]) if tr.lang == "ar" else {}
     items = []
     for a in articles:
         title = shown_field(a, "title", tr, translations)
@@ -92,10 +92,10 @@ def _feed_content(
     """(title, page path, items) of the feed for ``kind`` (raises NotFoundError)."""
     base = str(request.base_url).rstrip("/")
     params = request.path_params
-    with st.store.connect() as conn:
+    with st.store.reading() as r:
         if kind == "home":
             items = []
-            for card in q.top_stories(conn, now=st.clock(), limit=FEED_SIZE):
+            for card in r.top_stories(now=st.clock(), limit=FEED_SIZE):
                 items.append(
                     FeedItem(
                         id=f"{base}/stories/{card.id}",
@@ -116,51 +116,51 @@ def _feed_content(
             if code not in REGIONS:
                 raise NotFoundError(f"unknown region: {code[:40]}", message_ar="منطقة غير معروفة")
             countries = st.geo.region_countries(code)
-            articles = q.list_articles(conn, limit=FEED_SIZE, countries=countries)
+            articles = r.list_articles(limit=FEED_SIZE, countries=countries)
             return (
                 tr(f"region.{code}"),
                 f"/regions/{code}",
-                _article_items(st, tr, base, articles, conn),
+                _article_items(st, tr, base, articles, r),
             )
         if kind == "countries":
             try:
                 cc = country_param(params["cc"], "cc") or ""
             except Exception:
                 raise NotFoundError("unknown country", message_ar="بلد غير معروف") from None
-            articles = q.list_articles(conn, limit=FEED_SIZE, countries=[cc])
+            articles = r.list_articles(limit=FEED_SIZE, countries=[cc])
             name = st.geo.country_name(cc, tr.lang)
-            return name, f"/countries/{cc}", _article_items(st, tr, base, articles, conn)
+            return name, f"/countries/{cc}", _article_items(st, tr, base, articles, r)
         if kind == "sources":
             source_id = id_param(params["id"], "source")
-            found = q.get_source(conn, source_id)
+            found = r.get_source(source_id)
             if found is None:
                 raise NotFoundError(f"unknown source: {source_id}", message_ar="مصدر غير معروف")
-            articles = q.list_articles(
-                conn, limit=FEED_SIZE, source_id=source_id, include_duplicates=True
+            articles = r.list_articles(
+                limit=FEED_SIZE, source_id=source_id, include_duplicates=True
             )
             title = found.title or found.url
-            return title, f"/sources/{source_id}", _article_items(st, tr, base, articles, conn)
+            return title, f"/sources/{source_id}", _article_items(st, tr, base, articles, r)
         if kind == "entities":
             entity_id = params["id"]
-            found_entity = q.get_entity(conn, entity_id) if len(entity_id) <= 128 else None
+            found_entity = r.get_entity(entity_id) if len(entity_id) <= 128 else None
             if found_entity is None:
                 raise NotFoundError("unknown entity", message_ar="كيان غير معروف")
-            articles = q.list_articles(conn, limit=FEED_SIZE, entity_id=entity_id)
+            articles = r.list_articles(limit=FEED_SIZE, entity_id=entity_id)
             return (
                 found_entity.name(tr.lang),
                 f"/entities/{entity_id}",
-                _article_items(st, tr, base, articles, conn),
+                _article_items(st, tr, base, articles, r),
             )
         if kind == "stories":
             story_id = id_param(params["id"], "story")
-            found_story = q.get_story(conn, story_id)
+            found_story = r.get_story(story_id)
             if found_story is None:
                 raise NotFoundError(f"unknown story: {story_id}", message_ar="قصة غير معروفة")
-            articles = list(reversed(q.story_articles(conn, story_id)))[:FEED_SIZE]
+            articles = list(reversed(r.story_articles(story_id)))[:FEED_SIZE]
             return (
                 found_story.title,
                 f"/stories/{story_id}",
-                _article_items(st, tr, base, articles, conn),
+                _article_items(st, tr, base, articles, r),
             )
     # search: its own connection inside run_search
     query = request.query_params.get("q", "")
@@ -172,8 +172,8 @@ def _feed_content(
         now=st.clock(),
         recency_weight=st.settings.search_recency_weight,
     )
-    with st.store.connect() as conn:
-        items = _article_items(st, tr, base, [h.article for h in results.hits], conn)
+    with st.store.reading() as r:
+        items = _article_items(st, tr, base, [h.article for h in results.hits], r)
     return f"{tr('search.title')}: {results.query}", "/search", items
 
 

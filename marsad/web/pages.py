@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from marsad.errors import NotFoundError
 from marsad.models import REGIONS, Article
-from marsad.web import queries as q
+from marsad.store.reads import EntityRow, Reads, TranslationRow
 from marsad.web.i18n import Translator
 from marsad.web.params import country_param, id_param, page_param
 from marsad.web.render import format_gregorian, format_hijri
@@ -34,7 +34,7 @@ class Shown:
 
     text: str
     lang: str | None
-    translation: q.TranslationRow | None = None
+    translation: TranslationRow | None = None
 
 
 def shown_field(
@@ -79,9 +79,9 @@ def html(request: Request, body: str, status: int = 200) -> Response:
 
 
 def _with_titles(
-    conn: Any, articles: Sequence[Article], tr: Translator
+    r: Reads, articles: Sequence[Article], tr: Translator
 ) -> list[tuple[Article, Shown]]:
-    translations = q.translations_for(conn, [a.id for a in articles]) if tr.lang == "ar" else {}
+    translations = r.translations_for([a.id for a in articles]) if tr.lang == "ar" else {}
     return [(a, shown_field(a, "title", tr, translations)) for a in articles]
 
 
@@ -92,15 +92,15 @@ async def home(request: Request) -> Response:
 
     def build() -> str:
         now = st.clock()
-        with st.store.connect() as conn:
-            top = q.top_stories(conn, now=now, limit=HOME_TOP)
+        with st.store.reading() as r:
+            top = r.top_stories(now=now, limit=HOME_TOP)
             blocks = []
             for code in REGIONS:
                 countries = st.geo.region_countries(code)
-                stories = q.list_stories(conn, limit=REGION_BLOCK, countries=countries)
+                stories = r.list_stories(limit=REGION_BLOCK, countries=countries)
                 if stories:
                     blocks.append((code, stories))
-            latest = _with_titles(conn, q.list_articles(conn, limit=10), tr)
+            latest = _with_titles(r, r.list_articles(limit=10), tr)
         return render(st, tr, "home.html", "/", top=top, blocks=blocks, latest=latest, feed_base="")
 
     return html(request, await st.pages.get_or_compute_async(("home", tr.lang), build))
@@ -117,11 +117,11 @@ async def _place_page(
     path = f"/{kind}/{code}"
 
     def build() -> str:
-        with st.store.connect() as conn:
-            stories = q.list_stories(conn, limit=PAGE_SIZE, offset=offset, countries=countries)
+        with st.store.reading() as r:
+            stories = r.list_stories(limit=PAGE_SIZE, offset=offset, countries=countries)
             articles = _with_titles(
-                conn,
-                q.list_articles(conn, limit=PAGE_SIZE, offset=offset, countries=countries),
+                r,
+                r.list_articles(limit=PAGE_SIZE, offset=offset, countries=countries),
                 tr,
             )
         return render(
@@ -186,15 +186,15 @@ def regions_index(request: Request) -> Response:
 
 
 def _country_counts(st: WebState) -> list[tuple[str, int]]:
-    with st.store.connect() as conn:
-        return q.country_article_counts(conn)
+    with st.store.reading() as r:
+        return r.country_article_counts()
 
 
 def sources_index(request: Request) -> Response:
     st = web_state(request)
     tr = st.catalogues.translator(request_language(request))
-    with st.store.connect() as conn:
-        sources = q.list_sources(conn, limit=1000)
+    with st.store.reading() as r:
+        sources = r.list_sources(limit=1000)
     return html(
         request,
         render(st, tr, "sources.html", "/sources", title=tr("nav.sources"), sources=sources),
@@ -206,14 +206,13 @@ def source(request: Request) -> Response:
     tr = st.catalogues.translator(request_language(request))
     source_id = id_param(request.path_params["id"], "source")
     page = page_param(request)
-    with st.store.connect() as conn:
-        found = q.get_source(conn, source_id)
+    with st.store.reading() as r:
+        found = r.get_source(source_id)
         if found is None:
             raise NotFoundError(f"unknown source: {source_id}", message_ar="مصدر غير معروف")
         articles = _with_titles(
-            conn,
-            q.list_articles(
-                conn,
+            r,
+            r.list_articles(
                 limit=PAGE_SIZE,
                 offset=(page - 1) * PAGE_SIZE,
                 source_id=source_id,
@@ -242,17 +241,15 @@ def entity(request: Request) -> Response:
     tr = st.catalogues.translator(request_language(request))
     entity_id = request.path_params["id"]
     page = page_param(request)
-    with st.store.connect() as conn:
-        found = q.get_entity(conn, entity_id) if len(entity_id) <= 128 else None
+    with st.store.reading() as r:
+        found = r.get_entity(entity_id) if len(entity_id) <= 128 else None
         if found is None:
             raise NotFoundError(f"unknown entity: {entity_id[:40]}", message_ar="كيان غير معروف")
-        names = q.entity_names(conn, entity_id)
-        stories = q.list_stories(conn, limit=10, entity_id=entity_id) if page == 1 else []
+        names = r.entity_names(entity_id)
+        stories = r.list_stories(limit=10, entity_id=entity_id) if page == 1 else []
         articles = _with_titles(
-            conn,
-            q.list_articles(
-                conn, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, entity_id=entity_id
-            ),
+            r,
+            r.list_articles(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, entity_id=entity_id),
             tr,
         )
     return html(
@@ -279,18 +276,18 @@ async def story(request: Request) -> Response:
     story_id = id_param(request.path_params["id"], "story")
 
     def build() -> str | int:
-        with st.store.connect() as conn:
-            card = q.get_story(conn, story_id)
+        with st.store.reading() as r:
+            card = r.get_story(story_id)
             if card is None:
                 raise NotFoundError(f"unknown story: {story_id}", message_ar="قصة غير معروفة")
             if card.merged_into is not None:
                 return card.merged_into
-            articles = q.story_articles(conn, story_id)
-            titled = _with_titles(conn, articles, tr)
-            countries = q.story_countries(conn, story_id)
-            entities = q.story_entities(conn, story_id)
-            related = q.related_stories(
-                conn, story_id, [e.id for e in entities[:8]], [c for c, _ in countries[:5]]
+            articles = r.story_articles(story_id)
+            titled = _with_titles(r, articles, tr)
+            countries = r.story_countries(story_id)
+            entities = r.story_entities(story_id)
+            related = r.related_stories(
+                story_id, [e.id for e in entities[:8]], [c for c, _ in countries[:5]]
             )
         return render(
             st,
@@ -313,7 +310,7 @@ async def story(request: Request) -> Response:
     return html(request, body)
 
 
-def _without_countries(entities: list[q.EntityRow]) -> list[q.EntityRow]:
+def _without_countries(entities: list[EntityRow]) -> list[EntityRow]:
     """Country entities are already shown as country links; list them once."""
     return [e for e in entities if not e.id.startswith("country:")]
 
@@ -336,18 +333,18 @@ def article(request: Request) -> Response:
     tr = st.catalogues.translator(request_language(request))
     article_id = id_param(request.path_params["id"], "article")
     show_original = request.query_params.get("original") == "1"
-    with st.store.connect() as conn:
-        found = q.get_article(conn, article_id)
+    with st.store.reading() as r:
+        found = r.get_article(article_id)
         if found is None:
             raise NotFoundError(f"unknown article: {article_id}", message_ar="مقال غير معروف")
         translations = (
-            q.translations_for(conn, [article_id]) if tr.lang == "ar" and not show_original else {}
+            r.translations_for([article_id]) if tr.lang == "ar" and not show_original else {}
         )
-        original = q.get_article(conn, found.duplicate_of) if found.duplicate_of else None
-        story_card = q.get_story(conn, found.story_id) if found.story_id else None
-        carried_by = q.article_source_titles(conn, article_id)
-        countries = q.article_countries(conn, article_id)
-        entities = q.article_entities(conn, article_id)
+        original = r.get_article(found.duplicate_of) if found.duplicate_of else None
+        story_card = r.get_story(found.story_id) if found.story_id else None
+        carried_by = r.article_source_titles(article_id)
+        countries = r.article_countries(article_id)
+        entities = r.article_entities(article_id)
     title = shown_field(found, "title", tr, translations)
     text = shown_field(found, "text", tr, translations)
     if not text.text:
@@ -392,8 +389,8 @@ async def search_page(request: Request) -> Response:
             now=st.clock(),
             recency_weight=st.settings.search_recency_weight,
         )
-        with st.store.connect() as conn:
-            titled = _with_titles(conn, [h.article for h in results.hits], tr)
+        with st.store.reading() as r:
+            titled = _with_titles(r, [h.article for h in results.hits], tr)
         return render(
             st,
             tr,

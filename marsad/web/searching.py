@@ -14,13 +14,11 @@ from datetime import datetime
 from typing import Any
 
 import nh3
-import sqlalchemy as sa
 from markupsafe import Markup
 
 from marsad.errors import QueryError
 from marsad.models import Article
 from marsad.store import Store
-from marsad.web import queries as q
 from marsad.web.render import strip_control
 
 log = logging.getLogger(__name__)
@@ -108,8 +106,9 @@ def run_search(
     results = search_function(store, query, **options)
     ids = [int(h.article_id) for h in results.hits]
     extra = {int(h.article_id): (_clean_snippet(h.snippet), float(h.score)) for h in results.hits}
-    with store.connect() as conn:
-        articles = _articles_by_id(conn, ids)
+    with store.reading() as r:
+        by_id = {a.id: a for a in r.get_articles(ids)}
+    articles = [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
     total = getattr(results, "total", None)
     return SearchPage(
         query=query,
@@ -122,19 +121,14 @@ def run_search(
     )
 
 
-def _articles_by_id(conn: sa.Connection, ids: list[int]) -> list[Article]:
-    by_id = {a.id: a for a in q.get_articles(conn, ids)}
-    return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
-
-
 def _fallback_search(store: Store, query: str, *, limit: int, offset: int) -> SearchPage:
     """FALLBACK ONLY (no ``marsad.search``): titles containing every plain word of the query."""
     words = [w for w in query.replace('"', " ").split() if ":" not in w and not w.startswith("-")]
     words = [w for w in words if w.upper() != "OR"]
     if not words:
         return SearchPage(query=query, hits=[], engine="fallback")
-    with store.connect() as conn:
-        articles = q.simple_title_search(conn, words, limit=limit, offset=offset)
+    with store.reading() as r:
+        articles = r.simple_title_search(words, limit=limit, offset=offset)
     return SearchPage(query=query, hits=[SearchHit(a) for a in articles], engine="fallback")
 
 

@@ -102,12 +102,10 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
 
 def _pages(base: str, store: Store) -> dict[str, str]:
-    with store.connect() as conn:
-        from marsad.web import queries as q
-
-        stories = q.list_stories(conn, limit=50)
+    with store.reading() as r:
+        stories = r.list_stories(limit=50)
         story = max(stories, key=lambda s: (s.source_count, s.article_count))
-        long_article = max(q.list_articles(conn, limit=200), key=lambda a: len(a.text or ""))
+        long_article = max(r.list_articles(limit=200), key=lambda a: len(a.text or ""))
     return {
         "home": f"{base}/",
         "story": f"{base}/stories/{story.id}",

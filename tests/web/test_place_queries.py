@@ -9,7 +9,6 @@ import pytest
 
 from marsad.store import Store
 from marsad.store import schema as t
-from marsad.web import queries as q
 
 COMMON = ["EG", "FR", "US"]
 RARE = ["NZ", "FJ"]
@@ -53,8 +52,8 @@ def _fill(store: Store, n: int = 1_500) -> dict[str, list[int]]:
 def test_recent_about_article_ids_matches_a_full_scan(store: Store, codes: list[str]) -> None:
     about = _fill(store)
     expected_all = sorted({i for c in codes for i in about.get(c.upper(), [])}, reverse=True)
-    with store.connect() as conn:
+    with store.reading() as r:
         for want in (1, 7, 80, 600, 5_000):
-            got = q.recent_about_article_ids(conn, codes, want)
+            got = r.recent_about_article_ids(codes, want)
             assert got == expected_all[:want], (codes, want)
-        assert q.recent_about_article_ids(conn, [], 10) == []
+        assert r.recent_about_article_ids([], 10) == []
