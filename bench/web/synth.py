@@ -306,9 +306,8 @@ def build(path: Path, articles: int, *, seed: int = 7, now: datetime | None = No
     print(
         f"indexed {indexed} articles for search in {time.perf_counter() - started:.1f}s", flush=True
     )
-    with store.connect() as conn:
+    with store.transaction() as conn:
         conn.execute(sa.text("ANALYZE"))
-        conn.commit()
     return store
 
 
