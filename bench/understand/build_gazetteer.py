@@ -155,6 +155,7 @@ CITY_EN_DROP = {
     "Salem",
     "Cali",
     "Mesa",
+    "Kennedy",  # a Bogotá locality; in English news a surname
 }
 # Capitals and cities GeoNames lacks an Arabic name for, or has a poor one (written by hand).
 CITY_AR_EXTRA = {
@@ -513,6 +514,66 @@ def build_subdivisions() -> list[list[object]]:
     return rows
 
 
+TOWN_MIN_POPULATION = 15_000
+# English-speaking countries whose local news names towns without their country
+TOWN_COUNTRIES = ("US", "GB", "IE", "CA", "AU", "NZ")
+# Town names that are everyday English words or people's names: left out (a town named so
+# is found by "Town, State" instead: Mobile, Ala.; Normal, Ill.).
+TOWN_DROP_TEXT = """Reading Normal Mobile Enterprise Independence Liberty Commerce Union Hurricane Paradise
+    Orange Sandy Bend Eagle Temple Gary Tyler Kent Logan Marion Lincoln Jackson Franklin Warren
+    Clinton Hamilton Troy Florence Aurora Victoria Eugene Lawrence Carmel Allen Frederick Beverly
+    Harrison Madison Pearl Cleveland Charlotte Austin Houston Dallas Denver Phoenix Columbus
+    Raleigh Washington Chandler Spring Gilbert Irving Garland Pueblo Vista Davis Miramar Lakewood
+    Elizabeth Jordan Palestine Lebanon Cuba Mexico Peru Canton Midland Pasadena Ontario Delta
+    Downey Hesperia Glendale Surprise Buckeye Goodyear Avondale Peoria Joliet Elgin Carson Norman
+    Murray Taylor Wilson Kingsport Bristol Dover Newport Manchester Oxford Cambridge Durham
+    Stockton Hollywood Homestead Jupiter Venice Naples Melbourne Palm Plantation Weston Sunrise
+    Tamarac Coral Kendall Doral Westminster Sparks Hampton Portsmouth Chesapeake Suffolk Lynn
+    Lowell Quincy Brockton Salem Concord Nashua Derry Rochester Albany Troy Utica Union Edison
+    Camden Trenton Clifton Passaic Paterson Bayonne Linden Kearny Vineland Millville March Officer University College Hospital Center Centre
+    Bank Party Council Court Park Beach Lake Hills Heights Village Valley Falls Springs Ridge
+    Forest Grove Garden Gardens Harbor Haven Point Mountain Mission Pleasant Fair Hudson
+    Alliance Progress Justice Opportunity Security Marina Fremont Ventura Columbia Essex"""
+# outside the US too: surnames and words among British, Irish, Canadian and Pacific towns, and
+# names the US holds bigger towns of (Richmond, Kingston, Boston, Perth)
+TOWN_DROP_OUTSIDE_US_TEXT = """Ripley Lindsay Bradley Marshall Bradford Morley Deal Street Ware Wells Rugby Hope Hyde Ayr Bury Battle Sale Poole
+    Whitby Shelton Stafford Crewe Halifax Kingston Richmond Windsor Guelph Barrie Perth Hobart
+    Darwin Bunbury Ballarat Bendigo Mackay Cairns Nelson Napier Ashburton Timaru Carlow Naas
+    Bray Navan Ennis Tralee Sligo Athlone Wexford Newry Lisburn Bangor Holland Orlando Tracy
+    Brent Barking Kirby Hamlin Ramsey Harlow Stevenage Watford Luton Dudley Walsall Preston
+    Blackburn Burnley Oldham Rochdale Bolton Wigan Warrington Chester Lincoln Boston Worcester"""
+TOWN_DROP = frozenset(TOWN_DROP_TEXT.split())
+TOWN_DROP_OUTSIDE_US = frozenset(TOWN_DROP_OUTSIDE_US_TEXT.split())
+
+
+def build_towns(geonames: Path, cities: list[tuple[str, ...]]) -> list[list[object]]:
+    """Towns of 15,000 people or more in TOWN_COUNTRIES that cities.tsv does not hold:
+    [geonameid, name, country, population]. Matched only where the article gives local
+    evidence of that country, or names no country at all."""
+    given = {
+        line.strip()
+        for line in (OUT / "given_names.txt").read_text("utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    shipped = {row[0] for row in cities}
+    big = json.loads((geonames / "cities15000.json").read_text())
+    rows: list[list[object]] = []
+    for city in big.values():
+        name = city["name"]
+        if (
+            city["countrycode"] not in TOWN_COUNTRIES
+            or city["population"] < TOWN_MIN_POPULATION
+            or str(city["geonameid"]) in shipped
+            or name in TOWN_DROP
+            or (city["countrycode"] != "US" and name in TOWN_DROP_OUTSIDE_US)
+            or name in given
+            or not name.isascii()
+        ):
+            continue
+        rows.append([str(city["geonameid"]), name, city["countrycode"], city["population"]])
+    return sorted(rows, key=lambda r: (r[1], r[0]))
+
+
 def write_gzip_json(path: Path, value: object) -> None:
     """Gzip JSON with no timestamp or file name inside, so a rebuild is byte-identical."""
     raw = (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
@@ -561,6 +622,7 @@ def build(out: Path, geonames: Path) -> None:
             "names: subdivision_tables.py",
             "person_risk_en": list(subdivision_tables.PERSON_RISK),
             "subdivisions": build_subdivisions(),
+            "towns": build_towns(geonames, cities),
         },
     )
 

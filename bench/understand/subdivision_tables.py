@@ -251,4 +251,5 @@ PERSON_RISK: tuple[str, ...] = (
     "Bali",
     "Canterbury",
     "Orissa",
+    "Brittany",
 )

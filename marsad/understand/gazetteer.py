@@ -281,7 +281,7 @@ def load_gazetteer() -> Gazetteer:
     subdivisions: dict[str, Any] = json.loads(
         gzip.decompress(_data_bytes("subdivisions.json.gz")).decode("utf-8")
     )
-    weak_keys: set[str] = set()
+    weak: set[int] = set()  # places matched only with support
     us_state_arabic_prefix = "ولاية"
     for code, country, firm, names_en, names_ar in subdivisions["subdivisions"]:
         if country not in region_of:
@@ -301,7 +301,16 @@ def load_gazetteer() -> Gazetteer:
             names,
         )
         if not firm:
-            weak_keys.update(normalize_key(n) for n in names)
+            weak.add(len(places) - 1)
+    # Towns of 15,000 people or more in English-speaking countries: counted only with local
+    # evidence of their country (a state, a county, a city named firmly) or where the article
+    # names no country at all; where a foreign city shares the name (Paris, Athens, Dublin) the
+    # article's evidence picks the reading
+    for geonameid, name, country, _population in subdivisions["towns"]:
+        if country not in region_of:
+            continue
+        add(Place(f"town:{geonameid}", "city", country, region_of[country], name, name), [name])
+        weak.add(len(places) - 1)
     us = dict(country="US", region=region_of["US"])
     add(
         Place("state:US-GA", "state", name_en="Georgia", name_ar="جورجيا", **us),
@@ -315,7 +324,10 @@ def load_gazetteer() -> Gazetteer:
         # the country reading stands for the id, not the demonym or metonym reading
         if place.id not in by_id or place.kind in ("country", "capital", "city"):
             by_id.setdefault(place.id, place)
-    weak_keys -= {key for key, i, _ in keys if places[i].kind != "state"}
+    # a key is weak when every place it names is: a firm reading sharing it keeps it firm
+    weak_keys = {key for key, i, _ in keys if i in weak} - {
+        key for key, i, _ in keys if i not in weak
+    }
     ambiguity = _load_ambiguity()
     ambiguity = replace(
         ambiguity,

@@ -122,6 +122,11 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
                 firm[country] += 1
                 if places[0].kind in ("state", "city"):
                     firm_local[country] += 1
+    counties = {zone.name: _county_spans(zone) for zone in zones}
+    if not any(firm[c] for c in _OTHER_COUNTY_COUNTRIES):
+        firm_local["US"] += sum(len(spans) for spans in counties.values())
+    else:
+        counties = {}
     us_cue = sum(1 for cue in amb.us_cues if cue in norms_seen)
     # English names judged to be part of a person's name where capitals tell (the body), so a
     # Title Case headline, where they do not, follows the body: "Singer India Arie ..."
@@ -138,8 +143,10 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
             return 0
         cues = amb.country_cues.get(place.country, frozenset())
         cue_count = sum(1 for cue in cues if cue in norms_seen)
-        if place.kind == "state":
-            return firm_local[place.country] + us_cue
+        if place.id.startswith("town:") or place.id == "state:US-GA":
+            # a town or the state of Georgia: only local evidence (a state, a county, a
+            # governor) speaks for it, not its country named as a country
+            return firm_local[place.country] + (us_cue if place.country == "US" else 0)
         return firm[place.country] + cue_count
 
     mentions: list[PlaceMention] = []
@@ -148,9 +155,11 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
         sports: set[int] | None = None  # sentences holding a sports word, found when needed
         last_team = -9  # last token of the latest team mention: "فرنسا و انجلترا" are both teams
         located, forced, abbreviations = _city_state_pairs(gazetteer, zone)
+        county_spans = counties.get(zone.name, [])
+        in_county = {k for first, last in county_spans for k in range(first, last + 1)}
         for h, hit in enumerate(zone.hits):
             places = _place_refs(gazetteer, hit)
-            if not places or _blocked(places):
+            if not places or _blocked(places) or hit.first in in_county:
                 continue
             surface = _surface(zone, hit)
             if h in forced:
@@ -159,7 +168,9 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
                 # Athens, Georgia; London, Ontario: the town of that state's country
                 place = _located(places, located[h], surface, gazetteer.region_of)
             else:
-                place = _judge(gazetteer, zone, hit, places, surface, support, person_keys)
+                place = _judge(
+                    gazetteer, zone, hit, places, surface, support, person_keys, not firm
+                )
             if place is None:
                 continue
             if place.kind == "country" and not hit.key.isascii():
@@ -187,10 +198,72 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
                     token=hit.first,
                 )
             )
+        if county_spans:
+            mentions += _county_mentions(gazetteer, zone, county_spans)
         if abbreviations:
             mentions += _extra_mentions(gazetteer, zone, abbreviations)
+        if abbreviations or county_spans:
             mentions[start:] = sorted(mentions[start:], key=lambda m: m.offset)
     return mentions
+
+
+# Countries whose news also names counties "X County" (Kenya, Liberia, Ireland, the UK, Taiwan):
+# where one of them is named firmly, "X County" is not read as the US.
+_OTHER_COUNTY_COUNTRIES = ("KE", "LR", "IE", "GB", "TW", "CN", "NO", "HU", "HR", "EE", "RO")
+_COUNTY_WORDS = frozenset(("county", "parish"))
+_COUNTY_NAME_TOKENS = 3
+
+
+def _county_spans(zone: Zone) -> list[tuple[int, int]]:
+    """ "Henry County", "DeKalb County", "St. Tammany Parish": a US county (first, last token)."""
+    tokens = zone.scanned.tokens
+    text = zone.scanned.text
+    spans: list[tuple[int, int]] = []
+    if zone.title_case:
+        return spans
+    for k, token in enumerate(tokens):
+        if token.norm not in _COUNTY_WORDS or k == 0 or not text[token.start].isupper():
+            continue
+        first = k
+        while (
+            first > 0
+            and k - first < _COUNTY_NAME_TOKENS
+            and _adjacent(zone, first - 1, first)
+            and text[tokens[first - 1].start].isupper()
+            and not is_stopword(tokens[first - 1].norm, "en")
+            and tokens[first - 1].norm not in _COUNTY_WORDS
+        ):
+            first -= 1
+        if first < k:
+            spans.append((first, k))
+    return spans
+
+
+def _county_mentions(
+    gazetteer: Gazetteer, zone: Zone, spans: list[tuple[int, int]]
+) -> list[PlaceMention]:
+    tokens = zone.scanned.tokens
+    out = []
+    for first, last in spans:
+        start, end = tokens[first].start, tokens[last].end
+        surface = zone.scanned.text[start:end]
+        normalized = " ".join(t.norm for t in tokens[first : last + 1])
+        out.append(
+            PlaceMention(
+                surface=surface,
+                normalized=normalized,
+                kind="city",
+                country="US",
+                area=None,
+                region=gazetteer.region_of.get("US"),
+                field=zone.name,
+                offset=start,
+                place_id="county:US-" + normalized.replace(" ", "-"),
+                sentence=tokens[first].sentence,
+                token=first,
+            )
+        )
+    return out
 
 
 def _extra_mentions(gazetteer: Gazetteer, zone: Zone, tokens: list[int]) -> list[PlaceMention]:
@@ -310,10 +383,22 @@ def _city_state_pairs(
             continue
         word = text[tokens[k].start : tokens[k].end]
         state: Place | None = None
+        before = hit_ending.get(k - 1)
         if k in hit_at:
             h = hit_at[k]
-            states = [p for p in _place_refs(gazetteer, hits[h]) if p.kind == "state"]
-            if states and text[tokens[k].start].isupper():
+            readings = _place_refs(gazetteer, hits[h])
+            states = [p for p in readings if p.kind == "state"]
+            # Tbilisi, Georgia: the town lies in the country of that name, not in the state
+            town_countries = (
+                {p.country for p in _place_refs(gazetteer, hits[before])}
+                if before is not None
+                else set()
+            )
+            if (
+                states
+                and text[tokens[k].start].isupper()
+                and not any(p.kind == "country" and p.country in town_countries for p in readings)
+            ):
                 state = states[0]
                 forced[h] = state
         if state is None and (
@@ -330,7 +415,6 @@ def _city_state_pairs(
                 abbreviations.append(k)
         if state is None or state.country is None:
             continue
-        before = hit_ending.get(k - 1)
         if before is not None:
             located[before] = state.country
     return located, forced, abbreviations
@@ -380,6 +464,7 @@ def _judge(
     surface: str,
     support_of: Support,
     person_keys: set[str],
+    town_default: bool = False,
 ) -> Place | None:
     amb = gazetteer.ambiguity
     tokens = zone.scanned.tokens
@@ -403,7 +488,16 @@ def _judge(
         if key == "قطر" and _measure_follows(zone, hit.last, amb.measure_after_qatar):
             return None  # قطر الأنبوب 30 سم: a diameter
 
-    if key in amb.support_only and not any(support_of(p) for p in places):
+    if (
+        key in amb.support_only
+        and not any(support_of(p) for p in places)
+        # local news naming only its town: with no country named firmly, a US town counts (US
+        # local news is most of the English local news; other towns need their country's
+        # local evidence)
+        and not (
+            town_default and all(p.id.startswith("town:") and p.country == "US" for p in places)
+        )
+    ):
         return None
     if (
         key in amb.support_or_trigger
