@@ -43,6 +43,7 @@ from marsad.extract.metadata import (
     guess_metadata,
     read_page_metadata,
 )
+from marsad.ingest.plaintext import BIDI_CONTROLS, strip_bidi_controls
 from marsad.models import ExtractionStatus
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,9 @@ _ZWNJ = "\u200c"
 # trafilatura drops every non-printable character (ZWNJ, private use); this printable alchemical
 # symbol survives it and no news page uses it.
 _ZWNJ_STANDIN = "\U0001f76c"
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+# C0 controls, and the bidi embedding/override/isolate controls (see marsad.ingest.plaintext);
+# the fields are cleaned again at the end, for those spelled as character references.
+_CONTROL_RE = re.compile(f"[\x00-\x08\x0b\x0e-\x1f{BIDI_CONTROLS}]")
 _TITLE_SEPARATORS_RE = re.compile(r"\s+[|\-–—:»«·•]\s+")
 # Trafilatura options, tuned on bench/extract/aeb.py and treval.py (figures in aeb.py's
 # docstring): comments are never the article; tables are (results, schedules); favor_precision
@@ -301,10 +304,12 @@ def _extract(
 
 
 def _put_back_zwnj(result: ExtractedArticle) -> ExtractedArticle:
+    """The ZWNJ stand-in turned back, and no bidi control left (``&#x202e;`` in the markup)."""
     changes = {
-        name: value.replace(_ZWNJ_STANDIN, _ZWNJ)
+        name: strip_bidi_controls(value.replace(_ZWNJ_STANDIN, _ZWNJ))
         for name in ("title", "text", "summary", "author", "site_name")
-        if isinstance(value := getattr(result, name), str) and _ZWNJ_STANDIN in value
+        if isinstance(value := getattr(result, name), str)
+        and (_ZWNJ_STANDIN in value or any(ch in value for ch in BIDI_CONTROLS))
     }
     return replace(result, **changes) if changes else result  # type: ignore[arg-type]
 

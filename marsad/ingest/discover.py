@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import etree
 from lxml import html as lxml_html
 
+from marsad.ingest.plaintext import strip_bidi_controls
 from marsad.ingest.urls import absolute_url
 
 _FEED_TYPES = {
@@ -62,6 +63,7 @@ def html_to_text(fragment: str | None) -> str | None:
     """Plain text of an HTML fragment from a feed (summary, content); None when empty."""
     if not fragment:
         return None
+    fragment = strip_bidi_controls(fragment)  # and again below: entities can spell them
     if "<" not in fragment and "&" not in fragment:
         return fragment.strip() or None
     try:
@@ -71,7 +73,7 @@ def html_to_text(fragment: str | None) -> str | None:
         text = doc.text_content()
     except (etree.ParserError, ValueError, TypeError):
         return fragment.strip() or None
-    text = " ".join(text.split())
+    text = " ".join(strip_bidi_controls(text).split())
     return text or None
 
 

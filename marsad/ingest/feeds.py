@@ -8,6 +8,12 @@ Encodings: feedparser applies RFC 3023 (HTTP charset, then BOM, then the XML pro
 a ``text/*`` Content-Type without a charset is handed over as ``application/xml`` so the XML
 prolog decides, as browsers and Miniflux do; RFC 3023's us-ascii default would otherwise turn
 every Arabic feed served as plain ``text/xml`` into a recorded error.
+
+When a declaration lies (header or prolog says UTF-8, the bytes are windows-1256; or the reverse),
+feedparser would fall back to windows-1252 and store mojibake. ``_settle_encoding`` decides first:
+a declared charset that cannot decode the bytes loses to what charset-normalizer detects (and
+valid non-ASCII UTF-8 beats a declared single-byte code page); the body is handed over as UTF-8
+and the disagreement goes to ``error``, which the crawl records on the source.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ except ImportError:  # pragma: no cover - optional: without it undeclared legacy
 from marsad.ingest.dates import struct_to_datetime
 from marsad.ingest.jsonfeed import MAX_ITEMS, looks_like_json, parse_json_feed
 from marsad.ingest.model import FeedEntry, ParsedFeed
+from marsad.ingest.plaintext import strip_bidi_controls
 from marsad.ingest.urls import absolute_url
 
 log = logging.getLogger(__name__)
@@ -97,6 +104,13 @@ def _recode_unicode(data: bytes) -> tuple[bytes, str | None]:
 
 
 _PROLOG_DECLARES = re.compile(rb"^\s*<\?xml[^>]*\bencoding\s*=", re.IGNORECASE)
+_PROLOG_LABEL = re.compile(
+    rb"^\s*<\?xml[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9_.:\-]{1,40})[\"']", re.IGNORECASE
+)
+_HEADER_LABEL = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:\-]{1,40})", re.IGNORECASE)
+# Broken bytes tolerated in a declared UTF-8 body before it is called mislabelled (a truncated
+# multi-byte sequence here and there is a sloppy server, not another code page).
+_FEW_REPLACEMENTS = 3
 _DETECT_BYTES = 64 * 1024  # enough text for a confident guess; bounds the detector's time
 
 
@@ -120,10 +134,93 @@ def _guess_charset(data: bytes, content_type: str) -> str | None:
     return best.encoding if best is not None else None
 
 
+# Browsers read these labels as windows-1252 (WHATWG Encoding); so do we.
+_AS_CP1252 = frozenset({"iso-8859-1", "iso8859-1", "latin1", "latin-1", "us-ascii", "ascii"})
+
+
+def codec_name(label: str | None) -> str | None:
+    """A Python codec name for a charset label, or None when Python does not know it."""
+    if not label:
+        return None
+    label = label.strip().lower()
+    try:
+        name = codecs.lookup("cp1252" if label in _AS_CP1252 else label).name
+    except LookupError:
+        return None
+    return "utf-8" if name == "utf-8-sig" else name
+
+
+def _declared(data: bytes, content_type: str) -> str | None:
+    """The charset label the header (first, as RFC 3023 orders them) or the prolog declares."""
+    match = _HEADER_LABEL.search(content_type)
+    if match:
+        return match.group(1)
+    prolog = _PROLOG_LABEL.match(data[:512])
+    return prolog.group(1).decode("ascii") if prolog else None
+
+
+def _detect(data: bytes) -> str | None:
+    if charset_normalizer is None:
+        return None
+    best = charset_normalizer.from_bytes(data[:_DETECT_BYTES]).best()
+    return best.encoding if best is not None else None
+
+
+def _settle_encoding(data: bytes, content_type: str) -> tuple[bytes, str | None, str | None]:
+    """(body, codec, note): the body re-encoded as UTF-8 when its declared charset lied.
+
+    ``codec`` is what was used (None: nothing changed, feedparser decides as before) and
+    ``note`` says why, for the record.
+    """
+    label = _declared(data, content_type)
+    codec = codec_name(label)
+    if label is None or codec is None or data.isascii():
+        return data, None, None
+    if codec == "utf-8":
+        try:
+            data.decode("utf-8")
+            return data, None, None
+        except UnicodeDecodeError:
+            pass
+        if data.decode("utf-8", "replace").count("\ufffd") <= _FEW_REPLACEMENTS:
+            return data, None, None
+        detected = _detect(data)
+        if detected is None or codec_name(detected) in (None, "utf-8"):
+            return data, None, None
+        text = data.decode(detected, "replace")
+        note = f"declared encoding {label} does not fit the bytes; decoded as {detected} (detected)"
+    elif codec.startswith(("utf-16", "utf-32")):
+        return data, None, None  # BOM-less UTF-16 is _recode_unicode's; a lie here is rare
+    else:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:  # non-ASCII valid UTF-8 is UTF-8: a legacy code page never forms it by chance
+            text, detected = data.decode("utf-8"), "utf-8"
+            note = f"declared encoding {label} but the bytes are UTF-8; decoded as UTF-8"
+            return _as_utf8(text), detected, note
+        try:
+            data.decode(codec)
+            return data, None, None
+        except UnicodeDecodeError:
+            pass
+        detected = _detect(data)
+        if detected is None or codec_name(detected) == codec:
+            return data, None, None
+        text = data.decode(detected, "replace")
+        note = f"declared encoding {label} does not fit the bytes; decoded as {detected} (detected)"
+    return _as_utf8(text), detected, note
+
+
+def _as_utf8(text: str) -> bytes:
+    return _PROLOG_ENCODING.sub(rb"\1\2utf-8\2", text.encode("utf-8"), count=1)
+
+
 def _text(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
-    value = value.strip()
+    value = strip_bidi_controls(value).strip()
     return value or None
 
 
@@ -206,6 +303,9 @@ def parse_feed(base_url: str, data: bytes, headers: Mapping[str, str] | None = N
     if media in _JSON_TYPES or looks_like_json(data):
         return parse_json_feed(base_url, data)
     data, recoded = _recode_unicode(data)
+    encoding_note: str | None = None
+    if not recoded:
+        data, recoded, encoding_note = _settle_encoding(data, lowered.get("content-type", ""))
     if recoded:
         lowered["content-type"] = "application/xml; charset=utf-8"
     else:
@@ -233,7 +333,7 @@ def parse_feed(base_url: str, data: bytes, headers: Mapping[str, str] | None = N
         if problem is not None and not html:
             reason += f" ({str(problem)[:200]})"
         return ParsedFeed(format="", error=reason, looks_like_html=html)
-    errors: list[str] = []
+    errors: list[str] = [encoding_note] if encoding_note else []
     if result.get("bozo"):
         problem = result.get("bozo_exception")
         # A declared-charset mismatch that feedparser resolved is not worth a recorded error.

@@ -11,6 +11,7 @@ from typing import Any
 
 from marsad.ingest.dates import parse_date
 from marsad.ingest.model import FeedEntry, ParsedFeed
+from marsad.ingest.plaintext import strip_bidi_controls
 from marsad.ingest.urls import absolute_url
 
 _VERSIONS = {
@@ -29,7 +30,7 @@ def looks_like_json(data: bytes) -> bool:
 
 def _text(value: Any) -> str | None:
     if isinstance(value, str):
-        value = value.strip()
+        value = strip_bidi_controls(value).strip()
         return value or None
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)

@@ -9,6 +9,7 @@ from email.utils import format_datetime
 
 from lxml import etree
 
+from marsad.ingest.plaintext import strip_bidi_controls
 from marsad.ingest.urls import absolute_url
 from marsad.ingest.xmlsafe import local_name, parse_xml
 
@@ -39,8 +40,9 @@ _KINDS = ("feed", "sitemap", "page")
 def _attr(el: etree._Element, *names: str) -> str | None:
     for name in names:
         for key, value in el.attrib.items():
-            if str(key).rsplit("}", 1)[-1].lower() == name.lower() and str(value).strip():
-                return str(value).strip()
+            value = strip_bidi_controls(str(value)).strip()
+            if str(key).rsplit("}", 1)[-1].lower() == name.lower() and value:
+                return value
     return None
 
 
@@ -63,7 +65,7 @@ def parse_opml(data: bytes) -> ParsedOpml:
     for el in root.iter():
         name = local_name(el)
         if name == "title" and title is None:
-            title = (el.text or "").strip() or None
+            title = strip_bidi_controls(el.text or "").strip() or None
         if name != "outline":
             continue
         xml_url = _attr(el, "xmlUrl")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from marsad.ingest.plaintext import strip_bidi_controls
+
 MAX_XML_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own cap on an uncompressed sitemap
 
 
@@ -51,6 +53,6 @@ def child_text(element: etree._Element, name: str) -> str | None:
     """Stripped text of the first direct child called ``name`` (any namespace)."""
     for child in element:
         if local_name(child) == name:
-            text = (child.text or "").strip()
+            text = strip_bidi_controls(child.text or "").strip()
             return text or None
     return None
