@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "cluster",
     "import_cmd",
     "search",
+    "check",
     "articles",
     "models",
     "demo",

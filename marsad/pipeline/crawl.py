@@ -9,6 +9,16 @@ Idempotent by construction: an entry is skipped when the store already knows any
 an article is stored in one transaction under a unique URL, and a source's validators (ETag,
 Last-Modified, content hash) are saved only after all its entries are stored. A pass killed at
 any point therefore redoes at most the unfinished sources, and stores nothing twice.
+
+Claimed work: a pass leases the sources it fetches (``Store.claim_sources``, a few at a time
+as slots free up), so two crawls, or a crawl beside ``marsad serve``, never fetch one source
+at once; saving a source's poll state ends its lease, and the leases of a killed process end by
+themselves (at once when it ran on this machine and is gone).
+
+A fatal storage error (database gone, disk full) stops the pass cleanly: the other sources are
+cancelled and awaited before the fetcher and the database thread close, the poll state of the
+sources already finished is saved when the database still takes it, and one ``StorageError``
+reaches the caller (``marsad crawl`` prints one line and exits 2).
 """
 
 from __future__ import annotations
@@ -16,8 +26,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import re
+import socket
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -45,6 +58,7 @@ from marsad.models import Source, SourceKind
 from marsad.pipeline.process import IncomingArticle, Pipeline
 from marsad.store import Store, utcnow
 from marsad.store import schema as t
+from marsad.store.engine import first_line
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +73,9 @@ MAX_SITEMAP_ENTRIES = 1000
 # Sources handled at once; each holds at most one body in memory. The fetcher's own limits decide
 # how many requests are in flight; this only bounds memory and open tasks.
 SOURCES_IN_FLIGHT_FACTOR = 4
+# How long a claimed source stays with this process: longer than a source's slowest poll (a
+# sitemap of 1,000 pages at per-host pace), short enough that a lost process's sources return.
+LEASE_SECONDS = 900.0
 _URI_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S")
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 
@@ -81,6 +98,7 @@ class CrawlSummary:
     requests: int = 0
     seconds: float = 0.0
     errors: list[tuple[str, str]] = field(default_factory=list)  # (source URL, last_error)
+    notes: list[str] = field(default_factory=list)  # e.g. grouping held by another process
 
     def format(self) -> str:
         lines = [
@@ -94,6 +112,7 @@ class CrawlSummary:
         lines += [f"  error: {url}: {error}" for url, error in self.errors[:50]]
         if len(self.errors) > 50:
             lines.append(f"  ... and {len(self.errors) - 50} more errors")
+        lines += [f"note: {note}" for note in self.notes]
         return "\n".join(lines)
 
 
@@ -168,6 +187,9 @@ class _Pass:
         self._pages: dict[str, asyncio.Task[_Page]] = {}
         self._quiet: list[tuple[int, dict[str, Any]]] = []  # unchanged sources, saved in batches
         self._db_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="marsad-db")
+        # Article pages fetched (or being fetched) and not yet stored: a kill loses at most
+        # these, and a slow database holds the fetching back instead of piling pages up.
+        self._ahead = asyncio.Semaphore(max(1, int(settings.global_concurrency)))
 
     async def db(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a store / pipeline call on the single database thread."""
@@ -194,7 +216,7 @@ class _Pass:
         now = utcnow()
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for source_id, fields in batch:
-            row = {**fields, "updated_at": now}
+            row = {**fields, "updated_at": now, "lease_owner": None, "lease_until": None}
             groups.setdefault(tuple(sorted(row)), []).append(
                 {"v_id": source_id, **{f"v_{k}": v for k, v in row.items()}}
             )
@@ -214,8 +236,9 @@ class _Pass:
             await self.db(self._save_quiet, batch)
 
     def _save_source(self, source_id: int, fields: dict[str, Any]) -> None:
-        """UPDATE the source row only (``Store.update_source`` also re-reads it with counts)."""
-        fields = {**fields, "updated_at": utcnow()}
+        """UPDATE the source row only (``Store.update_source`` also re-reads it with counts);
+        its poll state saved, its lease ends."""
+        fields = {**fields, "updated_at": utcnow(), "lease_owner": None, "lease_until": None}
         try:
             with self.store.transaction() as conn:
                 conn.execute(t.sources.update().where(t.sources.c.id == source_id).values(**fields))
@@ -236,6 +259,8 @@ class _Pass:
             return
         except StorageError:
             raise
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:  # the database, not it
+            raise StorageError(f"database error: {first_line(exc)}") from None
         except Exception as exc:  # one bad source must not stop the batch
             log.exception("crawling %s failed", source.url)
             await self._record_failure(source, now, exc)
@@ -265,7 +290,8 @@ class _Pass:
         url = canonicalize_url(source.url) or source.url
         if await self.db(self._known, url, source.url):
             return _Outcome(status=200, kind="unchanged")
-        page = await self._page(url)
+        async with self._ahead:
+            page = await self._page(url)
         if page.html is None:
             raise FetchError(f"article page unusable: {page.status}")
         await self._ingest_entries(source, [FeedEntry(link=source.url)], source.url)
@@ -369,6 +395,12 @@ class _Pass:
         if await self.db(self._known, url, *aliases):
             self.summary.known_entries += 1
             return
+        async with self._ahead:
+            await self._fetch_and_store(source, entry, url, guid, aliases)
+
+    async def _fetch_and_store(
+        self, source: Source, entry: FeedEntry, url: str, guid: str | None, aliases: list[str]
+    ) -> None:
         html: bytes | None = None
         page_status: str | None = None
         if self.settings.fetch_article_pages or source.kind is SourceKind.PAGE:
@@ -509,6 +541,29 @@ class _Pass:
         await self._update(source, fields)
 
 
+def _owner() -> str:
+    """This process's name on the leases it takes: host, pid and a nonce."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _dead_local_owners(owners: Sequence[str]) -> list[str]:
+    """Lease owners that ran on this machine and are gone (their leases need not run out)."""
+    host = socket.gethostname()
+    dead = []
+    for owner in owners:
+        name, _, rest = owner.partition(":")
+        pid = rest.partition(":")[0]
+        if name != host or not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            dead.append(owner)
+        except PermissionError:  # alive, someone else's
+            pass
+    return dead
+
+
 async def crawl_once(
     store: Store,
     settings: Settings,
@@ -516,45 +571,115 @@ async def crawl_once(
     all_sources: bool = False,
     pipeline: Pipeline | None = None,
     on_pipeline: Callable[[Pipeline], None] | None = None,
+    lease_seconds: float = LEASE_SECONDS,
 ) -> CrawlSummary:
-    """One pass over the due sources (every source with ``all_sources``, paused ones included).
+    """One pass over the due sources (every source with ``all_sources``, paused ones included)
+    that no other process is fetching now.
 
     ``pipeline`` is reused when given, else built on the first new entry; ``on_pipeline`` gets
     the one used, so a long-running caller keeps its state (dedup and story windows) across passes.
     """
     started = time.monotonic()
-    if all_sources:
-        sources = await asyncio.to_thread(store.list_sources)
-    else:
-        sources = await asyncio.to_thread(
-            store.list_sources, due_before=utcnow(), include_paused=False
+    owner = _owner()
+    dead = _dead_local_owners(await asyncio.to_thread(store.lease_owners))
+    if dead:
+        await asyncio.to_thread(store.break_leases, dead)
+    due_before = None if all_sources else utcnow()
+    in_flight = max(1, int(settings.global_concurrency)) * SOURCES_IN_FLIGHT_FACTOR
+
+    async def claim(room: int, seen: set[int]) -> list[Source]:
+        return await asyncio.to_thread(
+            lambda: store.claim_sources(
+                owner,
+                limit=room,
+                lease_seconds=lease_seconds,
+                due_before=due_before,
+                include_paused=all_sources,
+                exclude=seen if all_sources else (),
+            )
         )
-    if not sources:
+
+    seen: set[int] = set()
+    first = await claim(in_flight, seen)
+    if not first:
         return CrawlSummary(seconds=time.monotonic() - started)
     async with Fetcher(settings) as fetcher:
         run = _Pass(store, settings, pipeline, fetcher)
         try:
-            limit = asyncio.Semaphore(
-                max(1, int(settings.global_concurrency)) * SOURCES_IN_FLIGHT_FACTOR
-            )
-
-            async def one(source: Source) -> None:
-                async with limit:
-                    await run.crawl_source(source)
-
-            await asyncio.gather(*(one(s) for s in sources))
-            await run.flush()
+            await _run_sources(run, first, seen, in_flight, claim, owner)
         finally:
             run.close()
-        run.summary.sources = len(sources)
+        run.summary.sources = len(seen)
+        if run.pipeline is not None:
+            note = await asyncio.to_thread(run.pipeline.grouping_note)
+            if note:
+                run.summary.notes.append(note)
         if on_pipeline is not None and run.pipeline is not None:
             on_pipeline(run.pipeline)
         elif pipeline is None and run.pipeline is not None:
-            # Built for this pass only: let its translation worker finish and stop.
+            # Built for this pass only: hand over grouping, let the translation worker stop.
             await asyncio.to_thread(run.pipeline.close)
         run.summary.requests = fetcher.requests
     run.summary.seconds = time.monotonic() - started
     return run.summary
+
+
+async def _run_sources(
+    run: _Pass,
+    first: list[Source],
+    seen: set[int],
+    in_flight: int,
+    claim: Callable[[int, set[int]], Any],
+    owner: str,
+) -> None:
+    """Crawl the claimed sources, claiming more as slots free up, until none is left. A
+    storage error cancels the rest and is raised once they are all done."""
+    tasks: dict[asyncio.Task[None], Source] = {}
+    batch: list[Source] = first
+    more = True
+    fatal: BaseException | None = None
+    try:
+        while True:
+            for source in batch:
+                seen.add(source.id)
+                tasks[asyncio.ensure_future(run.crawl_source(source))] = source
+            batch = []
+            if not tasks:
+                break
+            done, _ = await asyncio.wait(set(tasks), return_when=asyncio.FIRST_COMPLETED)
+            failures = [e for e in (task.exception() for task in done) if e is not None]
+            for task in done:
+                tasks.pop(task)
+            if failures:
+                raise failures[0]
+            # Claim in chunks, not one source per finished task: fewer claim transactions.
+            room = in_flight - len(tasks)
+            if more and (room >= max(1, in_flight // 4) or not tasks):
+                batch = await claim(room, seen)
+                more = bool(batch)
+        await run.flush()
+        if run.pipeline is not None:
+            await run.db(run.pipeline.flush)
+    except BaseException as exc:
+        fatal = exc
+        raise
+    finally:
+        if tasks:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        if fatal is not None:
+            await _save_what_is_done(run, owner, [s.id for s in tasks.values()])
+
+
+async def _save_what_is_done(run: _Pass, owner: str, unfinished: list[int]) -> None:
+    """After a fatal error: save the poll state of the finished sources (the unchanged ones
+    still batched) and end the leases of the unfinished ones, if the database still answers."""
+    try:
+        await run.flush()
+        await run.db(run.store.release_sources, owner, unfinished)
+    except (StorageError, sa.exc.SQLAlchemyError) as exc:
+        log.info("could not save the rest of the pass: %s", exc)
 
 
 def seconds_until_due(store: Store, *, cap: float = 60.0) -> float:
@@ -567,6 +692,25 @@ def seconds_until_due(store: Store, *, cap: float = 60.0) -> float:
         return 0.0
     soonest = min(d for d in due if d is not None)
     return max(0.0, min(cap, (soonest - now).total_seconds()))
+
+
+# Between passes a long-running scheduler (``marsad serve``) looks this often for articles other
+# processes stored and left for the grouping holder, and keeps its grouping lock renewed.
+GROUPING_TICK_SECONDS = 5.0
+
+
+async def _group_for_others(
+    store: Store, settings: Settings, pipelines: list[Pipeline], keep: Callable[[Pipeline], None]
+) -> None:
+    try:
+        if not pipelines:
+            counts = await asyncio.to_thread(store.outbox_counts)
+            if not counts.get("group"):
+                return
+            keep(await asyncio.to_thread(Pipeline, store, settings))
+        await asyncio.to_thread(pipelines[0].flush)
+    except StorageError as exc:
+        log.warning("grouping for other processes paused: %s", exc.message)
 
 
 async def _sleep_or_stop(stop_event: asyncio.Event, seconds: float) -> None:
@@ -608,9 +752,10 @@ async def _scheduler_loop(
     on_pass: Callable[[CrawlSummary], None] | None,
 ) -> None:
     while not stop_event.is_set():
+        await _group_for_others(store, settings, pipelines, keep)
         wait = await asyncio.to_thread(seconds_until_due, store)
         if wait > 0:
-            await _sleep_or_stop(stop_event, wait)
+            await _sleep_or_stop(stop_event, min(wait, GROUPING_TICK_SECONDS))
             continue
         crawl = asyncio.ensure_future(
             crawl_once(
@@ -630,8 +775,8 @@ async def _scheduler_loop(
         stopper.cancel()
         try:
             summary = crawl.result()
-        except StorageError:
-            log.exception("crawl pass failed: database error; retrying in a minute")
+        except StorageError as exc:
+            log.error("crawl pass stopped: %s; retrying in a minute", exc.message)
             await _sleep_or_stop(stop_event, 60)
             continue
         if on_pass is not None:

@@ -1,16 +1,35 @@
-"""One article through the stages: extract -> analyse -> dedup -> cluster -> store -> index.
+"""One article through the stages: extract -> analyse -> store (+ index) -> group.
 
 ``Pipeline.ingest`` is called by the crawler (``marsad.pipeline.crawl``), by ``marsad import``
 and by the demo. It is idempotent: an article already stored under any of its URLs or guids is
-not stored again (its new source and alias are remembered). Everything an article gets (text,
-countries, entities, duplicate link, story) is written in one transaction, so a crash leaves
-all of it or none of it; the clusterer's window is rebuilt from the store on start.
+not stored again (its new source and alias are remembered).
+
+Hand-offs, each durable:
+
+1. store: the article, its countries, entities and signature, its search-index entry and its
+   outbox rows (``group``; ``translate`` when translation is on) in ONE transaction, so a crash
+   leaves all of it or none of it and a stored article is always searchable.
+2. group: the holder of the grouping lock (one process at a time, ``Store.acquire_lock``)
+   takes the ``group`` rows in the order they were committed, decides story and copy links with
+   its clusterer and writes them in one transaction with the row's removal (checked against
+   the lock in that transaction). Any process may store; only the holder decides, so two
+   processes never keep two story windows over one store. A process that takes the lock
+   rebuilds its window from the store first, so it continues the previous holder's decisions.
+3. translate: the translation worker consumes the ``translate`` rows (``marsad.translate``).
+
+The per-source boilerplate learners are kept in the store (``source_state``) and merged there,
+so a restart or a second process extracts with what was learned before.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
+import socket
+import time
+import uuid
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -50,9 +69,10 @@ from marsad.models import (
     NewArticle,
     StoryChange,
 )
-from marsad.search import index_articles
+from marsad.search.index import index_in
 from marsad.store import Store, utcnow
 from marsad.store import schema as t
+from marsad.store.store import GROUPING_LOCK, LOCK_SECONDS, OUTBOX_GROUP, OUTBOX_TRANSLATE
 from marsad.translate import Translator, names_from_knowledge
 from marsad.translate.pipeline_hook import TranslateOnIngest
 from marsad.understand import Knowledge, Understanding, load_knowledge, understand
@@ -67,6 +87,13 @@ _FUTURE_SLACK = timedelta(days=1)
 # Older articles read at start-up for the clusterer's word statistics: bounded, so a big archive
 # does not slow a restart (5,000 articles' features load in about a second).
 BACKGROUND_ARTICLES = 5_000
+# A process without the grouping lock asks for it again at most this often.
+LOCK_RETRY_SECONDS = 2.0
+# Learned boilerplate is merged into the store after this many new articles of a source (and
+# when the pipeline closes): a killed process forgets at most this much of what it learned.
+BOILERPLATE_SAVE_EVERY = 10
+# Lines kept per source in the store (the most frequent ones).
+BOILERPLATE_MAX_LINES = 5_000
 
 
 @dataclass(frozen=True)
@@ -96,7 +123,7 @@ class IngestResult:
     article: Article
     created: bool
     understanding: Understanding | None = None
-    assignment: Assignment | None = None
+    assignment: Assignment | None = None  # None when another process holds grouping
 
 
 class Pipeline:
@@ -125,9 +152,17 @@ class Pipeline:
             store, settings, translator=translator, names=self.names
         )
         self._boilerplate: dict[int, BoilerplateLearner] = {}
+        self._learned: dict[int, BoilerplateLearner] = {}  # what is not yet merged into the store
         self._story_ids: dict[str, int] = {}  # clusterer story key -> stories.id
         self._article_ids: dict[str, int] = {}  # clusterer article key -> articles.id
+        self._own: dict[int, ArticleFeatures] = {}  # features of articles stored here, by id
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._holding = False
+        self._renewed = self._asked = 0.0
+        self._hold_grouping()  # before the restore, so the window starts from the holder's view
         self.restored = self._restore_window()
+        if self._holding:
+            self.drain()
 
     # -- public -----------------------------------------------------------------------------
     def known(self, url: str, *aliases: str) -> bool:
@@ -150,9 +185,6 @@ class Pipeline:
             return IngestResult(article, False)
         understanding = understand(self.knowledge, new.title or "", new.text or "", new.language)
         features = self._features(new, understanding)
-        assignment = self.clusterer.add(features)
-        original_key = assignment.duplicate_of_key or assignment.translation_of_key
-        kind = assignment.duplicate_kind if assignment.duplicate_of_key else "translation"
         bundle = AnalysedArticle(
             article=new,
             countries=understanding.countries,
@@ -160,43 +192,145 @@ class Pipeline:
             entities=self._entities(understanding),
             minhash=features.signature or None,
             features=features_to_dict(features),
-            duplicate_of=self._article_ids.get(original_key or ""),
-            duplicate_kind=kind,
-            story=self._story_change(assignment),
         )
-        try:
-            article_id, story_id, created = self.store.save_analysed(bundle)
-        except Exception:
-            # The clusterer already holds the article: rebuild its window from the store so
-            # memory and database agree again, then let the caller record the failure.
-            self._reset_window()
-            raise
-        self._article_ids[features.key] = article_id
-        if story_id is not None:
-            self._story_ids[self.clusterer.resolve(assignment.story_key)] = story_id
-        article = self.store.get_article(article_id)
+        kinds = [OUTBOX_GROUP]
+        if self.translation.worker is not None and new.language and new.language != "ar":
+            kinds.append(OUTBOX_TRANSLATE)
+        article_id, _, created = self.store.save_analysed(bundle, outbox=kinds, index=index_in)
+        assignment = None
         if created:
-            # A copy leaves the index; so does an earlier original that just became a copy.
-            index_articles(self.store, [article_id, *self._demoted(article_id)])
-            # Titles and leads go to the background worker; ingestion never waits for a model.
-            self.translation.article_stored(article, created)
+            self._own[article_id] = features
+            if self._hold_grouping():
+                assignment = self.drain().get(article_id)
+            self._own.pop(article_id, None)
+            if OUTBOX_TRANSLATE in kinds:
+                # Titles and leads go to the background worker; ingestion never waits for a model.
+                self.translation.wake()
+        article = self.store.get_article(article_id)
         return IngestResult(article, created, understanding, assignment)
 
-    def _demoted(self, article_id: int) -> list[int]:
-        with self.store.connect() as conn:
-            rows = conn.execute(
-                sa.select(t.articles.c.id).where(t.articles.c.duplicate_of == article_id)
+    # -- grouping ---------------------------------------------------------------------------
+    @property
+    def holds_grouping(self) -> bool:
+        return self._holding
+
+    def _hold_grouping(self) -> bool:
+        """True while this pipeline holds the grouping lock (taken or renewed as needed). On
+        taking it, the window is rebuilt from the store: another holder may have decided since."""
+        now = time.monotonic()
+        if self._holding and now - self._renewed < LOCK_SECONDS / 3:
+            return True
+        if not self._holding and now - self._asked < LOCK_RETRY_SECONDS:
+            return False
+        self._asked = now
+        held = self.store.acquire_lock(GROUPING_LOCK, self.holder)
+        if held:
+            self._renewed = now
+            if not self._holding and hasattr(self, "restored"):
+                log.info("grouping lock taken: rebuilding the story window from the store")
+                self._reset_window()
+        elif self._holding:
+            log.warning("grouping lock lost to another process; handing articles to it")
+        self._holding = held
+        return held
+
+    def drain(self, *, limit: int = 500) -> dict[int, Assignment]:
+        """As the grouping holder: decide the stored articles waiting for grouping, oldest
+        first (ours and other processes'). Returns the assignments made, by article id."""
+        done: dict[int, Assignment] = {}
+        if not self._hold_grouping():
+            return done
+        while True:
+            rows = self.store.pending_grouping(limit=limit)
+            for row in rows:
+                features = self._own.pop(row.id, None)
+                if features is None:
+                    # No signature: grouped alone, there is nothing to compare.
+                    stored = _stored_features(row)
+                    features = None if stored is None else replace(stored, key=row.url)
+                if not self._group(row, features, done):
+                    return done
+            if len(rows) < limit:
+                return done
+
+    def _group(
+        self, row: Any, features: ArticleFeatures | None, done: dict[int, Assignment]
+    ) -> bool:
+        if features is None:
+            bundle = AnalysedArticle(article=NewArticle(url=row.url))
+            applied, _ = self.store.apply_grouping(row.id, bundle, holder=self.holder)
+            return applied or self._lost()
+        try:
+            assignment = self.clusterer.add(features)
+            original_key = assignment.duplicate_of_key or assignment.translation_of_key
+            kind = assignment.duplicate_kind if assignment.duplicate_of_key else "translation"
+            bundle = AnalysedArticle(
+                article=NewArticle(
+                    url=row.url, published_at=row.published_at, fetched_at=row.fetched_at
+                ),
+                duplicate_of=self._article_ids.get(original_key or ""),
+                duplicate_kind=kind,
+                story=self._story_change(assignment),
             )
-            return [int(r[0]) for r in rows]
+            applied, story_id = self.store.apply_grouping(
+                row.id, bundle, holder=self.holder, index=index_in
+            )
+        except Exception:
+            # The clusterer holds an undecided article: rebuild from the store on next use.
+            self._holding = False
+            raise
+        if not applied:
+            return self._lost()
+        self._renewed = time.monotonic()
+        self._article_ids[features.key] = row.id
+        if story_id is not None:
+            self._story_ids[self.clusterer.resolve(assignment.story_key)] = story_id
+        done[row.id] = assignment
+        return True
+
+    def _lost(self) -> bool:
+        log.warning("grouping lock lost to another process; handing articles to it")
+        self._holding = False
+        return False
 
     def _reset_window(self) -> None:
         self._story_ids.clear()
         self._article_ids.clear()
         self.restored = self._restore_window()
 
+    def flush(self) -> None:
+        """Save what was learned (boilerplate) and, as the grouping holder, decide what waits."""
+        for source_id in list(self._learned):
+            self._save_learned(source_id)
+        if self._holding:
+            self.drain()
+
     def close(self) -> None:
-        """Finish queued translations and stop the worker."""
-        self.translation.close()
+        """Save learned state, decide what waits for grouping (taking the lock if it is free:
+        the last process out groups what the others left), give the lock back, stop the
+        translation worker."""
+        try:
+            self.flush()
+            if not self._holding and self.store.pending_grouping(limit=1):
+                self._asked = 0.0
+                if self._hold_grouping():
+                    self.drain()
+            if self._holding:
+                self.store.release_lock(GROUPING_LOCK, self.holder)
+                self._holding = False
+        finally:
+            self.translation.close()
+
+    def grouping_note(self) -> str | None:
+        """A line for the user when articles were left to another process's grouping."""
+        if self._holding:
+            return None
+        waiting = self.store.outbox_counts().get(OUTBOX_GROUP, 0)
+        if not waiting:
+            return None
+        held = self.store.lock_holder(GROUPING_LOCK)
+        who = f"process {held[0]}" if held else "the next process that takes the grouping lock"
+        return f"grouping is held elsewhere: {waiting} stored articles wait for {who}"
 
     # -- stages -----------------------------------------------------------------------------
     def _bare(self, item: IncomingArticle) -> NewArticle:
@@ -218,8 +352,8 @@ class Pipeline:
                 max_bytes=self.settings.max_body_bytes,
                 detector=self.detector,
             )
-            if learner is not None and extracted.ok:
-                learner.add(lines_for_learning(extracted))
+            if learner is not None and extracted.ok and item.source_id is not None:
+                self._learn(item.source_id, lines_for_learning(extracted))
         feed_text = item.text or item.summary
         url, aliases = item.url, item.aliases
         if extracted is not None and extracted.ok and len(extracted.text or "") >= _MIN_TEXT_CHARS:
@@ -271,7 +405,31 @@ class Pipeline:
     def _learner(self, source_id: int | None) -> BoilerplateLearner | None:
         if source_id is None:
             return None
-        return self._boilerplate.setdefault(source_id, BoilerplateLearner())
+        learner = self._boilerplate.get(source_id)
+        if learner is None:
+            learner = self._boilerplate[source_id] = BoilerplateLearner()
+            stored = self.store.load_boilerplate(source_id)
+            if stored is not None:
+                learner.articles, learner.counts = stored[0], Counter(stored[1])
+        return learner
+
+    def _learn(self, source_id: int, lines: Any) -> None:
+        self._boilerplate[source_id].add(lines)
+        delta = self._learned.setdefault(source_id, BoilerplateLearner())
+        delta.add(lines)
+        if delta.articles >= BOILERPLATE_SAVE_EVERY:
+            self._save_learned(source_id)
+
+    def _save_learned(self, source_id: int) -> None:
+        delta = self._learned.pop(source_id, None)
+        if delta is None or not delta.articles:
+            return
+        articles, counts = self.store.merge_boilerplate(
+            source_id, delta.articles, dict(delta.counts), max_lines=BOILERPLATE_MAX_LINES
+        )
+        learner = self._boilerplate.get(source_id)
+        if learner is not None:  # what other processes learned about the site comes back too
+            learner.articles, learner.counts = articles, Counter(counts)
 
     def _features(self, new: NewArticle, u: Understanding) -> ArticleFeatures:
         return features_from(
@@ -345,7 +503,7 @@ class Pipeline:
             )
             .join(t.article_signatures, t.article_signatures.c.article_id == t.articles.c.id)
             .outerjoin(t.stories, t.stories.c.id == t.articles.c.story_id)
-            .where(when >= since)
+            .where(when >= since, ~_waiting_for_grouping())
             .order_by(when, t.articles.c.id)
         )
         with self.store.connect() as conn:
@@ -392,6 +550,15 @@ class Pipeline:
             rows = conn.execute(query).all()
         features = [f for f in map(_stored_features, rows) if f is not None]
         return document_frequencies(features) if features else None
+
+
+def _waiting_for_grouping() -> Any:
+    """Articles stored but not grouped yet: the holder replays them from the outbox instead."""
+    return (
+        sa.select(t.outbox.c.id)
+        .where(t.outbox.c.kind == OUTBOX_GROUP, t.outbox.c.article_id == t.articles.c.id)
+        .exists()
+    )
 
 
 def _stream_time() -> Any:

@@ -265,4 +265,95 @@ def remove_articles(store: Store, article_ids: Iterable[int]) -> None:
     _write(store, [], list(dict.fromkeys(int(i) for i in article_ids)))
 
 
-__all__ = ["index_articles", "reindex_all", "remove_articles"]
+def index_in(conn: sa.Connection, article_ids: Sequence[int]) -> int:
+    """Rewrite the index rows of these articles inside the caller's write transaction.
+
+    The pipeline stores an article and its index entry in ONE transaction with this (the
+    store's ``index`` hook), so a crash can never leave a stored article unsearchable. Entity
+    names are only added here (ON CONFLICT DO NOTHING): concurrent writers of articles about
+    the same person never wait on each other's deletes.
+    """
+    ids = list(dict.fromkeys(int(i) for i in article_ids))
+    if not ids:
+        return 0
+    dialect = conn.dialect.name
+    jobs, remove = _load_jobs(conn, ids)
+    rows = _analyse_rows(dialect, jobs)
+    if dialect == "sqlite":
+        gone = [{"id": i} for i in [*remove, *(r[0] for r in rows)]]
+        if gone:
+            conn.execute(_SQLITE_DELETE, gone)
+        if rows:
+            conn.execute(
+                _SQLITE_INSERT,
+                [{"id": i, "title": ti, "body": b, "names": n} for i, ti, b, n in rows],
+            )
+    else:
+        if remove:
+            conn.execute(_PG_DELETE, [{"id": i} for i in remove])
+        if rows:
+            conn.execute(_PG_UPSERT, [{"id": i, "tsv": tsv} for i, tsv in sorted(rows)])
+    wanted = sorted({e for j in jobs for e in j[4]})
+    if wanted:
+        n = t.entity_names
+        names = conn.execute(
+            sa.select(n.c.entity_id, n.c.name, n.c.language).where(n.c.entity_id.in_(wanted))
+        ).all()
+        pairs = sorted({(name_key(r.name, r.language), r.entity_id) for r in names})
+        records = [{"key": k, "entity_id": e} for k, e in pairs if k]
+        if records:
+            conn.execute(_NAMES_INSERT, records)
+    return len(rows)
+
+
+_NAMES_INSERT = sa.text(
+    "INSERT INTO search_names(key, entity_id) VALUES (:key, :entity_id) ON CONFLICT DO NOTHING"
+)
+
+
+def _indexed_ids_query(dialect: str) -> sa.TextClause:
+    if dialect == "sqlite":
+        return sa.text("SELECT rowid FROM search_fts WHERE rowid > :after ORDER BY rowid LIMIT :n")
+    return sa.text(
+        "SELECT article_id FROM search_docs WHERE article_id > :after ORDER BY article_id LIMIT :n"
+    )
+
+
+def index_disagreement(store: Store, *, batch: int = 50_000) -> tuple[list[int], list[int]]:
+    """(missing, extra): articles that should be searchable and are not, and index rows of
+    articles that are gone or are republished copies. Read in id order, ``batch`` at a time."""
+    a = t.articles
+    indexable = sa.or_(a.c.duplicate_of.is_(None), a.c.duplicate_kind == "translation")
+    should: set[int] = set()
+    indexed: set[int] = set()
+    with store.search_connection() as conn:
+        last = 0
+        while True:
+            ids = [
+                int(r[0])
+                for r in conn.execute(
+                    sa.select(a.c.id).where(a.c.id > last, indexable).order_by(a.c.id).limit(batch)
+                )
+            ]
+            if not ids:
+                break
+            should.update(ids)
+            last = ids[-1]
+        last = 0
+        query = _indexed_ids_query(store.dialect)
+        while True:
+            ids = [int(r[0]) for r in conn.execute(query, {"after": last, "n": batch})]
+            if not ids:
+                break
+            indexed.update(ids)
+            last = ids[-1]
+    return sorted(should - indexed), sorted(indexed - should)
+
+
+__all__ = [
+    "index_articles",
+    "index_disagreement",
+    "index_in",
+    "reindex_all",
+    "remove_articles",
+]

@@ -64,7 +64,7 @@ _UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError)
 
 # The hook save_analysed / apply_grouping call inside their transaction with the ids whose
 # search-index rows must be rewritten (the search package provides it; store cannot import it).
-IndexHook = Callable[[sa.Connection, Sequence[int]], None]
+IndexHook = Callable[[sa.Connection, Sequence[int]], object]
 
 
 def utcnow() -> datetime:
@@ -453,8 +453,13 @@ class Store(StoreReads):
                 ).first()
                 return True, (row.story_id if row else None)
             story_id = self._group_in(conn, article_id, bundle, now)
-            if index is not None:
-                index(conn, [article_id, *self._copies_of_in(conn, article_id)])
+            # Its index entry was written when it was stored; only a copy leaves the index,
+            # and so does an earlier original that just became a copy of it.
+            reindex = self._copies_of_in(conn, article_id)
+            if bundle.duplicate_of is not None:
+                reindex.append(article_id)
+            if index is not None and reindex:
+                index(conn, reindex)
             return True, story_id
 
         return self._run_write(work)
@@ -484,29 +489,41 @@ class Store(StoreReads):
 
     # -- outbox ---------------------------------------------------------------------------
     def _enqueue_in(
-        self, conn: sa.Connection, kinds: Sequence[str], article_ids: Sequence[int], now: datetime
+        self,
+        conn: sa.Connection,
+        kinds: Sequence[str],
+        article_ids: Sequence[int],
+        now: datetime,
+        fields: list[str] | None = None,
     ) -> None:
-        rows = [{"kind": k, "article_id": i, "created_at": now} for k in kinds for i in article_ids]
+        rows = [
+            {"kind": k, "article_id": i, "created_at": now, "fields": fields}
+            for k in kinds
+            for i in article_ids
+        ]
         if rows:
             conn.execute(self.insert(t.outbox).on_conflict_do_nothing(), rows)
 
-    def enqueue(self, kind: str, article_ids: Sequence[int]) -> None:
+    def enqueue(
+        self, kind: str, article_ids: Sequence[int], *, fields: list[str] | None = None
+    ) -> None:
         """Leave ``kind`` work for these articles in the outbox (once per article and kind)."""
         now = utcnow()
-        self._run_write(lambda conn: self._enqueue_in(conn, [kind], list(article_ids), now))
+        ids = list(article_ids)
+        self._run_write(lambda conn: self._enqueue_in(conn, [kind], ids, now, fields))
 
     def claim_outbox(
         self, kind: str, owner: str, *, limit: int, lease_seconds: float = 300.0
-    ) -> list[tuple[int, int]]:
+    ) -> list[tuple[int, int, list[str] | None]]:
         """Up to ``limit`` rows of ``kind`` nobody else is working on, oldest first, claimed by
         ``owner`` for ``lease_seconds`` (an expired claim comes back). Returns (row id,
-        article id) pairs; delete them with :meth:`finish_outbox` when done."""
+        article id, fields); delete them with :meth:`finish_outbox` when done."""
         now = utcnow()
         o = t.outbox
 
-        def work(conn: sa.Connection) -> list[tuple[int, int]]:
+        def work(conn: sa.Connection) -> list[tuple[int, int, list[str] | None]]:
             query = (
-                sa.select(o.c.id, o.c.article_id)
+                sa.select(o.c.id, o.c.article_id, o.c.fields)
                 .where(
                     o.c.kind == kind,
                     sa.or_(o.c.claimed_until.is_(None), o.c.claimed_until < now),
@@ -516,7 +533,7 @@ class Store(StoreReads):
             )
             if self.dialect == "postgresql":
                 query = query.with_for_update(skip_locked=True)
-            rows = [(int(r.id), int(r.article_id)) for r in conn.execute(query)]
+            rows = [(int(r.id), int(r.article_id), r.fields) for r in conn.execute(query)]
             if rows:
                 conn.execute(
                     o.update()
@@ -647,6 +664,35 @@ class Store(StoreReads):
         with self._read() as conn:
             rows = conn.execute(self._source_query().where(s.c.id.in_(ids)).order_by(s.c.id))
             return [self._row_to_source(r) for r in rows]
+
+    def integrity_problem(self) -> str | None:
+        """SQLite's ``PRAGMA quick_check`` first complaint (None when sound, and on PostgreSQL,
+        which checks its own pages)."""
+        if self.dialect != "sqlite":
+            return None
+        with self._read() as conn:
+            first = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+        return None if first == "ok" else str(first)
+
+    def lease_owners(self) -> list[str]:
+        """Owners of the source leases that have not run out."""
+        s = t.sources
+        query = sa.select(s.c.lease_owner).where(s.c.lease_until >= utcnow()).distinct()
+        with self._read() as conn:
+            return [str(r[0]) for r in conn.execute(query) if r[0]]
+
+    def break_leases(self, owners: Iterable[str]) -> None:
+        """End the leases of owners known to be gone (a killed process on this machine)."""
+        gone = list(owners)
+        s = t.sources
+        if gone:
+            self._run_write(
+                lambda conn: conn.execute(
+                    s.update()
+                    .where(s.c.lease_owner.in_(gone))
+                    .values(lease_owner=None, lease_until=None)
+                )
+            )
 
     def release_sources(self, owner: str, source_ids: Iterable[int]) -> None:
         """End ``owner``'s leases on these sources (a pass that stops early)."""

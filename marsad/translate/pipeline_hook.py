@@ -1,8 +1,9 @@
 """What the pipeline and the web call: translation on ingest (queued) and on open (inline).
 
-``TranslateOnIngest`` is held by the pipeline; after an article is stored it asks the policy
-which fields to translate now and hands them to the background worker, so ingestion never waits
-for a model. ``translate_for_reader`` is what the article page calls when a reader opens an
+``TranslateOnIngest`` is held by the pipeline: the pipeline writes a ``translate`` outbox row
+with each stored non-Arabic article (same transaction) and wakes the worker, which asks the
+policy which fields to translate now, so ingestion never waits for a model and no request is
+lost. ``translate_for_reader`` is what the article page calls when a reader opens an
 article: the full text under every policy but ``never``, cached after the first time.
 """
 
@@ -32,7 +33,7 @@ def _source_of(store: Store, article: Article) -> Source | None:
 
 
 class TranslateOnIngest:
-    """Queue the policy's fields of each newly stored article for background translation."""
+    """The translation consumer of this process and the policy it applies at ingest."""
 
     def __init__(
         self,
@@ -41,7 +42,6 @@ class TranslateOnIngest:
         *,
         translator: Translator | None = None,
         names: NameTable = EMPTY_NAMES,
-        maxsize: int = 1000,
     ) -> None:
         self.store = store
         self.settings = settings
@@ -49,14 +49,24 @@ class TranslateOnIngest:
         self.worker: TranslationWorker | None = None
         if settings.translate_engine != "none":
             self.worker = TranslationWorker(
-                store, self.translator, maxsize=maxsize, names=names
+                store, self.translator, names=names, policy=self.fields_for
             ).start()
 
+    def fields_for(self, article: Article) -> tuple[str, ...]:
+        """The fields the policy translates at ingest (the source's policy first)."""
+        return policy_fields(self.settings, _source_of(self.store, article), article)
+
+    def wake(self) -> None:
+        """A ``translate`` row was just committed: let the worker look now."""
+        if self.worker is not None:
+            self.worker.wake()
+
     def article_stored(self, article: Article, created: bool) -> bool:
-        """Call after ``store.add_article``; True when a translation was queued."""
+        """For an article stored outside the pipeline: leave its policy's fields in the
+        outbox; True when there was something to translate."""
         if not created or self.worker is None:
             return False
-        fields = policy_fields(self.settings, _source_of(self.store, article), article)
+        fields = self.fields_for(article)
         return self.worker.submit(article.id, fields) if fields else False
 
     def close(self, timeout: float | None = 30.0) -> None:

@@ -85,6 +85,7 @@ def test_sources_import_and_export(
 
 N_FEEDS = 12
 N_ITEMS = 10
+PAGES_AHEAD = 8
 
 
 def _count(home: Path) -> int:
@@ -116,6 +117,7 @@ def test_sigkill_mid_pass_then_rerun_stores_every_article_once(
         **os.environ,
         "MARSAD_PER_HOST_CONCURRENCY": "2",
         "MARSAD_PER_HOST_DELAY": "0",
+        "MARSAD_GLOBAL_CONCURRENCY": str(PAGES_AHEAD),
         "MARSAD_LOG_LEVEL": "WARNING",
     }
     command = [
@@ -150,6 +152,9 @@ def test_sigkill_mid_pass_then_rerun_stores_every_article_once(
     assert len(urls) == len(set(urls)) == len(expected)
     assert set(urls) == expected
     assert all(s.last_error is None and s.last_status == 200 for s in sources)
-    # Pages stored before the kill were not fetched again by the rerun.
+    # Pages stored before the kill were not fetched again by the rerun: at most the pages
+    # fetched and not yet stored when it was killed, which the crawl bounds by
+    # global_concurrency. (This was flaky, "26 <= 24", in a full run: pages fetched ahead of a
+    # slow database thread had no bound, so a loaded machine lost more of them to the kill.)
     refetched = sum(1 for url in expected if server.hits[url.split(str(server.port), 1)[1]] > 1)
-    assert refetched <= N_FEEDS * 2  # at most the pages in flight when killed
+    assert refetched <= PAGES_AHEAD

@@ -89,6 +89,7 @@ def test_corpus_stories_copies_and_restart(
     assert store.count_articles() == count
 
     # A restart rebuilds the story window from the store: a late report joins its story.
+    pipeline.close()  # the process ends (and gives back the grouping lock)
     restarted = Pipeline(store, settings)
     assert restarted.restored > 0
     late_source, late_url, late_html = next(
@@ -149,6 +150,7 @@ def test_restart_counts_older_articles_as_the_clusterers_background(
         )
         assert created
     assert pipeline.background_articles == 0  # empty store at start-up
+    pipeline.close()
     restarted = Pipeline(store, settings)
     assert restarted.restored == 1
     assert restarted.background_articles == 3

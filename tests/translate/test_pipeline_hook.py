@@ -28,7 +28,8 @@ def test_ingest_queues_titles_and_a_never_source_is_skipped(
     quiet = store.add_source("https://example.org/feed.xml", language="en")
     store.update_source(quiet.id, translate_policy="never")
     hook = TranslateOnIngest(store, settings, translator=tiny_translator, names=name_table)
-    pipeline = Pipeline(store, settings)
+    # The pipeline's own consumer takes the rows it wrote with each stored article.
+    pipeline = Pipeline(store, settings, translator=tiny_translator)
     queued = []
     for n, source in enumerate((normal, quiet, normal)):
         article, created = pipeline.ingest(
@@ -44,6 +45,8 @@ def test_ingest_queues_titles_and_a_never_source_is_skipped(
     assert queued == [True, False, False]  # the third is Arabic
     assert hook.article_stored(article, created=False) is False  # seen before: nothing to do
     hook.close(timeout=60)
+    pipeline.close()
+    assert store.outbox_counts() == {}
     ids = [a.id for a in store.list_articles(limit=10)]
     translated = {i: store.get_translations(i) for i in ids}
     assert sorted(len(t) for t in translated.values()) == [0, 0, 2]

@@ -1,4 +1,4 @@
-"""The background worker: submit never blocks, the queue is bounded, batches are translated."""
+"""The translation consumer: submit never blocks, nothing is dropped, batches are translated."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def test_submit_returns_at_once_while_the_model_is_busy(
     store: Store, word_translator: object, name_table: NameTable
 ) -> None:
     gated = GatedTranslator(word_translator)
-    worker = TranslationWorker(store, gated, maxsize=100, batch_size=8, names=name_table).start()
+    worker = TranslationWorker(store, gated, batch_size=8, names=name_table).start()
     ids = _articles(store, 20)
     started = time.perf_counter()
     assert all(worker.submit(i, ("title",)) for i in ids)
@@ -83,30 +83,44 @@ def test_submit_returns_at_once_while_the_model_is_busy(
     gated.gate.set()
     assert worker.wait_idle(30)
     worker.stop()
-    assert worker.translated == 20 and worker.failed == 0 and worker.dropped == 0
+    assert worker.translated == 20 and worker.failed == 0
     assert max(gated.batches) > 1  # articles were batched together
     for n, i in enumerate(ids):
         assert store.get_translations(i)["title"].text == f"بايدن التقى زيلينسكي {n}"
         assert store.get_translations(i)["title"].engine == "gated"
 
 
-def test_a_full_queue_drops_with_a_warning(
-    store: Store, word_translator: object, caplog: pytest.LogCaptureFixture
+def test_work_waits_in_the_outbox_and_survives_the_worker(
+    store: Store, word_translator: object
 ) -> None:
+    """A busy or killed worker loses nothing: the rows wait in the store for the next one
+    (before the outbox, a full in-memory queue dropped them and a crash forgot them)."""
     gated = GatedTranslator(word_translator)
-    worker = TranslationWorker(store, gated, maxsize=3, batch_size=1).start()
+    first = TranslationWorker(store, gated, batch_size=1)  # never started: a dead process
     ids = _articles(store, 8)
-    with caplog.at_level(logging.WARNING, logger="marsad.translate.worker"):
-        accepted = [worker.submit(i, ("title",)) for i in ids]
-    # One may be taken off the queue by the thread before the gate; at most 3 wait in the queue.
-    assert 3 <= sum(accepted) <= 4
-    assert worker.dropped == 8 - sum(accepted)
-    assert "translation queue full" in caplog.text
+    assert all(first.submit(i, ("title",)) for i in ids)
+    assert store.outbox_counts() == {"translate": 8}
     gated.gate.set()
-    assert worker.wait_idle(30)
-    worker.stop()
-    translated = [i for i in ids if store.get_translations(i)]
-    assert len(translated) == sum(accepted)
+    second = TranslationWorker(store, gated, batch_size=3).start()
+    assert second.wait_idle(30)
+    second.stop()
+    assert all(store.get_translations(i)["title"].engine == "gated" for i in ids)
+    assert store.outbox_counts() == {}
+
+
+def test_a_claimed_row_is_not_translated_twice(store: Store, word_translator: object) -> None:
+    """Two workers (two processes) share the rows; each article is translated once."""
+    counting = GatedTranslator(word_translator)
+    counting.gate.set()
+    ids = _articles(store, 12)
+    for i in ids:
+        store.enqueue("translate", [i], fields=["title"])
+    workers = [TranslationWorker(store, counting, batch_size=2).start() for _ in range(2)]
+    for worker in workers:
+        assert worker.wait_idle(30)
+        worker.stop()
+    assert sum(w.translated for w in workers) == 12
+    assert sum(counting.batches) == 12
 
 
 def test_one_bad_article_does_not_sink_the_batch(
@@ -130,7 +144,7 @@ def test_one_bad_article_does_not_sink_the_batch(
 def test_worker_with_the_tiny_model_and_stop(
     store: Store, tiny_translator: InstalledModels
 ) -> None:
-    worker = TranslationWorker(store, tiny_translator, maxsize=10).start()
+    worker = TranslationWorker(store, tiny_translator).start()
     ids = _articles(store, 3)
     for i in ids:
         assert worker.submit(i, ("title", "summary"))
