@@ -93,8 +93,6 @@ def _store_only_pipeline(store: Any, settings: Any) -> Any:
 
 
 def run_marsad(port: int, feeds: int, workdir: Path, ingest: str) -> dict[str, Any]:
-    import sqlalchemy as sa
-
     from marsad.config import load_settings
     from marsad.pipeline.crawl import crawl_once
     from marsad.store import open_store, utcnow
@@ -142,8 +140,7 @@ def run_marsad(port: int, feeds: int, workdir: Path, ingest: str) -> dict[str, A
 
     first, first_s, first_cpu = _timed(one_pass)
     refresh, refresh_s, refresh_cpu = _timed(one_pass)
-    with store.connect() as conn:
-        stored = conn.execute(sa.select(sa.func.count()).select_from(t.articles)).scalar_one()
+    stored = store.count_articles()
     store.close()
     return {
         "first": {

@@ -163,7 +163,7 @@ def percentiles(values: list[float]) -> str:
 
 def index_size(store: Store, path: Path | None) -> int:
     if store.dialect == "sqlite":
-        with store.connect() as conn:
+        with store.search_connection() as conn:
             try:
                 return int(
                     conn.exec_driver_sql(
@@ -172,7 +172,7 @@ def index_size(store: Store, path: Path | None) -> int:
                 )
             except sa.exc.OperationalError:  # SQLite built without dbstat
                 return path.stat().st_size if path else -1
-    with store.connect() as conn:
+    with store.search_connection() as conn:
         return int(
             conn.exec_driver_sql("SELECT pg_total_relation_size('search_docs')").scalar_one()
         )
@@ -191,7 +191,7 @@ def bare_fts5(store: Store, words: str) -> float:
     if not terms:
         return 0.0
     expr = " AND ".join(f'"{x}"' for x in terms)
-    with store.connect() as conn:
+    with store.search_connection() as conn:
         started = time.perf_counter()
         conn.exec_driver_sql(
             "SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY bm25(search_fts) "

@@ -61,7 +61,7 @@ def test_tsvector_and_fts5_columns_give_the_same_features(pg_url: str) -> None:
     )
     store = open_store(pg_url)
     try:
-        with store.connect() as conn:
+        with store.search_connection() as conn:
             text = conn.execute(
                 sa.text("SELECT CAST(:lit AS tsvector)::text"), {"lit": tsvector_literal(doc)}
             ).scalar_one()
@@ -178,7 +178,7 @@ def test_pg_frequencies_agree_before_and_after_analyze(pg_url: str) -> None:
             _add(store, f"f{i}", f"تقرير {i}", ("الطقس" if i % 2 else "الإعصار") + " في البلاد")
         _add(store, "rare", "تقرير", "حدث نادر")
         terms = [analyze(w)[0] for w in ("الطقس", "الإعصار", "البلاد", "نادر", "غائب")]
-        with store.connect() as conn:
+        with store.search_connection() as conn:
             counted = _pg_frequencies(conn, terms)
             conn.exec_driver_sql("ANALYZE search_docs")
             assert conn.execute(_PG_COMMON_TERMS, {"terms": terms}).all()  # stats path taken

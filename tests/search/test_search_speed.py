@@ -128,7 +128,7 @@ def test_snippet_cache_shared_across_hits_changes_nothing() -> None:
 
 
 def index_rows(store: Store) -> list[tuple[object, ...]]:
-    with store.connect() as conn:
+    with store.search_connection() as conn:
         if store.dialect == "sqlite":
             query = "SELECT rowid, title, body, names FROM search_fts ORDER BY rowid"
         else:

@@ -67,7 +67,9 @@ def _serve(url: str, home: Path) -> tuple[subprocess.Popen[str], str, list[str]]
         output.append(line)
         if "serving at" in line or not line:
             break
-    assert "serving at" in output[-1], "".join(output)
+    if "serving at" not in output[-1]:
+        process.kill()
+        raise AssertionError("marsad serve did not start:\n" + "".join(output))
     # Keep reading so the server never blocks on a full pipe; the test reads the log at the end.
     threading.Thread(target=lambda: output.extend(process.stdout or ()), daemon=True).start()
     return process, f"http://127.0.0.1:{port}", output
