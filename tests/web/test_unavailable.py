@@ -175,3 +175,44 @@ def test_cli_cut_after_the_store_is_open_is_one_line_too(
     monkeypatch.setattr(context, "open_store", real_open)
     proxy.restore()
     assert main(["--database-url", url, "articles", "list"]) == 0
+
+
+def test_api_writes_and_search_answer_503_while_cut(
+    proxy: TCPProxy, pg_url: str, filled_pg: Filled, tmp_path: Path
+) -> None:
+    """The write endpoints (the store's writes) and real search (its own connection) too."""
+    from starlette.testclient import TestClient
+
+    from marsad.search import reindex_all
+    from marsad.web import create_app
+
+    from .helpers import ADMIN_TOKEN, web_settings
+
+    store = open_store(proxy.rewrite_url(pg_url))
+    reindex_all(store)
+    app = create_app(store, web_settings(tmp_path, admin_token=ADMIN_TOKEN))
+    auth = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    try:
+        with TestClient(app, raise_server_exceptions=False) as http:
+            assert http.get("/api/v1/search", params={"q": "قمة"}).json()["items"]
+            proxy.cut()
+            answers = [
+                http.post(
+                    "/api/v1/sources", json={"url": "http://new.example.org/feed"}, headers=auth
+                ),
+                http.post(f"/api/v1/sources/{filled_pg.sources['ar']}/refresh", headers=auth),
+                http.get("/api/v1/search", params={"q": "النيل"}),
+                http.get("/search", params={"q": "النيل"}),
+            ]
+            for answer in answers:
+                assert answer.status_code == 503, answer.text[:300]
+                assert answer.headers["retry-after"] == RETRY_AFTER
+            assert answers[0].json()["error"]["code"] == "storage_unavailable"
+            proxy.restore()
+            added = http.post(
+                "/api/v1/sources", json={"url": "http://new.example.org/feed"}, headers=auth
+            )
+            assert added.status_code == 201
+            assert http.get("/api/v1/search", params={"q": "النيل"}).json()["items"]
+    finally:
+        store.close()
