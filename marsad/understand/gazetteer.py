@@ -119,6 +119,8 @@ class Gazetteer:
     adjective_names: frozenset[str] = frozenset()
     # one-word Arabic city names: their nisba after a country's name makes a club (المغرب الفاسي)
     town_keys: frozenset[str] = frozenset()
+    # English given names (US census, lower case): a capitalised run starting so is a person
+    given_names_en: frozenset[str] = frozenset()
 
 
 def _data_text(name: str) -> str:
@@ -275,11 +277,11 @@ def load_gazetteer() -> Gazetteer:
         add_territory("territory", code, names)
     for code, *names in extra["provinces"]["places"]:
         add_territory("province", code, names)
-    # First-level subdivisions (ISO 3166-2, data/subdivisions.json.gz): states, provinces,
+    # First-level subdivisions (ISO 3166-2, data/generated.json.gz): states, provinces,
     # regions. A "weak" one (not in the hand table) counts only when the article names its
     # country too, unless another place shares its name.
     subdivisions: dict[str, Any] = json.loads(
-        gzip.decompress(_data_bytes("subdivisions.json.gz")).decode("utf-8")
+        gzip.decompress(_data_bytes("generated.json.gz")).decode("utf-8")
     )
     weak: set[int] = set()  # places matched only with support
     us_state_arabic_prefix = "ولاية"
@@ -350,4 +352,5 @@ def load_gazetteer() -> Gazetteer:
             for key, i, _ in keys
             if places[i].kind in ("city", "capital") and " " not in key and not key.isascii()
         ),
+        frozenset(n.lower() for n in subdivisions["given_names_en"]),
     )

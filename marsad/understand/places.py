@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from marsad.text import is_stopword
 from marsad.understand.gazetteer import Ambiguity, Gazetteer, Place
@@ -40,6 +41,7 @@ _KIND_ORDER = {
 }
 # share of capitalised words above which a title is in Title Case (capitals say nothing then)
 _TITLE_CASE_SHARE = 0.6
+_TITLE_CASE_SHARE_BODY = 0.85
 
 Support = Callable[[Place], int]
 
@@ -71,13 +73,15 @@ class Zone:
     scanned: Scanned
     hits: tuple[Hit, ...]
 
-    @property
+    @cached_property
     def title_case(self) -> bool:
         words = [t for t in self.scanned.tokens if t.norm.isascii() and t.norm.isalpha()]
         if len(words) < 3:
             return False
         caps = sum(self.scanned.text[t.start].isupper() for t in words)
-        return caps / len(words) >= _TITLE_CASE_SHARE
+        # a body dense with names ("Chad Smith and Paris Hilton watched") is still no headline
+        share = _TITLE_CASE_SHARE if self.name == "title" else _TITLE_CASE_SHARE_BODY
+        return caps / len(words) >= share
 
 
 def _surface(zone: Zone, hit: Hit) -> str:
