@@ -55,7 +55,7 @@ from marsad.ingest.schedule import (
 from marsad.ingest.sitemaps import parse_sitemap
 from marsad.ingest.urls import canonicalize_url, host_key, publisher_canonical
 from marsad.models import Source, SourceKind
-from marsad.pipeline.process import IncomingArticle, Pipeline
+from marsad.pipeline.process import IncomingArticle, Pipeline, dead_local_owners
 from marsad.store import Store, utcnow
 from marsad.store import schema as t
 from marsad.store.engine import first_line
@@ -546,24 +546,6 @@ def _owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def _dead_local_owners(owners: Sequence[str]) -> list[str]:
-    """Lease owners that ran on this machine and are gone (their leases need not run out)."""
-    host = socket.gethostname()
-    dead = []
-    for owner in owners:
-        name, _, rest = owner.partition(":")
-        pid = rest.partition(":")[0]
-        if name != host or not pid.isdigit() or int(pid) == os.getpid():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            dead.append(owner)
-        except PermissionError:  # alive, someone else's
-            pass
-    return dead
-
-
 async def crawl_once(
     store: Store,
     settings: Settings,
@@ -581,7 +563,7 @@ async def crawl_once(
     """
     started = time.monotonic()
     owner = _owner()
-    dead = _dead_local_owners(await asyncio.to_thread(store.lease_owners))
+    dead = dead_local_owners(await asyncio.to_thread(store.lease_owners))
     if dead:
         await asyncio.to_thread(store.break_leases, dead)
     due_before = None if all_sources else utcnow()

@@ -30,6 +30,7 @@ import socket
 import time
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -224,6 +225,12 @@ class Pipeline:
             return False
         self._asked = now
         held = self.store.acquire_lock(GROUPING_LOCK, self.holder)
+        if not held:
+            other = self.store.lock_holder(GROUPING_LOCK)
+            if other is not None and dead_local_owners([other[0]]):
+                # Its holder was killed on this machine: no need to wait for the expiry.
+                self.store.break_lock(GROUPING_LOCK, other[0])
+                held = self.store.acquire_lock(GROUPING_LOCK, self.holder)
         if held:
             self._renewed = now
             if not self._holding and hasattr(self, "restored"):
@@ -270,6 +277,7 @@ class Pipeline:
                 ),
                 duplicate_of=self._article_ids.get(original_key or ""),
                 duplicate_kind=kind,
+                duplicate_evidence=assignment.evidence,
                 story=self._story_change(assignment),
             )
             applied, story_id = self.store.apply_grouping(
@@ -486,7 +494,17 @@ class Pipeline:
         """
         # A story that keeps getting reports stays open past the window (up to horizon_days).
         horizon = self.clusterer.options.horizon_days
-        since = utcnow() - timedelta(days=horizon)
+        # The window is measured on the stream's clock (the newest stored article), as the
+        # clusterer that made the decisions measured it, not on the wall clock: a holder taking
+        # over an archive import or a feed of old dates continues the same stories.
+        with self.store.connect() as conn:
+            newest = conn.execute(
+                sa.select(sa.func.max(_stream_time())).join(
+                    t.article_signatures, t.article_signatures.c.article_id == t.articles.c.id
+                )
+            ).scalar()
+        clock = min(utcnow(), _as_aware(newest)) if newest is not None else utcnow()
+        since = clock - timedelta(days=horizon)
         background = self._background(since)
         self.background_articles = background.docs if background else 0
         self.clusterer = StoryClusterer(self.clusterer.options, background=background)
@@ -552,6 +570,25 @@ class Pipeline:
         return document_frequencies(features) if features else None
 
 
+def dead_local_owners(owners: Sequence[str]) -> list[str]:
+    """Lease or lock holders (``host:pid:nonce``) that ran on this machine and are gone: what
+    they held need not wait for its expiry."""
+    host = socket.gethostname()
+    dead = []
+    for owner in owners:
+        name, _, rest = owner.partition(":")
+        pid = rest.partition(":")[0]
+        if name != host or not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            dead.append(owner)
+        except PermissionError:  # alive, another user's
+            pass
+    return dead
+
+
 def _waiting_for_grouping() -> Any:
     """Articles stored but not grouped yet: the holder replays them from the outbox instead."""
     return (
@@ -576,6 +613,10 @@ def _stored_features(row: Any) -> ArticleFeatures | None:
     except (KeyError, TypeError, ValueError) as exc:
         log.warning("article %s: stored features unreadable (%s); not used", row.id, exc)
         return None
+
+
+def _as_aware(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _plausible(when: datetime | None, fetched: datetime) -> datetime | None:

@@ -412,6 +412,7 @@ class Store(StoreReads):
             .values(
                 duplicate_of=duplicate_of,
                 duplicate_kind=bundle.duplicate_kind if duplicate_of else None,
+                duplicate_evidence=bundle.duplicate_evidence if duplicate_of else None,
                 story_id=story_id,
             )
         )
@@ -600,6 +601,10 @@ class Store(StoreReads):
         )
         return bool(renewed.rowcount == 1)
 
+    def break_lock(self, name: str, holder: str) -> None:
+        """Free a lock whose holder is known to be gone (same as its release)."""
+        self.release_lock(name, holder)
+
     def release_lock(self, name: str, holder: str) -> None:
         self._run_write(
             lambda conn: conn.execute(
@@ -787,7 +792,11 @@ class Store(StoreReads):
         conn.execute(
             t.articles.update()
             .where(t.articles.c.id == root)
-            .values(duplicate_of=article_id, duplicate_kind=bundle.duplicate_kind)
+            .values(
+                duplicate_of=article_id,
+                duplicate_kind=bundle.duplicate_kind,
+                duplicate_evidence=bundle.duplicate_evidence,
+            )
         )
         return None
 

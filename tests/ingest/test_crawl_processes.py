@@ -11,6 +11,7 @@ suite uses 60 (five items each, 300 articles) to fit a 2-core machine.
 from __future__ import annotations
 
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -46,20 +47,26 @@ TOPICS = [
 ]
 
 
+def _pseudo_words(rng: random.Random, n: int) -> list[str]:
+    syllables = ["ka", "lo", "mi", "ren", "tas", "vu", "zor", "bel", "dri", "fen", "gul", "hos"]
+    return ["".join(rng.choice(syllables) for _ in range(3)) for _ in range(n)]
+
+
 def story_page(feed: int, item: int) -> tuple[str, bytes]:
-    """A report of story ``(feed + item) % 10``, told by outlet ``feed`` in its own words."""
+    """A report of one of ten stories, told by outlet ``feed`` in words of its own: the story's
+    words in the title and lead, the rest its own, so no two reports are copies."""
     topic = TOPICS[(feed * N_ITEMS + item) % len(TOPICS)]
     words = topic.split()
-    title = f"{words[0].title()} {words[1]}: outlet {feed} reports on {words[2]} and {words[3]}"
+    own = _pseudo_words(random.Random(feed * 1000 + item), 60)
+    title = f"{words[0].title()} {words[1]} {words[2]}: {own[0]} {own[1]}"
     sentences = " ".join(
-        f"Outlet {feed} witness {feed}{item}{j} described the {words[j % len(words)]} and the "
-        f"{words[(j + 1) % len(words)]} near town {feed}."
-        for j in range(8)
+        f"{own[2 + 6 * j].title()} {own[3 + 6 * j]} {words[j % len(words)]} {own[4 + 6 * j]} "
+        f"{own[5 + 6 * j]} {own[6 + 6 * j]} {own[7 + 6 * j]}."
+        for j in range(9)
     )
     html = (
         f"<!doctype html><html><head><title>{title}</title></head><body><article>"
-        f"<h1>{title}</h1><p>{sentences}</p><p>The {topic} continued, officials said.</p>"
-        "</article></body></html>"
+        f"<h1>{title}</h1><p>The {topic}.</p><p>{sentences}</p></article></body></html>"
     )
     return title, html.encode()
 
