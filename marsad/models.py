@@ -225,4 +225,5 @@ class AnalysedArticle:
     features: dict[str, object] | None = None
     duplicate_of: int | None = None
     duplicate_kind: str | None = None  # url | text | near | translation
+    duplicate_evidence: dict[str, Any] | None = None  # why (alignment, similarity)
     story: StoryChange | None = None

@@ -194,6 +194,8 @@ class Assignment:
     translation_of_key: str | None = None
     merged_story_keys: tuple[str, ...] = ()
     score: float = 0.0
+    # Why it is a copy or a translation (JSON-ready, ``articles.duplicate_evidence``).
+    evidence: dict[str, object] | None = None
 
 
 class StoryClusterer:
@@ -256,7 +258,13 @@ class StoryClusterer:
             story_key = self.resolve(self._story_of[dup.original_key])
             self._join(self._stories[story_key], features, primary=False, dup_of=dup.original_key)
             return Assignment(
-                features.key, story_key, False, dup.original_key, dup.kind, score=dup.similarity
+                features.key,
+                story_key,
+                False,
+                dup.original_key,
+                dup.kind,
+                score=dup.similarity,
+                evidence=dup.evidence(),
             )
         translation = self.translations.add(features) if self.options.link_translations else None
         if translation is not None and self._story_of.get(translation.original_key):
@@ -270,6 +278,7 @@ class StoryClusterer:
                 False,
                 translation_of_key=translation.original_key,
                 score=translation.score,
+                evidence=translation.evidence(),
             )
         weights = article_term_weights(features)
         evidence = article_evidence_weights(features)
@@ -293,6 +302,7 @@ class StoryClusterer:
                 dup_of,
                 dup_kind,
                 score=round(scored[0][0], 4) if scored else 0.0,
+                evidence=dup.evidence() if dup else None,
             )
         best_score, best = scored[0]
         merged: list[str] = []
@@ -321,6 +331,7 @@ class StoryClusterer:
             dup_kind,
             merged_story_keys=tuple(merged),
             score=round(best_score, 4),
+            evidence=dup.evidence() if dup else None,
         )
 
     def restore(

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from marsad.dedup.align import alignment_profile, link_keys
 from marsad.dedup.minhash import minhash_signature
 from marsad.text.analyze import analyze
 from marsad.text.normalize import (
@@ -86,6 +87,10 @@ class ArticleFeatures:
     # The title as translated into Arabic by an engine (translation issue), when present.
     translated_title: str = ""
     translated_title_terms: tuple[str, ...] = ()
+    # Translation provenance (``align.py``): per-sentence lengths and anchors of the title and
+    # lead, and the lead's name skeletons that find candidates.
+    alignment: bytes = b""
+    link_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -220,6 +225,8 @@ def features_from(
         source=source,
         translated_title=(translated_title or "").strip()[:1000],
         translated_title_terms=translated_terms,
+        alignment=alignment_profile(f"{title}\n{text}" if title else text, lang),
+        link_keys=_interned(link_keys(text or title, lang)),
     )
 
 
@@ -235,6 +242,7 @@ _TUPLE_FIELDS = (
     "regions",
     "numbers",
     "translated_title_terms",
+    "link_keys",
 )
 
 
@@ -250,6 +258,7 @@ def features_to_dict(features: ArticleFeatures) -> dict[str, Any]:
         "text_hash": features.text_hash,
         "source": features.source,
         "translated_title": features.translated_title,
+        "alignment": features.alignment.hex(),
     }
     for name in _TUPLE_FIELDS:
         out[name] = list(getattr(features, name))
@@ -268,6 +277,7 @@ def features_from_dict(data: Mapping[str, Any], signature: bytes | None = None) 
         "source": data.get("source"),
         "translated_title": str(data.get("translated_title") or ""),
         "signature": bytes(signature or b""),
+        "alignment": bytes.fromhex(str(data.get("alignment") or "")),
     }
     for name in _TUPLE_FIELDS:
         kwargs[name] = _interned(data.get(name) or ())

@@ -37,6 +37,10 @@ class DuplicateMatch:
     kind: str
     similarity: float
 
+    def evidence(self) -> dict[str, object]:
+        """Why this is a copy, JSON-ready (``articles.duplicate_evidence``)."""
+        return {"method": self.kind, "similarity": self.similarity}
+
 
 @dataclass(slots=True)
 class _Entry:

@@ -1,32 +1,35 @@
 """Translated copies: an article in one language that is a translation of one in another.
 
-Without a translation engine the words cannot be compared, but a translation keeps what does not
-depend on language: its numbers, its canonical entities and places, in the same order, within a
-short time. ``translation_score`` measures that; with an engine, the translated title's terms
-(``ArticleFeatures.translated_title_terms``) are compared with the other article's title terms.
-``TranslationIndex`` finds candidates on a stream through shared rare numbers and entities.
+Without a translation engine the words cannot be compared, but a translation keeps its sentences
+in order, their lengths in proportion, and what does not depend on language: names (in another
+script, the same consonants), numbers in any digit system, weekdays and months, quotations.
+``align.py`` aligns the two texts' sentences on that evidence; an article is "translated from"
+another only when the alignment covers most of the shorter text and its anchors and lengths are
+far likelier under "translation" than by chance (``Alignment.is_translation``). Never two
+articles in the same language: that is a republished copy or another report of the same event.
+
+``TranslationIndex`` finds candidates on a stream through the lead's name skeletons
+(``align.link_keys``), canonical entity ids and strong numbers, in other languages within a
+short time, and aligns only the few that share the most.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from difflib import SequenceMatcher
+from collections import Counter
+from dataclasses import dataclass, field
 
+from marsad.dedup.align import NO_ALIGNMENT, Alignment, align
 from marsad.dedup.features import ArticleFeatures
 
 # A translation is published within hours of its original (content farms re-post the wire copy
 # the same day); two days leaves room for time zones and late crawls.
 DEFAULT_WINDOW_SECONDS = 2 * 86400
-# Evidence floors, set on the content-farm sample (an Arabic machine translation of a US wire
-# story: 9 shared numbers, the same five people in the same order) and on unrelated same-day
-# reports, which share a few numbers (dates, tolls) but not their sequence.
-MIN_SHARED_NUMBERS = 3
-MIN_ORDER_SIMILARITY = 0.6
-MIN_SCORE = 0.6
-MIN_TITLE_OVERLAP = 0.5  # share of title terms common to a translated title and the other title
-MAX_CANDIDATES = 50
+# Candidates aligned per article: the ones sharing the most items (each alignment is a small
+# dynamic programme, about a millisecond).
+MAX_CANDIDATES = 12
+# An item that more recent articles carry than this (a year, "country:US", a common word's
+# skeleton) finds nothing specific.
 MAX_POSTING = 200
 
 
@@ -35,85 +38,94 @@ class TranslationMatch:
     key: str
     original_key: str
     score: float
+    alignment: Alignment = field(default=NO_ALIGNMENT, compare=False)
+
+    def evidence(self) -> dict[str, object]:
+        """Why this is a translation, JSON-ready (``articles.duplicate_evidence``)."""
+        return self.alignment.as_dict()
 
 
-def _order_similarity(a: Sequence[str], b: Sequence[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return SequenceMatcher(None, list(a), list(b), autojunk=False).ratio()
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    published: float
+    language: str
+    alignment: bytes
+    items: tuple[str, ...]
 
 
-def _title_overlap(translated: Sequence[str], other: Sequence[str]) -> float:
-    if not translated or not other:
-        return 0.0
-    a, b = set(translated), set(other)
-    return len(a & b) / min(len(a), len(b))
+def _items(features: ArticleFeatures) -> tuple[str, ...]:
+    return (
+        *features.link_keys,
+        *("e:" + e for e in features.entities if not e.startswith(("country:", "region:"))),
+        *("n:" + n for n in features.numbers),
+    )
+
+
+def translation_alignment(
+    a: ArticleFeatures, b: ArticleFeatures, *, window_seconds: float = DEFAULT_WINDOW_SECONDS
+) -> Alignment:
+    """The sentence alignment of two articles; empty for one language or too far apart."""
+    if a.language == b.language or abs(a.published - b.published) > window_seconds:
+        return NO_ALIGNMENT
+    return align(a.alignment, b.alignment, (a.language, b.language))
 
 
 def translation_score(
     a: ArticleFeatures, b: ArticleFeatures, *, window_seconds: float = DEFAULT_WINDOW_SECONDS
 ) -> float:
-    """0..1: how strongly the language-independent evidence says one translates the other.
-
-    0 when the languages are equal or the articles are further apart than ``window_seconds``.
-    """
-    if a.language == b.language or abs(a.published - b.published) > window_seconds:
-        return 0.0
-    title = max(
-        _title_overlap(a.translated_title_terms, b.title_terms),
-        _title_overlap(b.translated_title_terms, a.title_terms),
-    )
-    shared_numbers = len(set(a.numbers) & set(b.numbers))
-    numbers = _order_similarity(a.numbers, b.numbers) if shared_numbers >= MIN_SHARED_NUMBERS else 0
-    entities = _order_similarity(a.entities, b.entities)
-    if a.countries and b.countries and not set(a.countries) & set(b.countries):
-        return 0.0  # about different places: never the same text
-    facts = numbers if not (a.entities and b.entities) else (numbers + entities) / 2
-    if numbers < MIN_ORDER_SIMILARITY:
-        facts = 0.0
-    if title >= MIN_TITLE_OVERLAP:
-        return max(facts, 0.5 + title / 2)
-    return facts
+    """0..1: the aligned share of the shorter text when the alignment says "translation",
+    else 0 (always 0 for two articles in one language)."""
+    found = translation_alignment(a, b, window_seconds=window_seconds)
+    return found.coverage if found.is_translation() else 0.0
 
 
 class TranslationIndex:
-    """Recent articles by strong number and entity, to find translated copies on a stream."""
+    """Recent articles by name skeleton, entity and number, to find translations on a stream."""
 
-    def __init__(
-        self, *, window_seconds: float = DEFAULT_WINDOW_SECONDS, min_score: float = MIN_SCORE
-    ) -> None:
+    def __init__(self, *, window_seconds: float = DEFAULT_WINDOW_SECONDS) -> None:
         self.window_seconds = window_seconds
-        self.min_score = min_score
-        self._articles: dict[str, ArticleFeatures] = {}
+        self._articles: dict[str, _Entry] = {}
+        # Postings per language ("en|kSTNFRD"): a name common in the window's Arabic articles
+        # may still be rare among its English ones.
         self._postings: dict[str, set[str]] = {}
+        self._languages: Counter[str] = Counter()
         self._expiry: list[tuple[float, str]] = []
 
     def __len__(self) -> int:
         return len(self._articles)
 
-    @staticmethod
-    def _evidence(features: ArticleFeatures) -> set[str]:
-        return {"n:" + n for n in features.numbers} | {"e:" + e for e in features.entities}
-
     def find(self, features: ArticleFeatures) -> TranslationMatch | None:
-        """The best article in another language this one translates (or is translated by)."""
-        counts: dict[str, int] = {}
-        for item in self._evidence(features):
+        """The article in another language that this one translates (or that translates it),
+        when the alignment says so; the best-aligned one when several do."""
+        if not features.alignment:
+            return None
+        # Candidates ranked by the rarity of what they share: a skeleton that half the window's
+        # articles carry (a common Arabic word's consonants) weighs little.
+        weights: dict[str, float] = {}
+        others = [lang for lang in self._languages if lang != features.language]
+        for item in {f"{lang}|{i}" for lang in others for i in _items(features)}:
             keys = self._postings.get(item)
-            # An item most recent articles carry (a year, "country:US") finds nothing specific.
-            if keys is None or len(keys) > MAX_POSTING:
-                continue
-            for key in keys:
-                counts[key] = counts.get(key, 0) + 1
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]
+            if keys is not None and len(keys) <= MAX_POSTING:
+                share = 1.0 / len(keys)
+                for key in keys:
+                    weights[key] = weights.get(key, 0.0) + share
         best: TranslationMatch | None = None
-        for key, shared in ranked:
-            if shared < 2:
+        ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
+        tried = 0
+        for key, _ in ranked:
+            if tried >= MAX_CANDIDATES:
                 break
             other = self._articles[key]
-            score = translation_score(features, other, window_seconds=self.window_seconds)
-            if score >= self.min_score and (best is None or score > best.score):
-                best = TranslationMatch(features.key, key, round(score, 4))
+            if other.language == features.language:
+                continue
+            if abs(other.published - features.published) > self.window_seconds:
+                continue
+            tried += 1
+            found = align(features.alignment, other.alignment, (features.language, other.language))
+            if not found.is_translation():
+                continue
+            if best is None or found.evidence > best.alignment.evidence:
+                best = TranslationMatch(features.key, key, found.coverage, found)
         return best
 
     def add(self, features: ArticleFeatures) -> TranslationMatch | None:
@@ -122,22 +134,31 @@ class TranslationIndex:
         return match
 
     def insert(self, features: ArticleFeatures) -> None:
-        # Only what ``translation_score`` reads is kept: the window must stay small.
-        features = replace(features, title="", body_terms=(), signature=b"", url=None)
-        self._articles[features.key] = features
-        for item in self._evidence(features):
+        # Only what the alignment reads is kept: the window must stay small.
+        if not features.alignment:
+            return
+        language = features.language
+        items = tuple(dict.fromkeys(f"{language}|{i}" for i in _items(features)))
+        self._articles[features.key] = _Entry(
+            features.published, features.language, features.alignment, items
+        )
+        for item in items:
             self._postings.setdefault(item, set()).add(features.key)
+        self._languages[language] += 1
         heapq.heappush(self._expiry, (features.published, features.key))
 
     def expire(self, before: float) -> None:
         """Forget articles published before ``before`` (POSIX seconds)."""
         while self._expiry and self._expiry[0][0] < before:
             published, key = heapq.heappop(self._expiry)
-            features = self._articles.get(key)
-            if features is None or features.published != published:
+            entry = self._articles.get(key)
+            if entry is None or entry.published != published:
                 continue
             del self._articles[key]
-            for item in self._evidence(features):
+            self._languages[entry.language] -= 1
+            if self._languages[entry.language] <= 0:
+                del self._languages[entry.language]
+            for item in entry.items:
                 keys = self._postings.get(item)
                 if keys is not None:
                     keys.discard(key)
@@ -145,4 +166,9 @@ class TranslationIndex:
                         del self._postings[item]
 
 
-__all__ = ["TranslationIndex", "TranslationMatch", "translation_score"]
+__all__ = [
+    "TranslationIndex",
+    "TranslationMatch",
+    "translation_alignment",
+    "translation_score",
+]

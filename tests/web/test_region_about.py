@@ -70,5 +70,5 @@ def test_possible_translation_stays_listed_and_is_labelled(store: Store, tmp_pat
         page = client.get(f"/articles/{copy_id}?lang=en").text
         api = client.get(f"/api/v1/articles/{copy_id}").json()
     assert "فيضانات باكستان" in home  # listed: it is the report Arabic readers can read
-    assert "Possibly a translation of" in page and f"/articles/{original_id}" in page
+    assert "Translated from" in page and f"/articles/{original_id}" in page
     assert api["duplicate_of"] == original_id and api["duplicate_kind"] == "translation"
