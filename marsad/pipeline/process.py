@@ -160,6 +160,7 @@ class Pipeline:
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._holding = False
         self._renewed = self._asked = 0.0
+        self.lock_retry_seconds = LOCK_RETRY_SECONDS
         self._hold_grouping()  # before the restore, so the window starts from the holder's view
         self.restored = self._restore_window()
         if self._holding:
@@ -221,7 +222,7 @@ class Pipeline:
         now = time.monotonic()
         if self._holding and now - self._renewed < LOCK_SECONDS / 3:
             return True
-        if not self._holding and now - self._asked < LOCK_RETRY_SECONDS:
+        if not self._holding and now - self._asked < self.lock_retry_seconds:
             return False
         self._asked = now
         held = self.store.acquire_lock(GROUPING_LOCK, self.holder)
