@@ -154,12 +154,14 @@ def find_english_names(
     n = len(tokens)
     if not n:
         return []
-    words = [text[t.start : t.end] for t in tokens]
     norms = [t.norm for t in tokens]
-    capital = [w[:1].isupper() for w in words]
+    capital = [text[t.start].isupper() for t in tokens]
+    # as written for capitalised tokens; the others are lower case or digits, as their norm
+    words = [text[t.start : t.end] if c else t.norm for t, c in zip(tokens, capital, strict=True)]
     # words the text writes in lower case somewhere: a capital at a sentence start says nothing
-    lower_seen = {norms[k] for k in range(n) if words[k][:1].islower()}
-    sentence_start = [k == 0 or tokens[k - 1].sentence != tokens[k].sentence for k in range(n)]
+    lower_seen = {norm for norm, c in zip(norms, capital, strict=True) if not c}
+    sentence = [t.sentence for t in tokens]
+    sentence_start = [True, *(sentence[k - 1] != sentence[k] for k in range(1, n))]
     found: list[EnglishName] = []
     surnames = known_people if known_people is not None else {}
     k = 0

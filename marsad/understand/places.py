@@ -17,6 +17,7 @@ national teams and clubs are Sports organisations, banks and companies Commercia
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -137,9 +138,8 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
     person_keys = {
         hit.key
         for zone in zones
-        if not zone.title_case
         for hit in zone.hits
-        if hit.key in amb.person_risk_en and _english_person(amb, zone, hit)
+        if hit.key in amb.person_risk_en and not zone.title_case and _english_person(amb, zone, hit)
     }
 
     def support(place: Place) -> int:
@@ -223,11 +223,11 @@ def _county_spans(zone: Zone) -> list[tuple[int, int]]:
     tokens = zone.scanned.tokens
     text = zone.scanned.text
     spans: list[tuple[int, int]] = []
-    if zone.title_case:
-        return spans
     for k, token in enumerate(tokens):
         if token.norm not in _COUNTY_WORDS or k == 0 or not text[token.start].isupper():
             continue
+        if zone.title_case:
+            return spans
         first = k
         while (
             first > 0
@@ -354,6 +354,8 @@ _US_POSTAL_TEXT = (
     "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC"
 )
 _US_POSTAL = frozenset(_US_POSTAL_TEXT.split())
+_LATIN_RE = re.compile("[a-z]")
+_US_POSTAL_LOWER = frozenset(code.lower() for code in _US_POSTAL)
 _NAME_SUFFIXES_EN = frozenset(("jr", "sr", "ii", "iii", "iv"))
 
 
@@ -381,7 +383,15 @@ def _city_state_pairs(
     abbreviations: list[int] = []
     hit_at = {hit.first: h for h, hit in enumerate(hits)}
     hit_ending = {hit.last: h for h, hit in enumerate(hits)}
-    for k in range(1, len(tokens)):
+    # candidates: tokens that start a hit or may be a state's abbreviation (one set lookup each)
+    candidates = {hit.first for hit in hits if hit.first > 0}
+    if _LATIN_RE.search(zone.scanned.joined):
+        candidates |= {
+            k
+            for k, t in enumerate(tokens)
+            if k and (t.norm in US_STATE_ABBREVIATIONS or t.norm in _US_POSTAL_LOWER)
+        }
+    for k in sorted(candidates):
         gap = text[tokens[k - 1].end : tokens[k].start]
         if gap.strip() != "," or not text[tokens[k - 1].start].isupper():
             continue
