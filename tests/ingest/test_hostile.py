@@ -495,3 +495,76 @@ def test_huge_feed_is_capped_before_it_is_built() -> None:
         f"parse added {(int(peak) - int(before)) // 1024} MB"
     )
     assert float(seconds) < 60
+
+
+# -- redirects to loopback, at the second hop ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "target_host", ["127.0.0.1", "localhost", "2130706433", "0x7f000001", "0177.0.0.1", "127.1"]
+)
+def test_redirect_to_loopback_is_refused_at_the_hop(
+    server: LoopbackServer, settings: Settings, target_host: str
+) -> None:
+    """The first hop is let through (offline there is no public host to start from): the
+    refusal must come from the redirect's own hop, before any byte reaches the target."""
+    from urllib.parse import urlsplit
+
+    from marsad.errors import BlockedAddressError, FetchError
+
+    internal = LoopbackServer().start()
+    try:
+        internal.route("/secret", Reply(body=b"metadata"))
+        target = f"http://{target_host}:{internal.port}/secret"
+        front = server.route("/go", Reply(302, headers={"Location": target}))
+        server.route("/ok", Reply(body=b"hop ok"))
+
+        class FrontIsPublic(Fetcher):
+            def _check_host(self, url: str) -> None:
+                if urlsplit(url).port != server.port:
+                    super()._check_host(url)
+
+        async def go() -> None:
+            async with FrontIsPublic(settings.replace(allow_private_networks=False)) as fetcher:
+                backend = fetcher._client._transport._pool._network_backend  # type: ignore[attr-defined]
+                backend._allow_private = True  # open a keep-alive connection to the front
+                assert (await fetcher.fetch(server.url("/ok"))).body == b"hop ok"
+                backend._allow_private = False
+                await fetcher.fetch(front)
+
+        if target_host == "0177.0.0.1":  # httpx refuses to parse such a Location at all
+            with pytest.raises(FetchError, match="Invalid IPv4 address"):
+                asyncio.run(go())
+        else:
+            with pytest.raises(BlockedAddressError, match="non-public address"):
+                asyncio.run(go())
+        assert server.hits["/go"] == 1  # the redirect was read...
+        assert internal.hits["/secret"] == 0  # ...and not followed
+    finally:
+        internal.stop()
+
+
+def test_hostile_xml_stays_inert(store: Store, server: LoopbackServer, settings: Settings) -> None:
+    """Billion laughs and an external entity in a feed: parsed without expansion, batch goes on."""
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">'
+        b'<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">'
+        b'<!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;"><!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">]>'
+        b'<rss version="2.0"><channel><title>&g;</title><item><title>t</title>'
+        b"<link>https://s.example/a</link></item></channel></rss>"
+    )
+    xxe = (
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b'<rss version="2.0"><channel><title>&x;</title><item><title>&x;</title>'
+        b"<link>https://s.example/b</link></item></channel></rss>"
+    )
+    store.add_source(server.route("/laughs.xml", Reply(body=laughs, headers=RSS)))
+    store.add_source(server.route("/xxe.xml", Reply(body=xxe, headers=RSS)))
+    started = time.monotonic()
+    asyncio.run(crawl_once(store, settings.replace(fetch_article_pages=False), all_sources=True))
+    assert time.monotonic() - started < 30
+    for source in store.list_sources():
+        assert "root:" not in (source.title or "") and len(source.title or "") < 1000
+    for article in store.list_articles(limit=10):
+        assert "root:" not in (article.title or "")
