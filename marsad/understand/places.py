@@ -43,6 +43,7 @@ _KIND_ORDER = {
 # share of capitalised words above which a title is in Title Case (capitals say nothing then)
 _TITLE_CASE_SHARE = 0.6
 _TITLE_CASE_SHARE_BODY = 0.85
+_TITLE_CASE_BODY_WORDS = 40
 
 Support = Callable[[Place], int]
 
@@ -81,6 +82,8 @@ class Zone:
             return False
         caps = sum(self.scanned.text[t.start].isupper() for t in words)
         # a body dense with names ("Chad Smith and Paris Hilton watched") is still no headline
+        if self.name != "title" and len(words) > _TITLE_CASE_BODY_WORDS:
+            return False  # a long body is prose, however many names it runs through
         share = _TITLE_CASE_SHARE if self.name == "title" else _TITLE_CASE_SHARE_BODY
         return caps / len(words) >= share
 
