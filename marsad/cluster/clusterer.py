@@ -74,6 +74,12 @@ class ClusterOptions:
     labelling rounds, with the rest of the sample as background; figures in its README)."""
 
     window_days: float = 3.0
+    # Articles may arrive this much later than newer ones (a crawl meets its sources in any
+    # order: the demo's five days of news come source by source). Stories, copies and
+    # translations are kept this much longer than the stream clock alone would keep them, so a
+    # late article still meets its original and its story; the decisions themselves compare
+    # publication times, not arrival.
+    late_days: float = 2.0
     dedup_threshold: float = DEFAULT_THRESHOLD
     text_weight: float = 1.0
     # Weight of the shared rare entities and numbers (``_evidence_score``, 0..1): all that an
@@ -98,6 +104,12 @@ class ClusterOptions:
     # so that its first items are not all "common" by accident of size.
     min_window_docs: float = 100.0
     country_weight: float = 0.05
+    # Place agreement is part of the decision: an article about other countries than the
+    # story's (floods in Libya, a flood story in Pakistan) loses this much more. On the demo
+    # corpus (publication order) 0.1 keeps the Derna report out of the Pakistan floods: story
+    # pair F1 0.959 -> 0.986; on the labelled ANT stream 0.1 changes nothing (0.908), 0.2
+    # splits two cross-language pairs (0.904).
+    place_mismatch_penalty: float = 0.1
     # Score needed to join a story. Calibrated with the document frequencies below (a background
     # and a half-life): scores are lower than with the 3-day window's own counts (common news
     # words no longer look rare), and the old 0.35 became 0.25 (0.225..0.275: overall pair F1
@@ -179,6 +191,8 @@ class ClusterOptions:
         if self.lifetime_days_per_doubling > 0 or self.lifetime_span_share > 0:
             open_days = max(open_days, self.max_story_days)
         revived = self.max_story_days if self.distinctive_revival else 0.0
+        # Not ``late_days``: a restart replays what the stream clock says is recent; an
+        # article arriving later than that after a restart starts afresh.
         return max(open_days + self.dormant_days, revived)
 
 
@@ -363,7 +377,10 @@ class StoryClusterer:
             return
         self._clock = published
         self._window.advance(published)
-        cutoff = published - self.options.window_days * DAY
+        # What arrives late (a crawl meets its sources in any order, an importer its files)
+        # still meets what it copies or continues: nothing leaves ``late_days`` early.
+        late = self.options.late_days * DAY
+        cutoff = published - self.options.window_days * DAY - late
         self.duplicates.expire(cutoff)
         self.translations.expire(cutoff)
         while self._article_expiry and self._article_expiry[0][0] < cutoff:
@@ -371,7 +388,7 @@ class StoryClusterer:
             terms = self._article_terms.pop(key, None)
             if terms is not None:
                 self._window.add(terms, -1)
-        while self._story_expiry and self._story_expiry[0][0] < published:
+        while self._story_expiry and self._story_expiry[0][0] < published - late:
             expires, key = heapq.heappop(self._story_expiry)
             state = self._stories.get(key)
             if state is None or self._expires(state) != expires:
@@ -572,7 +589,7 @@ class StoryClusterer:
                 if countries & state.countries.keys():
                     score += opts.country_weight
                 else:
-                    score -= opts.country_weight
+                    score -= opts.country_weight + opts.place_mismatch_penalty
             if dormant:
                 if score < opts.merge_threshold:
                     continue  # a dormant story takes only a strong match

@@ -97,15 +97,30 @@ NO_DORMANCY: dict[str, Any] = {"dormant_days": 0.0, "distinctive_revival": False
 
 
 def test_articles_further_apart_than_the_window_never_join() -> None:
-    c = StoryClusterer(ClusterOptions(window_days=3, **NO_DORMANCY))
+    c = StoryClusterer(ClusterOptions(window_days=3, late_days=0.0, **NO_DORMANCY))
     first = c.add(sudan("a-1", SUDAN_1, 0))
     late = c.add(sudan("b-2", SUDAN_2, 4 * DAY))
     assert late.new_story and late.story_key != first.story_key
     assert c.story(first.story_key) is None  # expired with its last article
     assert c.article_count == 1
+    # Kept for late arrivals (``late_days``), but still closed to a report four days on.
+    kept = StoryClusterer(ClusterOptions(window_days=3, late_days=2.0, **NO_DORMANCY))
+    kept.add(sudan("a-1", SUDAN_1, 0))
+    assert kept.add(sudan("b-2", SUDAN_2, 4 * DAY)).new_story
+    assert kept.story("story:a-1") is not None
     wider = StoryClusterer(ClusterOptions(window_days=5, **NO_DORMANCY))
     wider.add(sudan("a-1", SUDAN_1, 0))
     assert wider.add(sudan("b-2", SUDAN_2, 4 * DAY)).story_key == "story:a-1"
+
+
+def test_an_article_arriving_late_still_meets_its_original_and_its_story() -> None:
+    # A crawl meets its sources in any order: a copy published on day 1 arrives after a report
+    # of day 4.5 has moved the clock past the 3-day window.
+    c = StoryClusterer(ClusterOptions(window_days=3, **NO_DORMANCY))
+    first = c.add(sudan("a-1", SUDAN_1, 0))
+    c.add(feat("oil-1", OIL, 4.5 * DAY, countries=["SA"]))
+    copy = c.add(sudan("a-copy", SUDAN_1, 0.5 * DAY))
+    assert copy.duplicate_of_key == "a-1" and copy.story_key == first.story_key
 
 
 HURRICANE = ("اعصار", "فلوريدا", "اجلاء", "سكان", "ساحل")
@@ -164,7 +179,7 @@ def test_a_running_story_stays_open_longer_than_a_single_report() -> None:
     assert len(keys) == 1
     assert grown.add(late).story_key in keys
     fixed = StoryClusterer(
-        ClusterOptions(window_days=3, lifetime_days_per_doubling=0.0, **NO_DORMANCY)
+        ClusterOptions(window_days=3, lifetime_days_per_doubling=0.0, late_days=0.0, **NO_DORMANCY)
     )
     for f in stream:
         fixed.add(f)
@@ -174,7 +189,11 @@ def test_a_running_story_stays_open_longer_than_a_single_report() -> None:
     assert ClusterOptions(window_days=3, max_story_days=7).horizon_days == 7 + 2
     assert (
         ClusterOptions(
-            window_days=3, lifetime_days_per_doubling=0, lifetime_span_share=0, **NO_DORMANCY
+            window_days=3,
+            lifetime_days_per_doubling=0,
+            lifetime_span_share=0,
+            late_days=0,
+            **NO_DORMANCY,
         ).horizon_days
         == 3
     )
