@@ -22,7 +22,7 @@ KIND_WEIGHT = {
     "metonym": 0.8,
     "city": 0.6,
     "demonym": 0.7,
-    "state": 0.4,
+    "state": 0.7,  # a state or province named: as much evidence as a demonym (LGL top country +0.01)
     "area": 1.0,
     # a national team or club (منتخب مصر): sports news is filed under its country, a little less
     "team": 0.8,
