@@ -388,6 +388,100 @@ class Reads:
         )
         return cards[:limit]
 
+    def story_member_titles(self, story_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+        """Per story, one original member's title in each language it has, Arabic first, then
+        English, then by code. The Arabic one is the story's stored Arabic title when an Arabic
+        member carries it (the clustering's most central), else the earliest Arabic member's."""
+        ids = list(dict.fromkeys(story_ids))
+        if not ids:
+            return {}
+        a = t.articles
+        originals = sa.and_(
+            a.c.story_id.in_(ids),
+            a.c.duplicate_of.is_(None),
+            a.c.language.is_not(None),
+            a.c.title.is_not(None),
+            a.c.title != "",
+        )
+        first = (
+            sa.select(sa.func.min(a.c.id).label("id"))
+            .where(originals)
+            .group_by(a.c.story_id, a.c.language)
+            .subquery()
+        )
+        rows = self._conn.execute(
+            sa.select(a.c.story_id, a.c.language, a.c.title).join(first, first.c.id == a.c.id)
+        ).all()
+        central = self._conn.execute(
+            sa.select(t.stories.c.id, t.stories.c.title_ar).where(
+                t.stories.c.id.in_(ids),
+                sa.exists().where(
+                    a.c.story_id == t.stories.c.id,
+                    a.c.language == "ar",
+                    a.c.title == t.stories.c.title_ar,
+                ),
+            )
+        ).all()
+        found: dict[int, dict[str, str]] = {}
+        for r in rows:
+            found.setdefault(int(r.story_id), {})[str(r.language)] = str(r.title)
+        for c in central:
+            found.setdefault(int(c.id), {})["ar"] = str(c.title_ar)
+        order = lambda code: (code != "ar", code != "en", code)  # noqa: E731
+        return {sid: {k: by[k] for k in sorted(by, key=order)} for sid, by in found.items()}
+
+    def story_names(
+        self, story_ids: Sequence[int], *, per_story: int = 4
+    ) -> dict[int, list[EntityRow]]:
+        """Per story, the people and organisations most of its articles mention."""
+        ids = list(dict.fromkeys(story_ids))
+        if not ids:
+            return {}
+        n = sa.func.count().label("n")
+        e = t.entities
+        query = (
+            sa.select(t.articles.c.story_id, e.c.id, e.c.type, e.c.name_ar, e.c.name_en, n)
+            .join(t.article_entities, t.article_entities.c.entity_id == e.c.id)
+            .join(t.articles, t.articles.c.id == t.article_entities.c.article_id)
+            .where(t.articles.c.story_id.in_(ids), e.c.type.in_(("person", "organization")))
+            .group_by(t.articles.c.story_id, e.c.id, e.c.type, e.c.name_ar, e.c.name_en)
+            .order_by(t.articles.c.story_id, sa.desc("n"), self._by_code_point(e.c.id))
+        )
+        out: dict[int, list[EntityRow]] = {}
+        for r in self._conn.execute(query):
+            kept = out.setdefault(int(r.story_id), [])
+            if len(kept) < per_story:
+                kept.append(EntityRow(r.id, r.type, r.name_ar, r.name_en, int(r.n)))
+        return out
+
+    def article_facts(
+        self, article_ids: Sequence[int], *, per_article: int = 4
+    ) -> dict[int, tuple[list[str], list[EntityRow]]]:
+        """Per article, the countries it is about (best first) and its most salient people and
+        organisations: what a line of key facts says about an untranslated article."""
+        ids = list(dict.fromkeys(article_ids))
+        out: dict[int, tuple[list[str], list[EntityRow]]] = {i: ([], []) for i in ids}
+        if not ids:
+            return out
+        ac = t.article_countries
+        for r in self._conn.execute(
+            sa.select(ac.c.article_id, ac.c.country)
+            .where(ac.c.article_id.in_(ids), ac.c.is_about.is_(True))
+            .order_by(ac.c.article_id, ac.c.score.desc(), ac.c.country)
+        ):
+            out[int(r.article_id)][0].append(str(r.country))
+        ae, e = t.article_entities, t.entities
+        for m in self._conn.execute(
+            sa.select(ae.c.article_id, e.c.id, e.c.type, e.c.name_ar, e.c.name_en, ae.c.mentions)
+            .join(e, e.c.id == ae.c.entity_id)
+            .where(ae.c.article_id.in_(ids), e.c.type.in_(("person", "organization")))
+            .order_by(ae.c.article_id, ae.c.salience.desc(), self._by_code_point(e.c.id))
+        ):
+            kept = out[int(m.article_id)][1]
+            if len(kept) < per_article:
+                kept.append(EntityRow(m.id, m.type, m.name_ar, m.name_en, int(m.mentions)))
+        return out
+
     def get_article(self, article_id: int) -> Article | None:
         row = self._conn.execute(_article_select().where(t.articles.c.id == article_id)).first()
         return _article(row) if row else None

@@ -21,7 +21,9 @@ from starlette.responses import JSONResponse, Response
 from marsad.errors import NotFoundError, UnauthorizedError, UserError, WritesDisabledError
 from marsad.ingest.urls import validate_http_url
 from marsad.models import REGIONS, Article, EntityType, Source, SourceKind
-from marsad.store.reads import EntityRow, StoryCard, TranslationRow
+from marsad.store.reads import EntityRow, Reads, StoryCard, TranslationRow
+from marsad.web.display import Shown, article_titles, story_titles
+from marsad.web.i18n import Translator
 from marsad.web.params import country_param, id_param, language_param, limit_offset
 from marsad.web.searching import run_search
 from marsad.web.state import WebState, web_state
@@ -38,11 +40,32 @@ def _json(data: Any, status: int = 200) -> JSONResponse:
 
 
 # -- serialisers ----------------------------------------------------------------------------
-def story_json(card: StoryCard) -> dict[str, Any]:
+def display_json(shown: Shown | None) -> dict[str, Any] | None:
+    """The title a reader of ``?lang=`` sees, by the site's own rule (``marsad.web.display``)."""
+    if shown is None:
+        return None
+    return {
+        "title": shown.text,
+        "language": shown.lang,
+        "machine_translated": shown.translation is not None,
+        "untranslated": shown.untranslated,
+        "facts": shown.facts or None,
+    }
+
+
+def reader(request: Request) -> Translator:
+    """The reader language of an API call: ``?lang=ar|en``, else the ``ui_language`` setting."""
+    st = web_state(request)
+    lang = request.query_params.get("lang")
+    return st.catalogues.translator(lang if lang in ("ar", "en") else st.settings.ui_language)
+
+
+def story_json(card: StoryCard, shown: Shown | None = None) -> dict[str, Any]:
     return {
         "id": card.id,
         "title": card.title,
         "title_language": card.title_lang,
+        "display": display_json(shown),
         "first_seen": _iso(card.first_seen),
         "last_seen": _iso(card.last_seen),
         "article_count": card.article_count,
@@ -53,12 +76,17 @@ def story_json(card: StoryCard) -> dict[str, Any]:
 
 
 def article_json(
-    article: Article, translations: dict[str, TranslationRow] | None = None, *, full: bool = False
+    article: Article,
+    translations: dict[str, TranslationRow] | None = None,
+    *,
+    full: bool = False,
+    shown: Shown | None = None,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": article.id,
         "url": article.url,
         "title": article.title,
+        "display": display_json(shown),
         "summary": article.summary,
         "author": article.author,
         "language": article.language,
@@ -122,11 +150,23 @@ def _page(items: list[Any], limit: int, offset: int) -> dict[str, Any]:
 
 
 def _articles_page(
-    st: WebState, articles: list[Article], limit: int, offset: int
+    st: WebState, tr: Translator, articles: list[Article], limit: int, offset: int
 ) -> dict[str, Any]:
     with st.store.reading() as r:
         translations = r.translations_for([a.id for a in articles])
-    return _page([article_json(a, translations.get(a.id)) for a in articles], limit, offset)
+        shown = article_titles(r, articles, tr, st.geo)
+    return _page(
+        [article_json(a, translations.get(a.id), shown=shown[a.id]) for a in articles],
+        limit,
+        offset,
+    )
+
+
+def _stories_page(
+    st: WebState, tr: Translator, r: Reads, cards: list[StoryCard], limit: int, offset: int
+) -> dict[str, Any]:
+    shown = story_titles(r, cards, tr, st.geo)
+    return _page([story_json(c, shown[c.id]) for c in cards], limit, offset)
 
 
 # -- read endpoints -------------------------------------------------------------------------
@@ -148,13 +188,15 @@ async def stories(request: Request) -> Response:
     limit, offset = limit_offset(request)
     countries = _countries_filter(st, request)
     entity_id = request.query_params.get("entity") or None
+    tr = reader(request)
 
     def build() -> bytes:
         with st.store.reading() as r:
             cards = r.list_stories(
                 limit=limit, offset=offset, countries=countries, entity_id=entity_id
             )
-        return bytes(_json(_page([story_json(c) for c in cards], limit, offset)).body)
+            page = _stories_page(st, tr, r, cards, limit, offset)
+        return bytes(_json(page).body)
 
     return await _cached_json(request, build)
 
@@ -178,8 +220,11 @@ def story(request: Request) -> Response:
         translations = r.translations_for([a.id for a in articles])
         countries = r.story_countries(story_id)
         entities = r.story_entities(story_id)
-    out = story_json(card)
-    out["articles"] = [article_json(a, translations.get(a.id)) for a in articles]
+        tr = reader(request)
+        shown = article_titles(r, articles, tr, st.geo)
+        title = story_titles(r, [card], tr, st.geo)[card.id]
+    out = story_json(card, title)
+    out["articles"] = [article_json(a, translations.get(a.id), shown=shown[a.id]) for a in articles]
     out["countries"] = [{"code": c, "articles": n} for c, n in countries]
     out["entities"] = [{**entity_json(e), "articles": e.count} for e in entities]
     out["merged_into"] = card.merged_into
@@ -194,6 +239,7 @@ async def articles(request: Request) -> Response:
     story_id = id_param(params["story_id"], "story") if params.get("story_id") else None
     language = language_param(params.get("language"))
     countries = _countries_filter(st, request)
+    tr = reader(request)
 
     def build() -> bytes:
         with st.store.reading() as r:
@@ -207,7 +253,7 @@ async def articles(request: Request) -> Response:
                 entity_id=params.get("entity") or None,
                 include_duplicates=params.get("duplicates") in ("1", "true"),
             )
-        return bytes(_json(_articles_page(st, found, limit, offset)).body)
+        return bytes(_json(_articles_page(st, tr, found, limit, offset)).body)
 
     return await _cached_json(request, build)
 
@@ -223,7 +269,8 @@ def article(request: Request) -> Response:
         countries = r.article_countries(article_id)
         entities = r.article_entities(article_id)
         carried_by = r.article_source_titles(article_id)
-    out = article_json(found, translations, full=True)
+        shown = article_titles(r, [found], reader(request), st.geo)[article_id]
+    out = article_json(found, translations, full=True, shown=shown)
     out["countries"] = [{"code": c, "is_about": about} for c, about in countries]
     out["entities"] = [entity_json(e) for e in entities]
     out["sources"] = [{"id": i, "title": title} for i, title in carried_by]
@@ -310,8 +357,9 @@ def country(request: Request) -> Response:
     counts = dict(_country_counts(st))
     with st.store.reading() as r:
         cards = r.list_stories(limit=limit, offset=offset, countries=[cc])
+        stories_page = _stories_page(st, reader(request), r, cards, limit, offset)
     out = _country_json(st, cc, counts.get(cc, 0))
-    out["stories"] = _page([story_json(c) for c in cards], limit, offset)
+    out["stories"] = stories_page
     return _json(out)
 
 
@@ -339,8 +387,9 @@ def region(request: Request) -> Response:
     limit, offset = limit_offset(request)
     with st.store.reading() as r:
         cards = r.list_stories(limit=limit, offset=offset, countries=st.geo.region_countries(code))
+        stories_page = _stories_page(st, reader(request), r, cards, limit, offset)
     out = _region_json(st, code)
-    out["stories"] = _page([story_json(c) for c in cards], limit, offset)
+    out["stories"] = stories_page
     return _json(out)
 
 
@@ -359,7 +408,7 @@ def search(request: Request) -> Response:
         now=st.clock(),
         recency_weight=st.settings.search_recency_weight,
     )
-    page = _articles_page(st, [h.article for h in results.hits], limit, offset)
+    page = _articles_page(st, reader(request), [h.article for h in results.hits], limit, offset)
     for item, hit in zip(page["items"], results.hits, strict=True):
         item["snippet"] = str(hit.snippet) if hit.snippet else None
         item["score"] = hit.score

@@ -21,8 +21,8 @@ from starlette.responses import Response
 from marsad.errors import NotFoundError
 from marsad.models import REGIONS, Article
 from marsad.store.reads import Reads, TranslationRow
+from marsad.web.display import Shown, article_shown, article_titles, story_titles
 from marsad.web.i18n import Translator
-from marsad.web.pages import shown_field
 from marsad.web.params import country_param, id_param
 from marsad.web.render import safe_href, strip_control
 from marsad.web.searching import run_search
@@ -48,6 +48,8 @@ class FeedItem:
     author: str | None
     language: str | None
     translation: TranslationRow | None = None
+    untranslated: bool = False
+    facts: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,27 +65,41 @@ def _article_items(
     st: WebState, tr: Translator, base: str, articles: list[Article], r: Reads
 ) -> list[FeedItem]:
     translations = r.translations_for([a.id for a in articles]) if tr.lang == "ar" else {}
+    titles = article_titles(r, articles, tr, st.geo)
     items = []
     for a in articles:
-        title = shown_field(a, "title", tr, translations)
-        summary = shown_field(a, "summary", tr, translations)
-        text = title.text or a.url
-        if title.translation is not None:
-            text = f"{text} [{tr('label.machine_translation')}]"
+        title = titles[a.id]
+        summary = article_shown(a, "summary", tr, translations)
         items.append(
             FeedItem(
                 id=f"{base}/articles/{a.id}",
-                title=text,
+                title=_labelled(title, tr) or a.url,
                 link=safe_href(a.url) or f"{base}/articles/{a.id}",
-                summary=summary.text or "",
+                summary=_with_facts(title, summary.text or ""),
                 published=a.published_at or a.created_at,
                 updated=a.updated_at or a.published_at or a.created_at,
                 author=a.author,
                 language=title.lang,
                 translation=title.translation,
+                untranslated=title.untranslated,
+                facts=title.facts,
             )
         )
     return items
+
+
+def _labelled(shown: Shown, tr: Translator) -> str:
+    """A feed title says what a page shows beside it: machine translation, or the language of an
+    untranslated original (feed readers show no other label)."""
+    if shown.translation is not None:
+        return f"{shown.text} [{tr('label.machine_translation')}]"
+    if shown.untranslated:
+        return f"{shown.text} [{shown.label(tr)}]"
+    return shown.text
+
+
+def _with_facts(shown: Shown, summary: str) -> str:
+    return f"{shown.facts}\n\n{summary}".strip() if shown.facts else summary
 
 
 def _feed_content(
@@ -95,19 +111,28 @@ def _feed_content(
     with st.store.reading() as r:
         if kind == "home":
             items = []
-            for card in r.top_stories(now=st.clock(), limit=FEED_SIZE):
+            cards = r.top_stories(now=st.clock(), limit=FEED_SIZE)
+            titles = story_titles(r, cards, tr, st.geo)
+            for card in cards:
+                shown = titles[card.id]
+                counts = (
+                    tr.plural("count.sources", card.source_count)
+                    + " · "
+                    + tr.plural("count.articles", card.article_count)
+                )
                 items.append(
                     FeedItem(
                         id=f"{base}/stories/{card.id}",
-                        title=card.title or f"#{card.id}",
+                        title=_labelled(shown, tr),
                         link=f"{base}/stories/{card.id}",
-                        summary=tr.plural("count.sources", card.source_count)
-                        + " · "
-                        + tr.plural("count.articles", card.article_count),
+                        summary=_with_facts(shown, counts),
                         published=card.first_seen,
                         updated=card.last_seen,
                         author=None,
-                        language=card.title_lang,
+                        language=shown.lang,
+                        translation=shown.translation,
+                        untranslated=shown.untranslated,
+                        facts=shown.facts,
                     )
                 )
             return tr("site.name"), "/", items
@@ -158,7 +183,7 @@ def _feed_content(
                 raise NotFoundError(f"unknown story: {story_id}", message_ar="قصة غير معروفة")
             articles = list(reversed(r.story_articles(story_id)))[:FEED_SIZE]
             return (
-                found_story.title,
+                story_titles(r, [found_story], tr, st.geo)[story_id].text,
                 f"/stories/{story_id}",
                 _article_items(st, tr, base, articles, r),
             )
@@ -240,8 +265,15 @@ def render_json_feed(meta: FeedMeta, items: list[FeedItem]) -> bytes:
             entry["tags"] = [MACHINE_TRANSLATED]
             entry["_marsad"] = {
                 "machine_translated": True,
-                "engine": item.translation.engine,
-                "model": item.translation.model,
+                "engine": item.translation.engine or None,
+                "model": item.translation.model or None,
+            }
+        elif item.untranslated:
+            entry["_marsad"] = {
+                "machine_translated": False,
+                "untranslated": True,
+                "original_language": item.language,
+                "facts": item.facts,
             }
         out_items.append(entry)
     document = {

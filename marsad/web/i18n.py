@@ -9,8 +9,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from typing import Any
+
+from babel import Locale
 
 LANGUAGES: tuple[str, ...] = ("ar", "en")
 DIRECTION = {"ar": "rtl", "en": "ltr"}
@@ -62,6 +65,19 @@ def plural_category(lang: str, n: int) -> str:
             return "many"
         return "other"
     return "one" if n == 1 else "other"
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+def language_name(code: str | None, lang: str) -> str:
+    """The name of language ``code`` in language ``lang`` (CLDR, through Babel): "الإنجليزية",
+    "English"; the code itself when CLDR does not know it."""
+    if not code:
+        return _locale(lang).languages.get("und", "") or "?"
+    return str(_locale(lang if lang in LANGUAGES else "ar").languages.get(code.lower(), code))
 
 
 class Catalogues:
@@ -117,6 +133,7 @@ __all__ = [
     "Catalogues",
     "Translator",
     "choose_language",
+    "language_name",
     "load_catalogue",
     "parse_accept_language",
     "plural_category",

@@ -6,8 +6,7 @@ The home page and story pages are cached whole for a few seconds per language.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,36 +15,22 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from marsad.errors import NotFoundError
 from marsad.models import REGIONS, Article
-from marsad.store.reads import EntityRow, Reads, TranslationRow
-from marsad.web.i18n import Translator
+from marsad.store.reads import EntityRow, Reads, StoryCard
+from marsad.web.display import Shown, article_shown, article_titles, story_titles
+from marsad.web.i18n import Translator, language_name
 from marsad.web.params import country_param, id_param, page_param
 from marsad.web.render import format_gregorian, format_hijri
 from marsad.web.searching import run_search
 from marsad.web.state import LANG_COOKIE, WebState, request_language, web_state
 
 PAGE_SIZE = 30
+MODELS_COMMAND = "marsad models install"
 HOME_TOP = 12
 REGION_BLOCK = 4
 
 
-@dataclass(frozen=True)
-class Shown:
-    """A title or text as shown: the original, or its machine translation (labelled)."""
-
-    text: str
-    lang: str | None
-    translation: TranslationRow | None = None
-
-
-def shown_field(
-    article: Article, field: str, tr: Translator, translations: dict[int, dict[str, Any]]
-) -> Shown:
-    original = getattr(article, field) or ""
-    if tr.lang == "ar" and article.language and article.language != "ar":
-        machine = translations.get(article.id, {}).get(field)
-        if machine is not None and machine.text:
-            return Shown(machine.text, "ar", machine)
-    return Shown(original, article.language)
+# One rule for shown titles everywhere (site, feeds, API): marsad.web.display.
+shown_field = article_shown
 
 
 def _globals(st: WebState, tr: Translator, path: str) -> dict[str, Any]:
@@ -59,12 +44,28 @@ def _globals(st: WebState, tr: Translator, path: str) -> dict[str, Any]:
         "region_name": lambda code: tr(f"region.{code}"),
         "gdate": lambda d: format_gregorian(d, tr),
         "hdate": lambda d: format_hijri(d, tr),
+        "language_name": lambda code: language_name(code, tr.lang),
+        "models_command": MODELS_COMMAND,
     }
+
+
+def _any_untranslated(context: dict[str, Any]) -> bool:
+    """Whether the page shows an untranslated title (then it says how translation is enabled)."""
+    if any(s.untranslated for s in context.get("story_titles", {}).values()):
+        return True
+    for key in ("latest", "articles", "hits", "timeline"):
+        for _, shown in context.get(key) or ():
+            if shown.untranslated:
+                return True
+    return False
 
 
 def render(st: WebState, tr: Translator, template: str, path: str, **context: Any) -> str:
     values = _globals(st, tr, path)
     values.update(context)
+    values.setdefault("story_titles", {})
+    if values.get("untranslated_note") is None:
+        values["untranslated_note"] = tr.lang == "ar" and _any_untranslated(values)
     values.setdefault("feed_base", path.rstrip("/"))
     values.setdefault("title", "")
     return st.env.get_template(template).render(values)
@@ -79,10 +80,17 @@ def html(request: Request, body: str, status: int = 200) -> Response:
 
 
 def _with_titles(
-    r: Reads, articles: Sequence[Article], tr: Translator
+    st: WebState, r: Reads, articles: Sequence[Article], tr: Translator
 ) -> list[tuple[Article, Shown]]:
-    translations = r.translations_for([a.id for a in articles]) if tr.lang == "ar" else {}
-    return [(a, shown_field(a, "title", tr, translations)) for a in articles]
+    shown = article_titles(r, articles, tr, st.geo)
+    return [(a, shown[a.id]) for a in articles]
+
+
+def _titles_of(
+    st: WebState, r: Reads, tr: Translator, *groups: Iterable[StoryCard | None]
+) -> dict[int, Shown]:
+    cards = {c.id: c for group in groups for c in group if c is not None}
+    return story_titles(r, list(cards.values()), tr, st.geo)
 
 
 # -- pages ----------------------------------------------------------------------------------
@@ -100,8 +108,19 @@ async def home(request: Request) -> Response:
                 stories = r.list_stories(limit=REGION_BLOCK, countries=countries)
                 if stories:
                     blocks.append((code, stories))
-            latest = _with_titles(r, r.list_articles(limit=10), tr)
-        return render(st, tr, "home.html", "/", top=top, blocks=blocks, latest=latest, feed_base="")
+            latest = _with_titles(st, r, r.list_articles(limit=10), tr)
+            titles = _titles_of(st, r, tr, top, *(stories for _, stories in blocks))
+        return render(
+            st,
+            tr,
+            "home.html",
+            "/",
+            top=top,
+            blocks=blocks,
+            latest=latest,
+            feed_base="",
+            story_titles=titles,
+        )
 
     return html(request, await st.pages.get_or_compute_async(("home", tr.lang), build))
 
@@ -120,10 +139,12 @@ async def _place_page(
         with st.store.reading() as r:
             stories = r.list_stories(limit=PAGE_SIZE, offset=offset, countries=countries)
             articles = _with_titles(
+                st,
                 r,
                 r.list_articles(limit=PAGE_SIZE, offset=offset, countries=countries),
                 tr,
             )
+            titles = _titles_of(st, r, tr, stories)
         return render(
             st,
             tr,
@@ -132,6 +153,7 @@ async def _place_page(
             title=name,
             kind=kind,
             stories=stories,
+            story_titles=titles,
             articles=articles,
             page=page,
             has_more=len(articles) == PAGE_SIZE or len(stories) == PAGE_SIZE,
@@ -211,6 +233,7 @@ def source(request: Request) -> Response:
         if found is None:
             raise NotFoundError(f"unknown source: {source_id}", message_ar="مصدر غير معروف")
         articles = _with_titles(
+            st,
             r,
             r.list_articles(
                 limit=PAGE_SIZE,
@@ -248,10 +271,12 @@ def entity(request: Request) -> Response:
         names = r.entity_names(entity_id)
         stories = r.list_stories(limit=10, entity_id=entity_id) if page == 1 else []
         articles = _with_titles(
+            st,
             r,
             r.list_articles(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, entity_id=entity_id),
             tr,
         )
+        titles = _titles_of(st, r, tr, stories)
     return html(
         request,
         render(
@@ -263,6 +288,7 @@ def entity(request: Request) -> Response:
             entity=found,
             names=names,
             stories=stories,
+            story_titles=titles,
             articles=articles,
             page=page,
             has_more=len(articles) == PAGE_SIZE,
@@ -283,18 +309,20 @@ async def story(request: Request) -> Response:
             if card.merged_into is not None:
                 return card.merged_into
             articles = r.story_articles(story_id)
-            titled = _with_titles(r, articles, tr)
+            titled = _with_titles(st, r, articles, tr)
             countries = r.story_countries(story_id)
             entities = r.story_entities(story_id)
             related = r.related_stories(
                 story_id, [e.id for e in entities[:8]], [c for c, _ in countries[:5]]
             )
+            titles = _titles_of(st, r, tr, [card], related)
         return render(
             st,
             tr,
             "story.html",
             f"/stories/{story_id}",
-            title=card.title,
+            title=titles[card.id].text,
+            story_titles=titles,
             story=card,
             groups=_group_by_language_and_source(titled),
             timeline=titled,
@@ -340,12 +368,16 @@ def article(request: Request) -> Response:
         translations = (
             r.translations_for([article_id]) if tr.lang == "ar" and not show_original else {}
         )
+        facts = article_titles(r, [found], tr, st.geo)[article_id] if not show_original else None
         original = r.get_article(found.duplicate_of) if found.duplicate_of else None
         story_card = r.get_story(found.story_id) if found.story_id else None
         carried_by = r.article_source_titles(article_id)
         countries = r.article_countries(article_id)
         entities = r.article_entities(article_id)
+        titles = _titles_of(st, r, tr, [story_card])
     title = shown_field(found, "title", tr, translations)
+    if facts is not None and facts.untranslated:
+        title = facts
     text = shown_field(found, "text", tr, translations)
     if not text.text:
         text = shown_field(found, "summary", tr, translations)
@@ -369,6 +401,9 @@ def article(request: Request) -> Response:
             carried_by=carried_by,
             countries=countries,
             entities=_without_countries(entities),
+            story_titles=titles,
+            # the article's own notice already says how translation is enabled
+            untranslated_note=False if title.untranslated else None,
         ),
     )
 
@@ -390,7 +425,7 @@ async def search_page(request: Request) -> Response:
             recency_weight=st.settings.search_recency_weight,
         )
         with st.store.reading() as r:
-            titled = _with_titles(r, [h.article for h in results.hits], tr)
+            titled = _with_titles(st, r, [h.article for h in results.hits], tr)
         return render(
             st,
             tr,

@@ -49,8 +49,9 @@ def test_story_page_groups_languages_timeline_and_read_also(
 ) -> None:
     text = client.get(f"/stories/{filled.stories['main']}").text
     assert "قمة المياه في القاهرة" in text
-    assert "بالعربية" in text and "بالإنجليزية" in text
-    assert text.index("بالعربية") < text.index("بالإنجليزية")
+    # Language groups named by CLDR (Babel), Arabic first.
+    assert "<h3>العربية</h3>" in text and "<h3>الإنجليزية</h3>" in text
+    assert text.index("<h3>العربية</h3>") < text.index("<h3>الإنجليزية</h3>")
     assert "http://en.example.org/world/water-summit" in text  # original link
     assert "التسلسل الزمني" in text
     assert "ترجمة آلية" in text  # the English title is shown translated, labelled
