@@ -19,7 +19,7 @@ import ahocorasick
 from marsad.models import ArticleCountry, Entity, EntityName, EntityType
 from marsad.text import is_stopword
 from marsad.understand.about import WeightedMention, rank_countries
-from marsad.understand.english import find_english_names
+from marsad.understand.english import find_english_names, is_club
 from marsad.understand.entities import (
     UNKNOWN_PREFIX,
     EntityRecord,
@@ -31,7 +31,15 @@ from marsad.understand.gazetteer import Gazetteer, load_gazetteer
 from marsad.understand.orgs import ORG_PREFIX, OrgName, find_org_names, org_id
 from marsad.understand.people import find_given_names, find_role_names, is_verb_ar, title_length
 from marsad.understand.places import PlaceMention, Zone, find_place_mentions
-from marsad.understand.scan import Hit, Token, build_automaton, find_hits, is_arabic, scan
+from marsad.understand.scan import (
+    Hit,
+    Token,
+    build_automaton,
+    find_hits,
+    is_arabic,
+    normalize_key,
+    scan,
+)
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +254,7 @@ def _analyse(
                 )
             ]
             spans += found
-            english_bodies += bodies
+            english_bodies += [b for b in bodies if is_club(normalize_key(b.name))]
             continue
         orgs = find_org_names(zone.scanned, taken, place_tokens, arabic, given)
         org_tokens = {t for o in orgs for t in range(o.first, o.last + 1)}
@@ -283,7 +291,8 @@ def _analyse(
         if orgs:  # جامعة القاهرة: the city is part of the organisation's name, not a place entity
             spans = [s for s in spans if not _inside(s, zone.name, orgs, tokens)]
     if english_bodies:
-        # Real Madrid, the Bank of England: a place inside a body's name stands for the body
+        # Real Madrid, Manchester United: a place inside a club's name stands for the club (a
+        # police department or a university still tells where the story is)
         mentions = [
             replace(m, kind="in_name")
             if m.kind != "area"

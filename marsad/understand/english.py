@@ -49,6 +49,7 @@ _TITLE_WORDS = _words(
     candidate nominee incumbent challenger envoy diplomat delegate spokesmen activist
     campaigner director-general secretary-general undersecretary assistant associate acting
     interim former late then current outgoing incoming elect honorary deputy first prime
+    administrator
     foreign defence defense finance interior"""
 )
 # Words of a run that make it an organisation, wherever they stand in it.
@@ -90,8 +91,8 @@ _MISC_WORDS = _words(
     tournament festival awards award prize medal day week month year summit conference expo
     exhibition show series season election elections referendum crisis revolution challenge
     program programme plan initiative index report survey census study prize marathon open
-    grand prix league bowl derby tour world internet web windows explorer iphone android google
-    twitter facebook youtube covid coronavirus ebola aids hiv sars mers christmas easter ramadan
+    grand prix league bowl derby tour world internet web windows explorer iphone android
+    covid coronavirus ebola aids hiv sars mers christmas easter ramadan
     eid thanksgiving halloween"""
 )
 _MONTHS_DAYS = _words(
@@ -236,9 +237,28 @@ def _read_run(
         return []
     run_norms = [norms[i] for i in run]
     org = _organisation(run, run_norms, words, place_tokens)
+    if org is not None and not title_case:
+        # a person's name glued to the body: "Claudia Mo of Civic Party", "Refugee Council
+        # Enver Solomon": cut where a known given name starts a name word outside the heads
+        cut = _person_inside(run, run_norms, given_names)
+        if cut is not None:
+            out = []
+            for part in (run[:cut], run[cut:]):
+                out += _read_run(
+                    part,
+                    words,
+                    norms,
+                    sentence_start,
+                    lower_seen,
+                    place_tokens,
+                    title_case,
+                    surnames,
+                    given_names,
+                )
+            return out
     if org is not None:
         return [org] if not title_case or _acronym(words[run[0]]) else []
-    out: list[EnglishName] = []
+    out = []
     joiners = [
         j for j, i in enumerate(run) if norms[i] in _ORG_JOINERS and norms[i] not in _NAME_PARTICLES
     ]
@@ -264,10 +284,12 @@ def _read_run(
     # a title in lower case just before the run: "Myanmar leader Aung San Suu Kyi"
     after_title = run[0] > 0 and norms[run[0] - 1] in _TITLE_WORDS
     for i in [*run, -1]:
+        acronym = i >= 0 and _acronym(words[i]) and i not in place_tokens
         if (
             i >= 0
             and norms[i] not in _TITLE_WORDS
             and i not in place_tokens
+            and not acronym
             and (norms[i] not in _ORG_JOINERS or norms[i] in _NAME_PARTICLES)
         ):
             piece.append(i)
@@ -275,8 +297,33 @@ def _read_run(
         if piece:
             out += _person(piece, words, norms, after_title, surnames, given_names)
         piece = []
+        if acronym:  # NASA Administrator Charles Bolden
+            out.append(EnglishName(i, i, EntityType.ORGANIZATION, norms[i], ""))
         after_title = i >= 0 and norms[i] in _TITLE_WORDS
     return out
+
+
+def is_club(normalized: str) -> bool:
+    """A sports club's name (Manchester United, Real Madrid): its place stands for the club."""
+    words = normalized.split()
+    return len(words) >= 2 and (words[-1] in _CLUB_LAST or words[0] in _CLUB_FIRST)
+
+
+def _person_inside(run: list[int], run_norms: list[str], given: frozenset[str]) -> int | None:
+    """Where a person's name starts inside an organisation's run (index in run), if it does:
+    before "of" when the words before it start with a given name and hold no head, or after
+    the last head word when a given name follows it."""
+    heads = [j for j, w in enumerate(run_norms) if w in _ORG_HEADS]
+    if not heads:
+        return None
+    if "of" in run_norms:
+        j = run_norms.index("of")
+        if 0 < j < heads[0] and run_norms[0] in given:
+            return j  # the person is run[:j]; run[j] is "of", dropped as a leading joiner
+    last = heads[-1]
+    if last + 2 < len(run) and run_norms[last + 1] in given:
+        return last + 1
+    return None
 
 
 def _split(run: list[int], at: list[int]) -> list[list[int]]:

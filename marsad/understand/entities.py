@@ -126,6 +126,8 @@ def entity_keys(records: list[EntityRecord], offset: int) -> list[tuple[str, int
     for index, record in enumerate(records):
         for name in record.names:
             key = normalize_key(name.name)
+            if key.startswith("the ") and key.isascii():
+                key = key[4:]  # "the United Nations": the name starts after the article
             if key:
                 keys.append((key, offset + index, KEY_NAME))
     return keys

@@ -491,6 +491,12 @@ def _judge(
     if key.isascii():
         if not _case_ok(surface) or _before_name_suffix(zone, hit):
             return None
+        if (
+            key in gazetteer.given_names_en
+            and all(p.id.startswith("town:") for p in places)
+            and _english_person(amb, zone, hit)
+        ):
+            return None  # Alvin Yeung, Tracy Chapman: a town named like a person, in a name
         if key in amb.person_risk_en and (
             _english_person(amb, zone, hit)
             or ((zone.title_case or zone.name == "title") and key in person_keys)
