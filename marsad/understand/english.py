@@ -21,7 +21,7 @@ Rule-based on purpose: no model, a few microseconds a token (see bench/understan
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from marsad.models import EntityType
 from marsad.text import is_stopword
@@ -111,6 +111,13 @@ _NOT_ORG_ACRONYMS = _words(
     faq pdf mp mps md phd ba ma bsc usd eur gbp us uk usa uae eu un ad bc id vip ufo gmt utc
     est pst jr sr st mt dc lgbt lgbtq ny la nsw qld cbd nb ps ie eg iq html potus nz ksa
     cto hq pr"""
+)
+# words that open sentences and are no name (when the text has them only there)
+_OPENERS = _words(
+    """later earlier meanwhile however yesterday today tomorrow tonight also then now still
+    last next this that these those after before during since while when where why how what
+    here there many several some most both each every other another such instead overall
+    police officials authorities witnesses residents"""
 )
 _MAX_NAME_WORDS = 5
 _MIN_ACRONYM = 2
@@ -209,7 +216,22 @@ def find_english_names(
             surnames,
             given_names,
         )
-    return found
+    # displays as written (Okonjo-Iweala keeps its hyphen); a surname mention shows the full name
+    shown: dict[str, str] = {}
+    for name in found:  # the first mention is the full name; later ones may be its surname
+        if name.type is EntityType.PERSON and not name.display:
+            shown.setdefault(
+                name.normalized, text[tokens[name.first].start : tokens[name.last].end]
+            )
+    for key, (normalized, display) in list(surnames.items()):
+        if not display and normalized in shown:
+            surnames[key] = (normalized, shown[normalized])
+    return [
+        replace(name, display=shown.get(name.normalized, ""))
+        if name.type is EntityType.PERSON and not name.display
+        else name
+        for name in found
+    ]
 
 
 def _read_run(
@@ -228,7 +250,14 @@ def _read_run(
         is_stopword(norms[run[0]], "en")
         or norms[run[0]] in _ORG_JOINERS
         or norms[run[0]] in _NAME_PARTICLES
-        or (sentence_start[run[0]] and norms[run[0]] in lower_seen)
+        or (
+            sentence_start[run[0]]
+            and (
+                norms[run[0]] in lower_seen
+                or norms[run[0]] in _OPENERS
+                or (norms[run[0]].endswith("ly") and len(run) > 1)
+            )
+        )
     ):
         run = run[1:]
     while run and (norms[run[-1]] in _ORG_JOINERS or norms[run[-1]] in _NAME_PARTICLES):
@@ -408,7 +437,7 @@ def _person(
     if not (after_title or piece_norms[0] in given_names or _speaker(piece, norms)):
         return []
     normalized = " ".join(piece_norms)
-    display = " ".join(words[i] for i in piece)
+    display = ""  # the text of the span, filled in by find_english_names
     # later mentions by surname: the last word, and a two-word surname (Suu Kyi, Lula da Silva)
     surnames.setdefault(piece_norms[-1], (normalized, display))
     surnames.setdefault(piece_norms[0], (normalized, display))  # Gloria, after Gloria Steinem
