@@ -353,6 +353,8 @@ def country(request: Request) -> Response:
         cc = country_param(request.path_params["cc"], "cc") or ""
     except UserError:
         raise NotFoundError("unknown country", message_ar="بلد غير معروف") from None
+    if st.geo.country(cc) is None:
+        raise NotFoundError(f"unknown country: {cc}", message_ar="بلد غير معروف")
     limit, offset = limit_offset(request)
     counts = dict(_country_counts(st))
     with st.store.reading() as r:

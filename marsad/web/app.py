@@ -24,6 +24,7 @@ from marsad.search import search
 from marsad.store import Store
 from marsad.web import api, pages
 from marsad.web.cache import TTLCache
+from marsad.web.conditional import VARY_NEGOTIATED
 from marsad.web.feeds import feed_endpoint
 from marsad.web.geo import Geography
 from marsad.web.i18n import Catalogues
@@ -99,7 +100,7 @@ def _error_response(
     except Exception:  # the error page itself must never fail into a traceback
         log.exception("error page failed")
         body = "<!doctype html><html lang=ar dir=rtl><title>خطأ</title><p>حدث خطأ</p></html>"
-    return HTMLResponse(body, status_code=status)
+    return HTMLResponse(body, status_code=status, headers={"Vary": VARY_NEGOTIATED})
 
 
 async def _marsad_error(request: Request, exc: Exception) -> Response:

@@ -21,6 +21,7 @@ from starlette.responses import Response
 from marsad.errors import NotFoundError
 from marsad.models import REGIONS, Article
 from marsad.store.reads import Reads, TranslationRow
+from marsad.web.conditional import conditional_response
 from marsad.web.display import Shown, article_shown, article_titles, story_titles
 from marsad.web.i18n import Translator
 from marsad.web.params import country_param, id_param
@@ -152,6 +153,8 @@ def _feed_content(
                 cc = country_param(params["cc"], "cc") or ""
             except Exception:
                 raise NotFoundError("unknown country", message_ar="بلد غير معروف") from None
+            if st.geo.country(cc) is None:
+                raise NotFoundError(f"unknown country: {cc}", message_ar="بلد غير معروف")
             articles = r.list_articles(limit=FEED_SIZE, countries=[cc])
             name = st.geo.country_name(cc, tr.lang)
             return name, f"/countries/{cc}", _article_items(st, tr, base, articles, r)
@@ -320,7 +323,9 @@ def feed_endpoint(kind: str) -> Callable[[Request], Response]:
         else:
             key = ("feed", str(request.base_url), request.url.path, tr.lang)
             body = st.pages.get_or_compute(key, build)
-        return Response(body, media_type=FORMATS[fmt])
+        return conditional_response(
+            request, body, FORMATS[fmt], validators=st.validators, now=st.clock()
+        )
 
     return endpoint
 

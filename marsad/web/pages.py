@@ -13,14 +13,15 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from marsad.errors import NotFoundError
+from marsad.errors import NotFoundError, QueryError
 from marsad.models import REGIONS, Article
 from marsad.store.reads import EntityRow, Reads, StoryCard
+from marsad.web.conditional import VARY_NEGOTIATED, conditional_response
 from marsad.web.display import Shown, article_shown, article_titles, story_titles
 from marsad.web.i18n import Translator, language_name
 from marsad.web.params import country_param, id_param, page_param
-from marsad.web.render import format_gregorian, format_hijri
-from marsad.web.searching import run_search
+from marsad.web.render import format_gregorian, format_hijri, strip_control
+from marsad.web.searching import MAX_QUERY_CHARS, SearchPage, run_search
 from marsad.web.state import LANG_COOKIE, WebState, request_language, web_state
 
 PAGE_SIZE = 30
@@ -72,7 +73,20 @@ def render(st: WebState, tr: Translator, template: str, path: str, **context: An
 
 
 def html(request: Request, body: str, status: int = 200) -> Response:
-    response = HTMLResponse(body, status_code=status)
+    """A page: with ETag/Last-Modified (304 when the client has it) and Vary on what chose its
+    language; the lang cookie set when ``?lang=`` chose it."""
+    if status == 200:
+        st = web_state(request)
+        response = conditional_response(
+            request,
+            body.encode("utf-8"),
+            "text/html; charset=utf-8",
+            validators=st.validators,
+            now=st.clock(),
+            vary=VARY_NEGOTIATED,
+        )
+    else:
+        response = HTMLResponse(body, status_code=status, headers={"Vary": VARY_NEGOTIATED})
     chosen = request.query_params.get("lang")
     if chosen in ("ar", "en"):
         response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 86400, samesite="lax")
@@ -185,9 +199,11 @@ async def country(request: Request) -> Response:
     except Exception:
         raise NotFoundError(f"unknown country: {raw[:40]}", message_ar="بلد غير معروف") from None
     assert cc is not None
+    st = web_state(request)
+    if st.geo.country(cc) is None:
+        raise NotFoundError(f"unknown country: {cc}", message_ar="بلد غير معروف")
     if raw != cc:
         return RedirectResponse(f"/countries/{cc}", status_code=301)
-    st = web_state(request)
     lang = request_language(request)
     return await _place_page(
         request, kind="countries", code=cc, name=st.geo.country_name(cc, lang), countries=[cc]
@@ -414,18 +430,7 @@ async def search_page(request: Request) -> Response:
     query = request.query_params.get("q", "")
     page = page_param(request)
 
-    def build() -> str:
-        results = run_search(
-            st.store,
-            st.search_function,
-            query,
-            limit=PAGE_SIZE,
-            offset=(page - 1) * PAGE_SIZE,
-            now=st.clock(),
-            recency_weight=st.settings.search_recency_weight,
-        )
-        with st.store.reading() as r:
-            titled = _with_titles(st, r, [h.article for h in results.hits], tr)
+    def page_of(results: SearchPage, titled: list[tuple[Article, Shown]], error: str | None) -> str:
         return render(
             st,
             tr,
@@ -438,12 +443,33 @@ async def search_page(request: Request) -> Response:
             snippets={h.article.id: h.snippet for h in results.hits},
             page=page,
             has_more=len(results.hits) == PAGE_SIZE,
+            error=error,
             feed_query="?" + urlencode({"q": results.query}) if results.query else "",
             switch_query=urlencode({"q": results.query}) + "&" if results.query else "",
         )
 
-    # The same query within a few seconds (a popular search) is answered from the cache.
-    body = await st.pages.get_or_compute_async(("search", query, page, tr.lang), build)
+    def build() -> str:
+        results = run_search(
+            st.store,
+            st.search_function,
+            query,
+            limit=PAGE_SIZE,
+            offset=(page - 1) * PAGE_SIZE,
+            now=st.clock(),
+            recency_weight=st.settings.search_recency_weight,
+        )
+        with st.store.reading() as r:
+            titled = _with_titles(st, r, [h.article for h in results.hits], tr)
+        return page_of(results, titled, None)
+
+    try:
+        # The same query within a few seconds (a popular search) is answered from the cache.
+        body = await st.pages.get_or_compute_async(("search", query, page, tr.lang), build)
+    except QueryError as exc:
+        # The search page again, the reader's query still in the box, the reason above it.
+        message = exc.message_ar if tr.lang == "ar" and exc.message_ar else exc.message
+        kept = SearchPage(query=strip_control(query)[:MAX_QUERY_CHARS], hits=[], engine="none")
+        return html(request, page_of(kept, [], message), status=exc.status)
     return html(request, body)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,6 +13,7 @@ from starlette.requests import Request
 from marsad.config import Settings
 from marsad.store import Store
 from marsad.web.cache import TTLCache
+from marsad.web.conditional import Validators
 from marsad.web.geo import Geography
 from marsad.web.i18n import Catalogues, Translator, choose_language
 
@@ -40,6 +41,8 @@ class WebState:
     clock: Callable[[], datetime] = utc_now
     # Set by ``marsad serve``: makes the crawl scheduler look at the due sources now.
     wake_crawler: Callable[[], None] | None = None
+    # ETag -> first served (Last-Modified) of pages and feeds.
+    validators: Validators = field(default_factory=Validators)
 
 
 def web_state(request: Request) -> WebState:
