@@ -188,7 +188,8 @@ def _analyse(
     spans: list[EntitySpan] = []
     surnames: dict[str, tuple[str, str]] = {}  # English surname -> full name, across zones
     for m in mentions:
-        if m.kind in _PLACE_ENTITY_KINDS:
+        # a county or a town known only from "Town, State" has no record: a mention, no entity
+        if m.kind in _PLACE_ENTITY_KINDS and m.place_id in gazetteer.by_id:
             place = gazetteer.by_id.get(m.place_id)
             name = (place.name_ar if language == "ar" else place.name_en) if place else m.surface
             spans.append(

@@ -278,7 +278,8 @@ def _extra_mentions(gazetteer: Gazetteer, zone: Zone, tokens: list[int]) -> list
     out = []
     for k in tokens:
         token = zone.scanned.tokens[k]
-        state = gazetteer.by_id.get(f"state:US-{US_STATE_ABBREVIATIONS[token.norm]}")
+        code = US_STATE_ABBREVIATIONS.get(token.norm) or token.norm.upper()  # Ga.; TX
+        state = gazetteer.by_id.get(f"state:US-{code}")
         if state is None:
             continue
         out.append(

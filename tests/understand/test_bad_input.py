@@ -70,3 +70,14 @@ def test_runs_of_names_without_sentence_breaks(knowledge: Knowledge) -> None:
     assert not mentioned & {"FR", "TD", "JO", "CU"}, mentioned
     capitals = "NEW SOUTH WALES " * 20_000
     _bounded(knowledge, capitals, capitals, "en")
+
+
+def test_every_entity_id_resolves(knowledge: Knowledge) -> None:
+    """The pipeline stores an entity row for every id it links: none may be unknown."""
+    text = (
+        "Deputies in Henry County, near Athens, Ga., and in Austin, TX, said Jane Smith of the "
+        "Henry County Sheriff's Office spoke to NASA and Manchester United."
+    )
+    u = understand(knowledge, "Henry County news", text, "en")
+    for e in u.entities:
+        assert knowledge.entity(e.id) is not None, e
