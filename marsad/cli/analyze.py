@@ -137,7 +137,7 @@ def _analyze(ctx: CLIContext, args: argparse.Namespace) -> int:
             print(
                 f"countries: {', '.join(record['countries']) or '-'}   regions: {', '.join(record['regions']) or '-'}"
             )
-            names = [f"{e['name']} ({e['type']})" for e in record["entities"][:12]]
+            names = [f"{e['name']} ({e['type']})" for e in record["entities"]]
             print(f"entities:  {', '.join(names) or '-'}")
             print()
             print(record["text"] or "")

@@ -1,7 +1,13 @@
-"""`marsad demo`: a fresh instance, the demo corpus served as real feeds, ingested, then served.
+"""`marsad demo`: the demo corpus served as real feeds, ingested, then served.
 
 The corpus (``marsad.demo.corpus``) is served from an in-process loopback HTTP server, so the
 real fetcher, parsers and pipeline run over it (``crawl_once``), exactly as for a real outlet.
+
+Where: the same home every other command uses (``--home``, ``$MARSAD_HOME``, else the platform
+default), so that after ``make demo`` the README tour's commands read the demo's data. A demo
+never writes into a real instance: a home holding a database that no demo run created is refused
+(``--fresh`` takes a new temporary directory instead). A demo home is marked by the file that
+remembers its feed server's port.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -40,15 +47,22 @@ def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "demo",
         help="start an instance with the demo corpus and serve it",
-        description="Start an instance in a fresh data directory, serve the demo corpus as real "
-        "feeds on loopback, ingest it through the real pipeline, then serve the site.",
+        description="Serve the demo corpus as real feeds on loopback, ingest it through the real "
+        "pipeline into the data directory every command uses (--home, MARSAD_HOME, else the "
+        "platform default), then serve the site. A data directory with a database the demo "
+        "did not create is refused; --fresh uses a new temporary directory.",
     )
     p.add_argument("--port", type=int, default=8000, help="port of the web site (default 8000)")
     p.add_argument(
         "--home",
         dest="demo_home",
         metavar="DIR",
-        help="data directory for the demo instance (default: a new temporary directory)",
+        help="data directory for the demo instance (default: the usual home, as for every command)",
+    )
+    p.add_argument(
+        "--fresh",
+        action="store_true",
+        help="use a new temporary data directory (the tour's commands then need MARSAD_HOME)",
     )
     p.add_argument("--no-serve", action="store_true", help="ingest the corpus, then exit")
     p.set_defaults(handler=_demo)
@@ -187,9 +201,40 @@ def run_demo(home: Path, *, port: int, serve_site: bool, out: Any = None) -> int
         feeds.stop()
 
 
+def check_demo_home(home: Path) -> None:
+    """Refuse a home whose database no demo run created: the demo adds loopback sources and
+    writes ``allow_private_networks = true`` into the home's config, which a real instance
+    must never get by accident."""
+    if (home / "marsad.db").exists() and not (home / PORT_FILE).exists():
+        raise UserError(
+            f"{home} already holds a Marsad database that the demo did not create; the demo "
+            "does not write into it. Run `marsad demo --fresh` (a new temporary directory) or "
+            "`marsad demo --home DIR`",
+            message_ar=f"المجلد {home} فيه قاعدة بيانات لمرصد لم ينشئها العرض التجريبي، ولن "
+            "يكتب العرض فيها. شغّل `marsad demo --fresh` (مجلد مؤقت جديد) أو "
+            "`marsad demo --home DIR`",
+        )
+
+
+def demo_home(ctx: CLIContext, args: argparse.Namespace) -> Path:
+    if args.fresh:
+        return Path(tempfile.mkdtemp(prefix="marsad-demo-"))
+    if args.demo_home:
+        return Path(args.demo_home)
+    return Path(ctx.settings.home)
+
+
 def _demo(ctx: CLIContext, args: argparse.Namespace) -> int:
     port = check_port(args.port)
     # One line per fetched page would bury the progress line.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    home = Path(args.demo_home) if args.demo_home else Path(tempfile.mkdtemp(prefix="marsad-demo-"))
+    home = demo_home(ctx, args)
+    check_demo_home(home)
+    if os.environ.get("MARSAD_DATABASE_URL"):
+        print(
+            "note: MARSAD_DATABASE_URL is set, but the demo uses SQLite in its home; unset it "
+            "to run the README tour against the demo"
+        )
+    if args.fresh:
+        print(f"note: a fresh home; for the tour, first run: export MARSAD_HOME={home}")
     return run_demo(home, port=port, serve_site=not args.no_serve)

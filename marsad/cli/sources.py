@@ -56,7 +56,7 @@ def register(sub: Any) -> None:
         help="stop following a source (its articles stay)",
         description="Stop following a source. Articles already stored are kept.",
     )
-    rm.add_argument("url")
+    rm.add_argument("source", metavar="ID_OR_URL", help="the source's id (as listed) or its URL")
     rm.set_defaults(handler=_remove)
 
     imp = ssub.add_parser(
@@ -152,7 +152,9 @@ def _list(ctx: CLIContext, args: argparse.Namespace) -> int:
 
 
 def _remove(ctx: CLIContext, args: argparse.Namespace) -> int:
-    url = validate_http_url(args.url)
+    given = args.source.strip()
+    # `marsad sources list` shows ids first: an id is what a reader copies.
+    url = ctx.store.get_source(int(given)).url if given.isdecimal() else validate_http_url(given)
     source = ctx.store.remove_source(url)
     print(
         f"removed source {source.id}: {source.url} (its {source.article_count} articles are kept)"
