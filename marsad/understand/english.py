@@ -173,8 +173,12 @@ def find_english_names(
     found: list[EnglishName] = []
     surnames = known_people if known_people is not None else {}
     k = 0
-    while k < n:
-        if not capital[k] or k in taken:
+    starts = iter([i for i, c in enumerate(capital) if c])  # runs start on a capital only
+    while True:
+        k = next((i for i in starts if i >= k), n)
+        if k >= n:
+            break
+        if k in taken:
             k += 1
             continue
         # the run: capitalised words, particles and joiners between them, no punctuation

@@ -77,6 +77,8 @@ class Zone:
 
     @cached_property
     def title_case(self) -> bool:
+        if self.name != "title" and len(self.scanned.tokens) > 2 * _TITLE_CASE_BODY_WORDS:
+            return False  # a long body is prose (checked exactly below for shorter ones)
         words = [t for t in self.scanned.tokens if t.norm.isascii() and t.norm.isalpha()]
         if len(words) < 3:
             return False
@@ -226,6 +228,9 @@ def _county_spans(zone: Zone) -> list[tuple[int, int]]:
     tokens = zone.scanned.tokens
     text = zone.scanned.text
     spans: list[tuple[int, int]] = []
+    joined = zone.scanned.joined
+    if "county" not in joined and "parish" not in joined:
+        return spans
     for k, token in enumerate(tokens):
         if token.norm not in _COUNTY_WORDS or k == 0 or not text[token.start].isupper():
             continue
