@@ -516,6 +516,7 @@ def build_subdivisions() -> list[list[object]]:
 
 
 TOWN_MIN_POPULATION = 15_000
+US_TOWN_MIN_POPULATION = 5_000  # US local news names small towns most
 # English-speaking countries whose local news names towns without their country
 TOWN_COUNTRIES = ("US", "GB", "IE", "CA", "AU", "NZ")
 # Town names that are everyday English words or people's names: left out (a town named so
@@ -557,13 +558,14 @@ def build_towns(geonames: Path, cities: list[tuple[str, ...]]) -> list[list[obje
         if line.strip() and not line.startswith("#")
     }
     shipped = {row[0] for row in cities}
-    big = json.loads((geonames / "cities15000.json").read_text())
+    big = json.loads((geonames / "cities5000.json").read_text())
     rows: list[list[object]] = []
     for city in big.values():
         name = city["name"]
         if (
             city["countrycode"] not in TOWN_COUNTRIES
-            or city["population"] < TOWN_MIN_POPULATION
+            or city["population"]
+            < (US_TOWN_MIN_POPULATION if city["countrycode"] == "US" else TOWN_MIN_POPULATION)
             or str(city["geonameid"]) in shipped
             or name in TOWN_DROP
             or (city["countrycode"] != "US" and name in TOWN_DROP_OUTSIDE_US)

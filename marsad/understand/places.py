@@ -497,12 +497,16 @@ def _judge(
     if key.isascii():
         if not _case_ok(surface) or _before_name_suffix(zone, hit):
             return None
-        if (
-            key in gazetteer.given_names_en
-            and all(p.id.startswith("town:") for p in places)
-            and _english_person(amb, zone, hit)
+        if all(p.id.startswith("town:") for p in places) and (
+            (key in gazetteer.given_names_en and _english_person(amb, zone, hit))
+            or (
+                prev_norm in gazetteer.given_names_en
+                and _adjacent(zone, hit.first - 1, hit.first)
+                and zone.scanned.text[tokens[hit.first - 1].start].isupper()
+            )
         ):
-            return None  # Alvin Yeung, Tracy Chapman: a town named like a person, in a name
+            # Alvin Yeung, Tracy Chapman, Austin Butler: a town's name inside a person's name
+            return None
         if key in amb.person_risk_en and (
             _english_person(amb, zone, hit)
             or ((zone.title_case or zone.name == "title") and key in person_keys)
