@@ -2,8 +2,8 @@
 
 Every file the gate reads is pinned by its SHA-256: a missing or changed file fails the gate
 (it does not skip). Floors sit a little below the figures measured on 2026-12-03 (issue 14,
-``python -m bench.understand``): LGL article-level country F1 0.83 and top country 0.75; GUM
-PER P/R 0.86/0.63, ORG P/R 0.78/0.44; NewsFANE country P/R 0.942/0.951 (unchanged), ANERcorp
+``python -m bench.understand``): LGL article-level country F1 0.847 and top country 0.779;
+GUM PER P/R 0.842/0.643, ORG P/R 0.748/0.501; NewsFANE country P/R 0.942/0.951 (unchanged), ANERcorp
 and ANT as before; zero false-friend hits on both trap files. The earlier Arabic floors
 (2026-11-29) are kept. Speed: CPU time on a loaded 2-core CI box; the target is 300/s.
 """
@@ -73,12 +73,12 @@ def checks() -> list[tuple[str, float, float]]:
         ("anercorp_org_f1", ane["ORG"][2], 0.47),
         ("anercorp_micro_f1", ane["micro"][2], 0.55),
         ("ant_region_agreement", regions["all"]["agreement"], 0.78),
-        ("lgl_country_f1", lgl["country_f1"], 0.81),
-        ("lgl_top_country_accuracy", lgl["top_country_accuracy"], 0.72),
+        ("lgl_country_f1", lgl["country_f1"], 0.83),
+        ("lgl_top_country_accuracy", lgl["top_country_accuracy"], 0.76),
         ("gum_per_precision", gum["PER_precision"], 0.83),
-        ("gum_per_recall", gum["PER_recall"], 0.60),
+        ("gum_per_recall", gum["PER_recall"], 0.62),
         ("gum_org_precision", gum["ORG_precision"], 0.74),
-        ("gum_org_recall", gum["ORG_recall"], 0.42),
+        ("gum_org_recall", gum["ORG_recall"], 0.48),
         # false friends: the value is minus the hits, so the floor 0 means none
         (
             "traps_false_friend_hits_negated",
