@@ -150,6 +150,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", int, 8000, "Port `marsad serve` listens on."),
     Setting("ui_language", str, "ar", "Default interface language.", choices=("ar", "en")),
     Setting(
+        "display_timezone",
+        str,
+        "UTC",
+        "Time zone the site shows times in (an IANA name such as Asia/Riyadh or Africa/Cairo); "
+        "every page names it.",
+    ),
+    Setting(
+        "digits",
+        str,
+        "latin",
+        "Digits of dates, times and counts on Arabic pages: latin (0-9) or arabic "
+        "(Arabic-Indic), as readers in the Mashriq often prefer. English pages use Latin digits.",
+        choices=("latin", "arabic"),
+    ),
+    Setting(
         "search_recency_weight", float, 0.3, "How much recency counts in search ranking (0 = none)."
     ),
 )

@@ -154,7 +154,7 @@ def _articles_page(
 ) -> dict[str, Any]:
     with st.store.reading() as r:
         translations = r.translations_for([a.id for a in articles])
-        shown = article_titles(r, articles, tr, st.geo)
+        shown = article_titles(r, articles, tr, st.geo, st.formats_for(tr.lang))
     return _page(
         [article_json(a, translations.get(a.id), shown=shown[a.id]) for a in articles],
         limit,
@@ -165,7 +165,7 @@ def _articles_page(
 def _stories_page(
     st: WebState, tr: Translator, r: Reads, cards: list[StoryCard], limit: int, offset: int
 ) -> dict[str, Any]:
-    shown = story_titles(r, cards, tr, st.geo)
+    shown = story_titles(r, cards, tr, st.geo, st.formats_for(tr.lang))
     return _page([story_json(c, shown[c.id]) for c in cards], limit, offset)
 
 
@@ -221,8 +221,8 @@ def story(request: Request) -> Response:
         countries = r.story_countries(story_id)
         entities = r.story_entities(story_id)
         tr = reader(request)
-        shown = article_titles(r, articles, tr, st.geo)
-        title = story_titles(r, [card], tr, st.geo)[card.id]
+        shown = article_titles(r, articles, tr, st.geo, st.formats_for(tr.lang))
+        title = story_titles(r, [card], tr, st.geo, st.formats_for(tr.lang))[card.id]
     out = story_json(card, title)
     out["articles"] = [article_json(a, translations.get(a.id), shown=shown[a.id]) for a in articles]
     out["countries"] = [{"code": c, "articles": n} for c, n in countries]
@@ -269,7 +269,8 @@ def article(request: Request) -> Response:
         countries = r.article_countries(article_id)
         entities = r.article_entities(article_id)
         carried_by = r.article_source_titles(article_id)
-        shown = article_titles(r, [found], reader(request), st.geo)[article_id]
+        tr = reader(request)
+        shown = article_titles(r, [found], tr, st.geo, st.formats_for(tr.lang))[article_id]
     out = article_json(found, translations, full=True, shown=shown)
     out["countries"] = [{"code": c, "is_about": about} for c, about in countries]
     out["entities"] = [entity_json(e) for e in entities]

@@ -26,6 +26,7 @@ from marsad.web import api, pages
 from marsad.web.cache import TTLCache
 from marsad.web.conditional import VARY_NEGOTIATED
 from marsad.web.feeds import feed_endpoint
+from marsad.web.formats import Formats, display_zone
 from marsad.web.geo import Geography
 from marsad.web.i18n import Catalogues
 from marsad.web.openapi import openapi_document
@@ -226,13 +227,17 @@ def create_app(
         store=store,
         settings=settings,
         geo=Geography(),
-        catalogues=Catalogues(settings.ui_language),
+        catalogues=Catalogues(settings.ui_language, arabic_digits=settings.digits == "arabic"),
         env=build_environment(),
         pages=TTLCache(PAGE_TTL_SECONDS, max_entries=512),
         data=TTLCache(DATA_TTL_SECONDS, max_entries=64),
         search_function=search if search_function is True else search_function or None,
         clock=clock,
     )
+    zone = display_zone(settings.display_timezone)
+    app.state.web.formats = {
+        lang: Formats(lang, zone, settings.digits == "arabic") for lang in ("ar", "en")
+    }
     app.add_middleware(SecurityHeaders)
     return app
 

@@ -23,9 +23,9 @@ from datetime import datetime
 
 from marsad.models import Article
 from marsad.store.reads import EntityRow, Reads, StoryCard, TranslationRow
+from marsad.web.formats import Formats
 from marsad.web.geo import Geography
 from marsad.web.i18n import Translator, language_name
-from marsad.web.render import format_gregorian
 
 # Numbers worth repeating from a title: Latin or Arabic-Indic digits, with their separators.
 _NUMBER = re.compile(
@@ -67,6 +67,7 @@ def numbers_in(text: str) -> list[str]:
 def facts_line(
     tr: Translator,
     geo: Geography,
+    fmt: Formats,
     *,
     countries: Sequence[str],
     names: Sequence[EntityRow],
@@ -86,9 +87,9 @@ def facts_line(
         parts.append(tr("facts.about", items=sep.join(about)))
     numbers = numbers_in(title)
     if numbers:
-        parts.append(tr("facts.numbers", items=sep.join(numbers)))
+        parts.append(tr("facts.numbers", items=sep.join(fmt.digits(n) for n in numbers)))
     if when is not None:
-        parts.append(format_gregorian(when, tr))
+        parts.append(fmt.date(when))
     return " · ".join(parts)
 
 
@@ -110,7 +111,7 @@ def article_shown(
 
 
 def article_titles(
-    r: Reads, articles: Sequence[Article], tr: Translator, geo: Geography
+    r: Reads, articles: Sequence[Article], tr: Translator, geo: Geography, fmt: Formats
 ) -> dict[int, Shown]:
     """The shown title of each article, facts lines filled in for the untranslated ones."""
     foreign = [a.id for a in articles if a.language and a.language != tr.lang]
@@ -124,6 +125,7 @@ def article_titles(
             line = facts_line(
                 tr,
                 geo,
+                fmt,
                 countries=countries,
                 names=names,
                 title=a.title or "",
@@ -155,7 +157,7 @@ def story_title(card: StoryCard, tr: Translator, members: dict[str, str]) -> Sho
 
 
 def story_titles(
-    r: Reads, cards: Sequence[StoryCard], tr: Translator, geo: Geography
+    r: Reads, cards: Sequence[StoryCard], tr: Translator, geo: Geography, fmt: Formats
 ) -> dict[int, Shown]:
     """The shown title of each story card, facts lines filled in for the untranslated ones."""
     if not cards:
@@ -169,6 +171,7 @@ def story_titles(
             line = facts_line(
                 tr,
                 geo,
+                fmt,
                 countries=c.countries,
                 names=names.get(c.id, []),
                 title=shown[c.id].text,

@@ -66,7 +66,7 @@ def _article_items(
     st: WebState, tr: Translator, base: str, articles: list[Article], r: Reads
 ) -> list[FeedItem]:
     translations = r.translations_for([a.id for a in articles]) if tr.lang == "ar" else {}
-    titles = article_titles(r, articles, tr, st.geo)
+    titles = article_titles(r, articles, tr, st.geo, st.formats_for(tr.lang))
     items = []
     for a in articles:
         title = titles[a.id]
@@ -113,7 +113,7 @@ def _feed_content(
         if kind == "home":
             items = []
             cards = r.top_stories(now=st.clock(), limit=FEED_SIZE)
-            titles = story_titles(r, cards, tr, st.geo)
+            titles = story_titles(r, cards, tr, st.geo, st.formats_for(tr.lang))
             for card in cards:
                 shown = titles[card.id]
                 counts = (
@@ -186,7 +186,7 @@ def _feed_content(
                 raise NotFoundError(f"unknown story: {story_id}", message_ar="قصة غير معروفة")
             articles = list(reversed(r.story_articles(story_id)))[:FEED_SIZE]
             return (
-                story_titles(r, [found_story], tr, st.geo)[story_id].text,
+                story_titles(r, [found_story], tr, st.geo, st.formats_for(tr.lang))[story_id].text,
                 f"/stories/{story_id}",
                 _article_items(st, tr, base, articles, r),
             )

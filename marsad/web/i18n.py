@@ -34,6 +34,7 @@ class Translator:
     lang: str
     strings: dict[str, str]
     fallback: dict[str, str]
+    arabic_digits: bool = False
 
     @property
     def dir(self) -> str:
@@ -47,24 +48,21 @@ class Translator:
         """``key.<category>`` for ``n`` (CLDR plural categories), formatted with ``n``."""
         category = plural_category(self.lang, n)
         text = self.strings.get(f"{key}.{category}") or self.strings.get(f"{key}.other") or key
-        return text.format(n=n)
+        shown = str(n)
+        if self.arabic_digits and self.lang == "ar":
+            shown = shown.translate(ARABIC_INDIC_DIGITS)
+        return text.format(n=shown)
+
+
+ARABIC_INDIC_DIGITS = str.maketrans(
+    "0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
+)
 
 
 def plural_category(lang: str, n: int) -> str:
-    """CLDR cardinal plural category of a whole number (Arabic has six, English two)."""
-    if lang == "ar":
-        if n == 0:
-            return "zero"
-        if n == 1:
-            return "one"
-        if n == 2:
-            return "two"
-        if 3 <= n % 100 <= 10:
-            return "few"
-        if 11 <= n % 100 <= 99:
-            return "many"
-        return "other"
-    return "one" if n == 1 else "other"
+    """CLDR cardinal plural category of a whole number (Arabic has six: zero, one, two, few,
+    many, other; English two), from Babel's CLDR rules."""
+    return str(_locale(lang if lang in LANGUAGES else "ar").plural_form(n))
 
 
 @cache
@@ -83,11 +81,12 @@ def language_name(code: str | None, lang: str) -> str:
 class Catalogues:
     """Every catalogue, loaded once per app."""
 
-    def __init__(self, default_lang: str = "ar") -> None:
+    def __init__(self, default_lang: str = "ar", *, arabic_digits: bool = False) -> None:
         self.default_lang = default_lang if default_lang in LANGUAGES else "ar"
         self._strings = {lang: load_catalogue(lang) for lang in LANGUAGES}
         self._translators = {
-            lang: Translator(lang, self._strings[lang], self._strings["ar"]) for lang in LANGUAGES
+            lang: Translator(lang, self._strings[lang], self._strings["ar"], arabic_digits)
+            for lang in LANGUAGES
         }
 
     def translator(self, lang: str) -> Translator:

@@ -20,7 +20,7 @@ from marsad.web.conditional import VARY_NEGOTIATED, conditional_response
 from marsad.web.display import Shown, article_shown, article_titles, story_titles
 from marsad.web.i18n import Translator, language_name
 from marsad.web.params import country_param, id_param, page_param
-from marsad.web.render import format_gregorian, format_hijri, strip_control
+from marsad.web.render import strip_control
 from marsad.web.searching import MAX_QUERY_CHARS, SearchPage, run_search
 from marsad.web.state import LANG_COOKIE, WebState, request_language, web_state
 
@@ -35,6 +35,8 @@ shown_field = article_shown
 
 
 def _globals(st: WebState, tr: Translator, path: str) -> dict[str, Any]:
+    fmt = st.formats_for(tr.lang)
+    now = st.clock()
     return {
         "t": tr,
         "lang": tr.lang,
@@ -43,8 +45,12 @@ def _globals(st: WebState, tr: Translator, path: str) -> dict[str, Any]:
         "regions": REGIONS,
         "country_name": lambda cc: st.geo.country_name(cc, tr.lang),
         "region_name": lambda code: tr(f"region.{code}"),
-        "gdate": lambda d: format_gregorian(d, tr),
-        "hdate": lambda d: format_hijri(d, tr),
+        "gdate": fmt.date,
+        "hdate": fmt.hijri,
+        "hm": fmt.time,
+        "ago": lambda d: fmt.ago(d, now),
+        "num": fmt.number,
+        "zone_label": fmt.zone_label(now),
         "language_name": lambda code: language_name(code, tr.lang),
         "models_command": MODELS_COMMAND,
     }
@@ -96,7 +102,7 @@ def html(request: Request, body: str, status: int = 200) -> Response:
 def _with_titles(
     st: WebState, r: Reads, articles: Sequence[Article], tr: Translator
 ) -> list[tuple[Article, Shown]]:
-    shown = article_titles(r, articles, tr, st.geo)
+    shown = article_titles(r, articles, tr, st.geo, st.formats_for(tr.lang))
     return [(a, shown[a.id]) for a in articles]
 
 
@@ -104,7 +110,7 @@ def _titles_of(
     st: WebState, r: Reads, tr: Translator, *groups: Iterable[StoryCard | None]
 ) -> dict[int, Shown]:
     cards = {c.id: c for group in groups for c in group if c is not None}
-    return story_titles(r, list(cards.values()), tr, st.geo)
+    return story_titles(r, list(cards.values()), tr, st.geo, st.formats_for(tr.lang))
 
 
 # -- pages ----------------------------------------------------------------------------------
@@ -384,7 +390,11 @@ def article(request: Request) -> Response:
         translations = (
             r.translations_for([article_id]) if tr.lang == "ar" and not show_original else {}
         )
-        facts = article_titles(r, [found], tr, st.geo)[article_id] if not show_original else None
+        facts = (
+            article_titles(r, [found], tr, st.geo, st.formats_for(tr.lang))[article_id]
+            if not show_original
+            else None
+        )
         original = r.get_article(found.duplicate_of) if found.duplicate_of else None
         story_card = r.get_story(found.story_id) if found.story_id else None
         carried_by = r.article_source_titles(article_id)

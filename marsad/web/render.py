@@ -12,10 +12,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 import nh3
-from hijridate import Gregorian
 from markupsafe import Markup
-
-from marsad.web.i18n import Translator
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n+")
 # C0/C1 control characters other than tab/newline: invalid in XML, noise in HTML.
@@ -66,30 +63,6 @@ def paragraphs(text: str | None) -> list[str]:
     return [p for p in parts if p][:_MAX_PARAGRAPHS]
 
 
-def format_gregorian(value: datetime | None, tr: Translator) -> str:
-    if value is None:
-        return ""
-    month = tr(f"month.{value.month}")
-    return f"{value.day} {month} {value.year}"
-
-
-def format_hijri(value: datetime | None, tr: Translator) -> str:
-    """The Hijri (Umm al-Qura) date, or "" outside the calendar's range (1924-2077)."""
-    if value is None:
-        return ""
-    try:
-        hijri = Gregorian(value.year, value.month, value.day).to_hijri()
-    except (OverflowError, ValueError):
-        return ""
-    if tr.lang == "ar":
-        return f"{hijri.day} {hijri.month_name('ar')} {hijri.year} {hijri.notation('ar')}"
-    return f"{hijri.day} {hijri.month_name('en')} {hijri.year} {hijri.notation('en')}"
-
-
-def format_time(value: datetime | None) -> str:
-    return value.strftime("%H:%M") if value else ""
-
-
 def iso(value: datetime | None) -> str:
     return value.isoformat() if value else ""
 
@@ -113,7 +86,6 @@ def build_environment() -> jinja2.Environment:
     env.filters["safe_href"] = safe_href
     env.filters["paragraphs"] = paragraphs
     env.filters["sanitize_html"] = sanitize_html
-    env.filters["hhmm"] = format_time
     env.filters["iso"] = iso
     env.filters["lang_attr"] = text_dir_lang
     env.filters["clean"] = strip_control
@@ -122,9 +94,6 @@ def build_environment() -> jinja2.Environment:
 
 __all__ = [
     "build_environment",
-    "format_gregorian",
-    "format_hijri",
-    "format_time",
     "iso",
     "paragraphs",
     "safe_href",

@@ -14,6 +14,7 @@ from marsad.config import Settings
 from marsad.store import Store
 from marsad.web.cache import TTLCache
 from marsad.web.conditional import Validators
+from marsad.web.formats import Formats, display_zone
 from marsad.web.geo import Geography
 from marsad.web.i18n import Catalogues, Translator, choose_language
 
@@ -43,6 +44,14 @@ class WebState:
     wake_crawler: Callable[[], None] | None = None
     # ETag -> first served (Last-Modified) of pages and feeds.
     validators: Validators = field(default_factory=Validators)
+    # Dates, times and numbers per reader language (display_timezone and digits settings).
+    formats: dict[str, Formats] = field(default_factory=dict)
+
+    def formats_for(self, lang: str) -> Formats:
+        found = self.formats.get(lang)
+        if found is None:
+            found = self.formats[lang] = Formats(lang, display_zone("UTC"))
+        return found
 
 
 def web_state(request: Request) -> WebState:
