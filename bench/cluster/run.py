@@ -139,6 +139,114 @@ def labelled_stream(understand: bool = True, background: bool = True) -> Labelle
     return LabelledStream(feats, labels, how, document_frequencies(others) if others else None)
 
 
+FLORES_LABELS = HERE / "flores_labels.jsonl"
+DEMO_ARTICLES = Path(__file__).resolve().parents[2] / "marsad" / "demo" / "data" / "articles.jsonl"
+# The FLORES documents are spread over the labelled weeks (one every ~3 hours, by doc id), the
+# Arabic translation an hour after the English; the demo corpus (2026) is moved to 2018-03-01
+# keeping its own spacing. Neither shares an event with the ANT weeks.
+_FLORES_STEP = 3 * 3600.0
+_DEMO_SHIFT = (
+    datetime(2026, 8, 31, tzinfo=UTC).timestamp() - datetime(2018, 3, 1, tzinfo=UTC).timestamp()
+)
+
+
+@dataclass(frozen=True)
+class EvaluationStream:
+    """The labelled ANT stream plus the FLORES-200 documents (each English document and its
+    Arabic translation: one story, one translation pair) and the demo corpus; ``split`` says
+    whether an article's story is in the dev or the test half (labels files, by story)."""
+
+    stream: LabelledStream
+    split: dict[str, str]
+    translation_pairs: set[frozenset[str]]
+
+
+def evaluation_stream(understand: bool = True) -> EvaluationStream:
+    base = labelled_stream(understand)
+    analyse = _analyser(understand)
+    feats = list(base.feats)
+    labels = dict(base.labels)
+    split: dict[str, str] = {}
+    for row in map(json.loads, (HERE / "labels.jsonl").read_text().splitlines()):
+        split[row["docno"]] = row["split"]
+    for line in (HERE / "english_reports.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        split[row["id"]] = row["split"]
+    docs = {
+        d["doc_id"]: d
+        for d in map(
+            json.loads,
+            (eval_data_dir() / "flores-ar-en" / "flores200_dev_eng_arb_docs.jsonl")
+            .read_text(encoding="utf-8")
+            .splitlines(),
+        )
+    }
+    pairs: set[frozenset[str]] = set()
+    span = max(PERIODS.values())[1] - _DAY0
+    for row in map(json.loads, FLORES_LABELS.read_text().splitlines()):
+        doc = docs[row["doc_id"]]
+        when = _DAY0 + (row["doc_id"] * _FLORES_STEP) % span
+        keys = []
+        for language, offset in (("en", 0.0), ("ar", 3600.0)):
+            key = f"flores-{language}-{row['doc_id']}"
+            feats.append(analyse(key, "", doc[language], language, when + offset))
+            labels[key] = row["story"]
+            split[key] = row["split"]
+            keys.append(key)
+        pairs.add(frozenset(keys))
+    for line in DEMO_ARTICLES.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        key = f"demo:{row['outlet']}/{row['slug']}"
+        when = parse_time(row["published"])
+        assert when is not None
+        feats.append(
+            analyse(
+                key,
+                row["title"],
+                "\n\n".join(row["paragraphs"]),
+                row["language"],
+                when.timestamp() - _DEMO_SHIFT,
+                source=row["outlet"],
+            )
+        )
+        labels[key] = f"demo:{row['story']}"
+        split[key] = "dev" if zlib.crc32(row["story"].encode()) % 2 == 0 else "test"
+        if row.get("copy_kind") == "translated":
+            pairs.add(frozenset((key, f"demo:{row['copy_of']}")))
+    feats.sort(key=lambda f: (f.published, f.key))
+    return EvaluationStream(replace(base, feats=feats, labels=labels), split, pairs)
+
+
+def predict_in_order(
+    stream: LabelledStream, order: list[ArticleFeatures], options: ClusterOptions | None = None
+) -> dict[str, str]:
+    """The final story of every article when they arrive in ``order``."""
+    clusterer = StoryClusterer(options, stream.background)
+    tracker = StoryTracker()
+    for f in order:
+        tracker.record(clusterer.add(f))
+    return {f.key: tracker.story_of(f.key) or f.key for f in stream.feats}
+
+
+def split_f1(ev: EvaluationStream, predicted: dict[str, str], half: str) -> dict[str, float]:
+    """Pair scores among the articles of one half's stories (the stream clustered whole)."""
+    feats = [f for f in ev.stream.feats if ev.split.get(f.key) == half]
+    scores = pair_scores(feats, ev.stream.labels, predicted)
+    return {k: v["f1"] for k, v in scores.items()}
+
+
+def order_f1(
+    ev: EvaluationStream, half: str, orders: int = 10, options: ClusterOptions | None = None
+) -> list[float]:
+    """Overall pair F1 of one half over ``orders`` random arrival orders (seeds 0..orders-1)."""
+    out = []
+    for seed in range(orders):
+        order = list(ev.stream.feats)
+        random.Random(seed).shuffle(order)
+        out.append(split_f1(ev, predict_in_order(ev.stream, order, options), half)["overall"])
+    return out
+
+
 def pair_scores(
     feats: list[ArticleFeatures], labels: dict[str, str], predicted: dict[str, str]
 ) -> dict[str, dict[str, float]]:

@@ -16,14 +16,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import struct
 import sys
 import unicodedata
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from marsad.dedup.align import alignment_profile, link_keys
+from marsad.dedup.align import alignment_profile, link_keys, split_sentences
 from marsad.dedup.minhash import minhash_signature
 from marsad.text.analyze import analyze
 from marsad.text.normalize import (
@@ -54,6 +56,12 @@ SIGNATURE_WORDS = 150
 # Below this many words a text is too short to call two articles copies of one another
 # (a feed summary of one sentence is shared by unrelated reposts of a headline).
 MIN_HASH_WORDS = 8
+# Sentences compared for containment (``sentence_hashes``): enough of a long article to find it
+# under a wrapper, bounded for memory (4 bytes each).
+MIN_SENTENCE_WORDS = 6
+SENTENCE_PIECE_WORDS = 25
+MAX_SENTENCE_HASHES = 32
+MAX_SENTENCE_TEXT = 20_000
 
 # Words only: copies differ in punctuation (re-typed commas, quotes) more than in words.
 _WORD_RE = re.compile(r"\w+")
@@ -91,6 +99,9 @@ class ArticleFeatures:
     # lead, and the lead's name skeletons that find candidates.
     alignment: bytes = b""
     link_keys: tuple[str, ...] = ()
+    # Republished copies under wrappers (``index.py``): 32-bit hashes of the comparable words of
+    # each sentence of at least ``MIN_SENTENCE_WORDS`` words, in order (``MAX_SENTENCE_HASHES``).
+    sentences: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -226,8 +237,27 @@ def features_from(
         translated_title=(translated_title or "").strip()[:1000],
         translated_title_terms=translated_terms,
         alignment=alignment_profile(f"{title}\n{text}" if title else text, lang),
+        sentences=sentence_hashes(text),
         link_keys=_interned(link_keys(text or title, lang)),
     )
+
+
+def sentence_hashes(text: str) -> bytes:
+    """Hashes of the text's sentences as compared for copies (``comparable_words``), packed as
+    little-endian uint32; short sentences ("Read also", a dateline) are left out."""
+    out: list[int] = []
+    for sentence in split_sentences(text[:MAX_SENTENCE_TEXT]):
+        words = comparable_words(sentence)
+        # A text without full stops is one long "sentence": its pieces of
+        # ``SENTENCE_PIECE_WORDS`` words from the start of each line stand in for sentences.
+        for start in range(0, len(words), SENTENCE_PIECE_WORDS):
+            piece = words[start : start + SENTENCE_PIECE_WORDS]
+            if len(piece) >= MIN_SENTENCE_WORDS:
+                out.append(zlib.crc32(" ".join(piece).encode("utf-8")))
+        if len(out) >= MAX_SENTENCE_HASHES:
+            break
+    out = out[:MAX_SENTENCE_HASHES]
+    return struct.pack(f"<{len(out)}I", *out)
 
 
 def _interned(items: Iterable[str]) -> tuple[str, ...]:
@@ -259,6 +289,7 @@ def features_to_dict(features: ArticleFeatures) -> dict[str, Any]:
         "source": features.source,
         "translated_title": features.translated_title,
         "alignment": features.alignment.hex(),
+        "sentences": features.sentences.hex(),
     }
     for name in _TUPLE_FIELDS:
         out[name] = list(getattr(features, name))
@@ -278,6 +309,7 @@ def features_from_dict(data: Mapping[str, Any], signature: bytes | None = None) 
         "translated_title": str(data.get("translated_title") or ""),
         "signature": bytes(signature or b""),
         "alignment": bytes.fromhex(str(data.get("alignment") or "")),
+        "sentences": bytes.fromhex(str(data.get("sentences") or "")),
     }
     for name in _TUPLE_FIELDS:
         kwargs[name] = _interned(data.get(name) or ())

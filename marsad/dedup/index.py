@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+import struct
 from dataclasses import dataclass
 
 from marsad.dedup.features import ArticleFeatures
@@ -26,6 +27,15 @@ DEFAULT_THRESHOLD = 0.4
 # A band shared by more articles than this is boilerplate (a cookie notice, an agency footer);
 # it is not used to find candidates, so one hot band cannot make every query quadratic.
 MAX_BUCKET = 64
+# Containment (a copy under a wrapper, or cut short): the share of the shorter text's sentences
+# (``features.sentence_hashes``) that the other has word for word, and how many at least.
+# Calibrated with ``python -m bench.dedup.containment`` on the ANT duplicate groups with added
+# wrappers and on random ANT pairs (figures there).
+MIN_CONTAINMENT = 0.6
+MIN_SHARED_SENTENCES = 3
+SAMPLED_SENTENCES = 6
+MAX_CONTAINMENT = 20  # candidates verified per article
+HOT_SENTENCE = 8  # a sampled sentence in this many articles is boilerplate
 
 
 @dataclass(frozen=True)
@@ -36,10 +46,16 @@ class DuplicateMatch:
     original_key: str
     kind: str
     similarity: float
+    # Share of the shorter text's sentences found word for word in the other (``near`` copies
+    # found under a wrapper); None when the signatures alone decided.
+    containment: float | None = None
 
     def evidence(self) -> dict[str, object]:
         """Why this is a copy, JSON-ready (``articles.duplicate_evidence``)."""
-        return {"method": self.kind, "similarity": self.similarity}
+        out: dict[str, object] = {"method": self.kind, "similarity": self.similarity}
+        if self.containment is not None:
+            out.update(method="containment", containment=self.containment)
+        return out
 
 
 @dataclass(slots=True)
@@ -49,6 +65,16 @@ class _Entry:
     text_hash: str | None
     url: str | None
     original: str | None  # the key of the original when this entry is a copy
+    sentences: bytes = b""
+
+
+def _unpack(sentences: bytes) -> tuple[int, ...]:
+    count = len(sentences) // 4
+    return struct.unpack(f"<{count}I", sentences[: count * 4])
+
+
+def _sampled(sentences: bytes) -> list[int]:
+    return sorted(set(_unpack(sentences)))[:SAMPLED_SENTENCES]
 
 
 class DuplicateIndex:
@@ -60,6 +86,9 @@ class DuplicateIndex:
         self._by_url: dict[str, str] = {}
         self._by_hash: dict[str, str] = {}
         self._bands: dict[int, str | list[str]] = {}
+        # A few sentences of each article (the ``SAMPLED_SENTENCES`` smallest hashes: chosen by
+        # content, so a wrapper added around a text leaves most of them in place).
+        self._by_sentence: dict[int, str | list[str]] = {}
         self._expiry: list[tuple[float, str]] = []  # min-heap of (published, key)
 
     def __len__(self) -> int:
@@ -80,7 +109,7 @@ class DuplicateIndex:
         if features.text_hash and features.text_hash in self._by_hash:
             return self._match(features.key, self._by_hash[features.text_hash], "text", 1.0)
         if not features.signature:
-            return None
+            return self._contained(features)
         best_key, best_sim = None, self.threshold
         for candidate in self._candidates(features.signature):
             if candidate == features.key:
@@ -88,9 +117,45 @@ class DuplicateIndex:
             sim = estimated_jaccard(features.signature, self._entries[candidate].signature)
             if sim >= best_sim and (best_key is None or sim > best_sim):
                 best_key, best_sim = candidate, sim
-        if best_key is None:
+        if best_key is not None:
+            return self._match(features.key, best_key, "near", best_sim)
+        return self._contained(features)
+
+    def _contained(self, features: ArticleFeatures) -> DuplicateMatch | None:
+        """A copy under a wrapper (a site header, an intro, a "read also" block, a footer) or
+        cut short: most of the shorter text's sentences are in the other, word for word."""
+        mine = _unpack(features.sentences)
+        if len(set(mine)) < 2:
+            return None  # one sentence in common is a coincidence or a boilerplate line
+        counts: dict[str, int] = {}
+        hot: set[int] = set()
+        for h in set(mine):
+            bucket = self._by_sentence.get(h)
+            if bucket is None:
+                continue
+            if isinstance(bucket, list) and len(bucket) >= HOT_SENTENCE:
+                hot.add(h)  # an outlet's boilerplate (a footer, a disclaimer): no evidence
+                continue
+            for key in (bucket,) if isinstance(bucket, str) else bucket:
+                if key != features.key:
+                    counts[key] = counts.get(key, 0) + 1
+        best: tuple[float, int, str] | None = None
+        mine_set = set(mine)
+        for key, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CONTAINMENT]:
+            theirs = set(_unpack(self._entries[key].sentences))
+            shared = len((mine_set & theirs) - hot)
+            shorter = min(len(mine_set), len(theirs))
+            share = shared / shorter
+            # A short text (two sentences) is contained when both are there.
+            enough = shared >= min(MIN_SHARED_SENTENCES, max(2, shorter))
+            if enough and share >= MIN_CONTAINMENT and (best is None or (share, shared) > best[:2]):
+                best = (share, shared, key)
+        if best is None:
             return None
-        return self._match(features.key, best_key, "near", best_sim)
+        share, _, key = best
+        sim = estimated_jaccard(features.signature, self._entries[key].signature)
+        match = self._match(features.key, key, "near", sim)
+        return DuplicateMatch(match.key, match.original_key, "near", sim, round(share, 4))
 
     def add(self, features: ArticleFeatures) -> DuplicateMatch | None:
         """``find`` then remember the article (as a copy when it is one)."""
@@ -109,7 +174,17 @@ class DuplicateIndex:
             text_hash=features.text_hash,
             url=features.url,
             original=original_key if original_key != key else None,
+            sentences=features.sentences,
         )
+        for h in _sampled(features.sentences):
+            bucket = self._by_sentence.get(h)
+            if bucket is None:
+                self._by_sentence[h] = key
+            elif isinstance(bucket, str):
+                if bucket != key:
+                    self._by_sentence[h] = [bucket, key]
+            elif len(bucket) < MAX_BUCKET and key not in bucket:
+                bucket.append(key)
         if features.url:
             self._by_url.setdefault(features.url, key)
         if features.text_hash:
@@ -133,6 +208,12 @@ class DuplicateIndex:
             del self._by_url[entry.url]
         if entry.text_hash and self._by_hash.get(entry.text_hash) == key:
             del self._by_hash[entry.text_hash]
+        for h in _sampled(entry.sentences):
+            found = self._by_sentence.get(h)
+            if found == key:
+                del self._by_sentence[h]
+            elif isinstance(found, list) and key in found:
+                found.remove(key)
         for band in band_keys(entry.signature):
             bucket = self._bands.get(band)
             if bucket == key:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from marsad.dedup import DuplicateIndex, features_from, features_from_dict, features_to_dict
 from marsad.store import Store
 
@@ -72,3 +74,43 @@ def test_restore_from_store_gives_same_decisions(store: Store) -> None:
     edited = BASE.replace("يزداد سوءا", "يتدهور")
     match = restored.add(feat("later", edited, 20))
     assert match is not None and match.original_key == str(article.id)
+
+
+_STORY = (
+    "استؤنفت يوم الاثنين في مدينة جدة المحادثات غير المباشرة بين وفدي الجيش السوداني وقوات الدعم "
+    "السريع بوساطة سعودية أمريكية بعد توقف دام أكثر من عام. وافتتح وزير الخارجية السعودي الجلسة "
+    "الأولى داعيا الطرفين إلى الاتفاق على هدنة إنسانية تسمح بوصول المساعدات. وقالت مصادر مطلعة إن "
+    "الوسطاء قدموا مقترحا لهدنة مدتها عشرة أيام تشمل مدينة الفاشر وولايات كردفان. وتقول الأمم "
+    "المتحدة إن نحو 25 مليون سوداني يحتاجون إلى مساعدات إنسانية منذ اندلاع الحرب."
+)
+_WRAPPER_INTRO = (
+    "ننشر لكم هذا التقرير المهم الذي يتابع آخر تطورات الأزمة في السودان والمنطقة كلها. ونرحب "
+    "بتعليقات القراء على صفحاتنا في مواقع التواصل الاجتماعي كل يوم."
+)
+_READ_ALSO = (
+    "اقرأ أيضا: أسعار النفط ترتفع بعد قرار أوبك بلس خفض الإنتاج بمقدار مليون برميل يوميا. "
+    "جميع الحقوق محفوظة لشبكة رافد الإخبارية وكل المواد المنشورة تعبر عن آراء كتابها فقط."
+)
+
+
+def _wrapped(key: str, text: str, published: float):
+    return features_from(key, title="", text=text, language="ar", published=published)
+
+
+def test_a_copy_under_a_header_an_intro_and_a_footer_is_a_republished_copy() -> None:
+    index = DuplicateIndex()
+    index.add(_wrapped("original", _STORY, 0.0))
+    copy = _wrapped("copy", f"رافد نيوز | عاجل\n{_WRAPPER_INTRO}\n{_STORY}\n{_READ_ALSO}", 60.0)
+    assert index.find(copy) is not None
+    # Without the lead's signature (a longer intro moves it) the sentences alone find it.
+    match = index.find(replace(copy, signature=b""))
+    assert match is not None and match.original_key == "original"
+    assert match.containment == 1.0 and match.evidence()["method"] == "containment"
+
+
+def test_a_copy_cut_to_its_first_sentences_is_a_republished_copy() -> None:
+    index = DuplicateIndex()
+    index.add(_wrapped("original", _STORY, 0.0))
+    cut = " ".join(_STORY.split(". ")[:3]) + "."
+    match = index.add(_wrapped("cut", f"{_WRAPPER_INTRO}\n{cut}", 60.0))
+    assert match is not None and match.original_key == "original"
