@@ -3,7 +3,7 @@
 Every file the gate reads is pinned by its SHA-256: a missing or changed file fails the gate
 (it does not skip). Floors sit a little below the figures measured on 2026-12-03 (issue 14,
 ``python -m bench.understand``): LGL article-level country F1 0.847 and top country 0.779;
-GUM PER P/R 0.842/0.643, ORG P/R 0.748/0.501; NewsFANE country P/R 0.942/0.951 (unchanged), ANERcorp
+GUM PER P/R 0.842/0.643, ORG P/R 0.766/0.501; NewsFANE country P/R 0.942/0.951 (unchanged), ANERcorp
 and ANT as before; zero false-friend hits on both trap files. The earlier Arabic floors
 (2026-11-29) are kept. Speed: CPU time on a loaded 2-core CI box; the target is 300/s.
 """
@@ -77,7 +77,7 @@ def checks() -> list[tuple[str, float, float]]:
         ("lgl_top_country_accuracy", lgl["top_country_accuracy"], 0.76),
         ("gum_per_precision", gum["PER_precision"], 0.83),
         ("gum_per_recall", gum["PER_recall"], 0.62),
-        ("gum_org_precision", gum["ORG_precision"], 0.74),
+        ("gum_org_precision", gum["ORG_precision"], 0.75),
         ("gum_org_recall", gum["ORG_recall"], 0.48),
         # false friends: the value is minus the hits, so the floor 0 means none
         (
