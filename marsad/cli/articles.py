@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from marsad.cli.context import CLIContext, iso, print_json_line
+from marsad.cli.context import CLIContext, print_json_line
 from marsad.errors import UserError
 from marsad.models import Article
+from marsad.web.shapes import article_record
 
 
 def register(sub: Any) -> None:
@@ -31,19 +32,8 @@ def register(sub: Any) -> None:
 
 
 def article_to_json(article: Article) -> dict[str, Any]:
-    return {
-        "id": article.id,
-        "url": article.url,
-        "title": article.title,
-        "language": article.language,
-        "source": article.source_title or article.source_id,
-        "source_id": article.source_id,
-        "published": iso(article.published_at),
-        "author": article.author,
-        "extraction_status": article.extraction_status.value,
-        "duplicate_of": article.duplicate_of,
-        "story": article.story_id,
-    }
+    """The API's article record (``marsad.web.shapes``): one shape for CLI, API and feeds."""
+    return article_record(article)
 
 
 def _list(ctx: CLIContext, args: argparse.Namespace) -> int:

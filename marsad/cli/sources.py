@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from marsad.cli.context import CLIContext, iso, print_json_line
+from marsad.cli.context import CLIContext, print_json_line
 from marsad.errors import UserError
 from marsad.ingest.urls import validate_http_url, validate_source_url
 from marsad.models import Source, SourceKind
+from marsad.web.shapes import source_record
 
 
 def register(sub: Any) -> None:
@@ -110,22 +111,8 @@ def _add(ctx: CLIContext, args: argparse.Namespace) -> int:
 
 
 def source_to_json(source: Source) -> dict[str, Any]:
-    return {
-        "id": source.id,
-        "url": source.url,
-        "kind": source.kind.value,
-        "title": source.title,
-        "country": source.country,
-        "language": source.language,
-        "last_status": source.last_status,
-        "last_error": source.last_error,
-        "failure_count": source.failure_count,
-        "paused": source.paused,
-        "paused_reason": source.paused_reason,
-        "last_polled_at": iso(source.last_polled_at),
-        "next_poll_at": iso(source.next_poll_at),
-        "articles": source.article_count,
-    }
+    """The API's source record (``marsad.web.shapes``): one shape for CLI, API and feeds."""
+    return source_record(source)
 
 
 def _list(ctx: CLIContext, args: argparse.Namespace) -> int:

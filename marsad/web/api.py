@@ -11,7 +11,6 @@ from __future__ import annotations
 import hmac
 import json
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -26,13 +25,10 @@ from marsad.web.display import Shown, article_titles, story_titles
 from marsad.web.i18n import Translator
 from marsad.web.params import country_param, id_param, language_param, limit_offset
 from marsad.web.searching import run_search
+from marsad.web.shapes import article_record, entity_record, source_record, story_record
 from marsad.web.state import WebState, web_state
 
 MAX_BODY_BYTES = 64 * 1024
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def _json(data: Any, status: int = 200) -> JSONResponse:
@@ -61,17 +57,17 @@ def reader(request: Request) -> Translator:
 
 
 def story_json(card: StoryCard, shown: Shown | None = None) -> dict[str, Any]:
+    return {**story_record(card), "display": display_json(shown)}
+
+
+def translation_json(tr: TranslationRow) -> dict[str, Any]:
     return {
-        "id": card.id,
-        "title": card.title,
-        "title_language": card.title_lang,
-        "display": display_json(shown),
-        "first_seen": _iso(card.first_seen),
-        "last_seen": _iso(card.last_seen),
-        "article_count": card.article_count,
-        "source_count": card.source_count,
-        "countries": list(card.countries),
-        "regions": list(card.regions),
+        "field": tr.field,
+        "target_language": "ar",
+        "text": tr.text,
+        "machine_translated": True,
+        "engine": tr.engine,
+        "model": tr.model,
     }
 
 
@@ -83,30 +79,10 @@ def article_json(
     shown: Shown | None = None,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "id": article.id,
-        "url": article.url,
-        "title": article.title,
+        **article_record(article),
         "display": display_json(shown),
-        "summary": article.summary,
-        "author": article.author,
-        "language": article.language,
-        "source_id": article.source_id,
-        "source_title": article.source_title,
-        "published_at": _iso(article.published_at),
-        "fetched_at": _iso(article.fetched_at),
-        "story_id": article.story_id,
-        "duplicate_of": article.duplicate_of,
-        "duplicate_kind": article.duplicate_kind,
-        "extraction_status": article.extraction_status.value,
         "translations": [
-            {
-                "field": tr.field,
-                "target_language": "ar",
-                "text": tr.text,
-                "machine_translated": True,
-                "engine": tr.engine,
-                "model": tr.model,
-            }
+            translation_json(tr)
             for tr in (translations or {}).values()
             if full or tr.field != "text"
         ],
@@ -117,32 +93,11 @@ def article_json(
 
 
 def source_json(source: Source) -> dict[str, Any]:
-    return {
-        "id": source.id,
-        "url": source.url,
-        "kind": source.kind.value,
-        "title": source.title,
-        "site_url": source.site_url,
-        "country": source.country,
-        "language": source.language,
-        "last_status": source.last_status,
-        "last_error": source.last_error,
-        "failure_count": source.failure_count,
-        "paused": source.paused,
-        "last_polled_at": _iso(source.last_polled_at),
-        "last_success_at": _iso(source.last_success_at),
-        "next_poll_at": _iso(source.next_poll_at),
-        "article_count": source.article_count,
-    }
+    return source_record(source)
 
 
 def entity_json(entity: EntityRow) -> dict[str, Any]:
-    return {
-        "id": entity.id,
-        "type": entity.type,
-        "name_ar": entity.name_ar,
-        "name_en": entity.name_en,
-    }
+    return entity_record(entity)
 
 
 def _page(items: list[Any], limit: int, offset: int) -> dict[str, Any]:
@@ -225,9 +180,9 @@ def story(request: Request) -> Response:
         title = story_titles(r, [card], tr, st.geo, st.formats_for(tr.lang))[card.id]
     out = story_json(card, title)
     out["articles"] = [article_json(a, translations.get(a.id), shown=shown[a.id]) for a in articles]
-    out["countries"] = [{"code": c, "articles": n} for c, n in countries]
+    # "countries" is the story record's list of codes; here with each one's article count.
+    out["country_articles"] = [{"code": c, "articles": n} for c, n in countries]
     out["entities"] = [{**entity_json(e), "articles": e.count} for e in entities]
-    out["merged_into"] = card.merged_into
     return _json(out)
 
 

@@ -27,6 +27,7 @@ from marsad.web.i18n import Translator
 from marsad.web.params import country_param, id_param
 from marsad.web.render import safe_href, strip_control
 from marsad.web.searching import run_search
+from marsad.web.shapes import article_record, story_record
 from marsad.web.state import WebState, web_state
 
 FEED_SIZE = 50
@@ -51,6 +52,8 @@ class FeedItem:
     translation: TranslationRow | None = None
     untranslated: bool = False
     facts: str = ""
+    # The API's record of the article or story (``marsad.web.shapes``), in ``_marsad``.
+    record: dict[str, object] | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ def _article_items(
                 translation=title.translation,
                 untranslated=title.untranslated,
                 facts=title.facts,
+                record={"article": article_record(a)},
             )
         )
     return items
@@ -134,6 +138,7 @@ def _feed_content(
                         translation=shown.translation,
                         untranslated=shown.untranslated,
                         facts=shown.facts,
+                        record={"story": story_record(card)},
                     )
                 )
             return tr("site.name"), "/", items
@@ -264,20 +269,23 @@ def render_json_feed(meta: FeedMeta, items: list[FeedItem]) -> bytes:
             entry["authors"] = [{"name": strip_control(item.author)[:200]}]
         if item.language:
             entry["language"] = item.language
+        extension: dict[str, object] = dict(item.record or {})
         if item.translation is not None:
             entry["tags"] = [MACHINE_TRANSLATED]
-            entry["_marsad"] = {
-                "machine_translated": True,
-                "engine": item.translation.engine or None,
-                "model": item.translation.model or None,
-            }
+            extension.update(
+                machine_translated=True,
+                engine=item.translation.engine or None,
+                model=item.translation.model or None,
+            )
         elif item.untranslated:
-            entry["_marsad"] = {
-                "machine_translated": False,
-                "untranslated": True,
-                "original_language": item.language,
-                "facts": item.facts,
-            }
+            extension.update(
+                machine_translated=False,
+                untranslated=True,
+                original_language=item.language,
+                facts=item.facts,
+            )
+        if extension:
+            entry["_marsad"] = extension
         out_items.append(entry)
     document = {
         "version": "https://jsonfeed.org/version/1.1",

@@ -6,6 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from marsad.models import REGIONS
+from marsad.web.shapes import (
+    ARTICLE_FIELDS,
+    ENTITY_FIELDS,
+    SOURCE_FIELDS,
+    STORY_FIELDS,
+    schema_of,
+)
 
 _LIMIT = {
     "name": "limit",
@@ -216,61 +223,29 @@ def _schemas() -> dict[str, Any]:
         },
         "required": ["field", "text", "machine_translated", "engine", "model"],
     }
-    story = {
-        "type": "object",
+    display = {
+        "type": ["object", "null"],
+        "description": "The title a reader of ?lang= sees (the site's rule): an Arabic member's "
+        "title, a labelled machine translation, or the original named by language with a line "
+        "of key facts.",
         "properties": {
-            "id": {"type": "integer"},
             "title": {"type": "string"},
-            "title_language": _NULLABLE_STRING,
-            "first_seen": _NULLABLE_STRING,
-            "last_seen": _NULLABLE_STRING,
-            "article_count": {"type": "integer"},
-            "source_count": {"type": "integer"},
-        },
-        "required": ["id", "title"],
-    }
-    article = {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "url": {"type": "string"},
-            "title": _NULLABLE_STRING,
             "language": _NULLABLE_STRING,
-            "source_id": _NULLABLE_INT,
-            "story_id": _NULLABLE_INT,
-            "duplicate_of": _NULLABLE_INT,
-            "duplicate_kind": _NULLABLE_STRING,
-            "published_at": _NULLABLE_STRING,
-            "translations": {
-                "type": "array",
-                "items": {"$ref": "#/components/schemas/Translation"},
-            },
+            "machine_translated": {"type": "boolean"},
+            "untranslated": {"type": "boolean"},
+            "facts": _NULLABLE_STRING,
         },
-        "required": ["id", "url"],
+        "required": ["title", "language", "machine_translated", "untranslated", "facts"],
     }
-    source = {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "url": {"type": "string"},
-            "kind": {"type": "string", "enum": ["feed", "sitemap", "page"]},
-            "title": _NULLABLE_STRING,
-            "last_status": _NULLABLE_INT,
-            "last_error": _NULLABLE_STRING,
-            "paused": {"type": "boolean"},
-        },
-        "required": ["id", "url", "kind"],
-    }
-    entity = {
-        "type": "object",
-        "properties": {
-            "id": {"type": "string"},
-            "type": {"type": "string"},
-            "name_ar": _NULLABLE_STRING,
-            "name_en": _NULLABLE_STRING,
-        },
-        "required": ["id", "type"],
-    }
+    display_ref = {"$ref": "#/components/schemas/Display"}
+    story = schema_of(STORY_FIELDS, display=display_ref)
+    article = schema_of(
+        ARTICLE_FIELDS,
+        display=display_ref,
+        translations={"type": "array", "items": {"$ref": "#/components/schemas/Translation"}},
+    )
+    source = schema_of(SOURCE_FIELDS)
+    entity = schema_of(ENTITY_FIELDS)
 
     def page_of(ref: str) -> dict[str, Any]:
         return {
@@ -291,6 +266,7 @@ def _schemas() -> dict[str, Any]:
             "required": ["items"],
         },
         "Translation": translation,
+        "Display": display,
         "Story": story,
         "StoryList": page_of("Story"),
         "StoryDetail": {
@@ -302,8 +278,24 @@ def _schemas() -> dict[str, Any]:
                         "articles": {
                             "type": "array",
                             "items": {"$ref": "#/components/schemas/Article"},
-                        }
+                        },
+                        "country_articles": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "code": {"type": "string"},
+                                    "articles": {"type": "integer"},
+                                },
+                                "required": ["code", "articles"],
+                            },
+                        },
+                        "entities": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Entity"},
+                        },
                     },
+                    "required": ["articles", "country_articles", "entities"],
                 },
             ]
         },

@@ -83,7 +83,7 @@ def test_sources_add_list_remove_round_trip(
         ("https://sitemap.example/news.xml", "sitemap"),
     ]
     assert rows[0]["country"] == "PK" and rows[0]["language"] == "en"
-    for key in ("last_status", "last_error", "articles"):
+    for key in ("last_status", "last_error", "article_count"):
         assert key in rows[0]
     code, out, _ = run(["sources", "list"], capsys)
     assert "dawn.example" in out
@@ -119,8 +119,8 @@ def test_articles_list_json(cli_db: str, capsys: pytest.CaptureFixture[str]) -> 
     assert code == 0
     rows = [json.loads(line) for line in out.splitlines()]
     assert len(rows) == 2
-    assert {"url", "title", "language", "source", "published"} <= set(rows[0])
-    assert rows[0]["source"] == "الجزيرة مثال" and rows[0]["language"] == "ar"
+    assert {"url", "title", "language", "source_title", "published_at"} <= set(rows[0])
+    assert rows[0]["source_title"] == "الجزيرة مثال" and rows[0]["language"] == "ar"
     code, _, err = run(["articles", "list", "--limit", "0"], capsys)
     assert code == 2 and "--limit" in err
 

@@ -118,7 +118,7 @@ def test_import_goes_on_after_bad_lines(
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     two = next(r for r in rows if r["url"] == "https://a.example/2")
     assert two["language"] in ("en", None)  # "portuguese" is not a language code: detected instead
-    assert next(r for r in rows if r["url"] == "https://a.example/1")["published"] is None
+    assert next(r for r in rows if r["url"] == "https://a.example/1")["published_at"] is None
 
 
 def test_crawl_once_exits_non_zero_when_every_source_failed(
