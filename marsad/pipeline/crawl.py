@@ -592,15 +592,15 @@ async def crawl_once(
         finally:
             run.close()
         run.summary.sources = len(seen)
-        if run.pipeline is not None:
-            note = await asyncio.to_thread(run.pipeline.grouping_note)
-            if note:
-                run.summary.notes.append(note)
         if on_pipeline is not None and run.pipeline is not None:
             on_pipeline(run.pipeline)
         elif pipeline is None and run.pipeline is not None:
             # Built for this pass only: hand over grouping, let the translation worker stop.
             await asyncio.to_thread(run.pipeline.close)
+        if run.pipeline is not None:  # after close: it may have grouped what was waiting
+            note = await asyncio.to_thread(run.pipeline.grouping_note)
+            if note:
+                run.summary.notes.append(note)
         run.summary.requests = fetcher.requests
     run.summary.seconds = time.monotonic() - started
     return run.summary
