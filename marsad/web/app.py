@@ -29,6 +29,7 @@ from marsad.web.feeds import feed_endpoint
 from marsad.web.formats import Formats, display_zone
 from marsad.web.geo import Geography
 from marsad.web.i18n import Catalogues
+from marsad.web.media import MediaProxy, media_endpoint
 from marsad.web.openapi import openapi_document
 from marsad.web.render import build_environment
 from marsad.web.state import (
@@ -177,6 +178,7 @@ def build_routes() -> list[BaseRoute]:
         Route("/stories/{id}", pages.story),
         Route("/articles/{id}", pages.article),
         Route("/search", pages.search_page),
+        Route("/media/{sig}/{url}", media_endpoint),
         Route("/openapi.json", _openapi),
         Route("/robots.txt", _robots),
         Route("/api/v1/stories", api.stories),
@@ -235,6 +237,7 @@ def create_app(
         clock=clock,
     )
     zone = display_zone(settings.display_timezone)
+    app.state.web.media = MediaProxy(settings)
     app.state.web.formats = {
         lang: Formats(lang, zone, settings.digits == "arabic") for lang in ("ar", "en")
     }

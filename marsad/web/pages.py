@@ -53,6 +53,7 @@ def _globals(st: WebState, tr: Translator, path: str) -> dict[str, Any]:
         "zone_label": fmt.zone_label(now),
         "language_name": lambda code: language_name(code, tr.lang),
         "models_command": MODELS_COMMAND,
+        "media": st.media.path_for if st.media is not None else lambda url: None,
     }
 
 

@@ -17,6 +17,7 @@ from marsad.web.conditional import Validators
 from marsad.web.formats import Formats, display_zone
 from marsad.web.geo import Geography
 from marsad.web.i18n import Catalogues, Translator, choose_language
+from marsad.web.media import MediaProxy
 
 LANG_COOKIE = "lang"
 # Rendered pages stay this long; data shared across pages (country index, region blocks) a bit
@@ -46,6 +47,8 @@ class WebState:
     validators: Validators = field(default_factory=Validators)
     # Dates, times and numbers per reader language (display_timezone and digits settings).
     formats: dict[str, Formats] = field(default_factory=dict)
+    # Sources' pictures through /media (signed same-origin URLs); None shows no pictures.
+    media: MediaProxy | None = None
 
     def formats_for(self, lang: str) -> Formats:
         found = self.formats.get(lang)
