@@ -361,6 +361,12 @@ async def story(request: Request) -> Response:
     return html(request, body)
 
 
+def _absolute_media(request: Request, st: WebState, url: str | None) -> str | None:
+    """og:image needs an absolute URL: the proxied picture on this site's own origin."""
+    path = st.media.path_for(url) if st.media is not None else None
+    return str(request.base_url).rstrip("/") + path if path else None
+
+
 def _without_countries(entities: list[EntityRow]) -> list[EntityRow]:
     """Country entities are already shown as country links; list them once."""
     return [e for e in entities if not e.id.startswith("country:")]
@@ -429,6 +435,7 @@ def article(request: Request) -> Response:
             countries=countries,
             entities=_without_countries(entities),
             story_titles=titles,
+            og_image=_absolute_media(request, st, found.image),
             # the article's own notice already says how translation is enabled
             untranslated_note=False if title.untranslated else None,
         ),

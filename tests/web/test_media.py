@@ -100,7 +100,9 @@ def test_pictures_come_through_the_proxy_shrunk_and_cached(
         shown = Image.open(io.BytesIO(response.content))
         assert shown.format == "JPEG" and max(shown.size) == MAX_SIDE
         assert len(list((tmp_path / "media-cache").glob("*.jpg"))) == 1
-        assert client.get(f"/articles/{article_id}").text.count(path) == 1
+        page = client.get(f"/articles/{article_id}").text
+        assert page.count(f'src="{path}"') == 1  # the lead image
+        assert f'<meta property="og:image" content="http://testserver{path}">' in page
         assert client.get("/").headers["content-security-policy"] == CONTENT_SECURITY_POLICY
         assert "img-src 'self'" in CONTENT_SECURITY_POLICY
         origin.stop()  # from the disk cache now
