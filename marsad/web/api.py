@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from marsad.errors import NotFoundError, UnauthorizedError, UserError, WritesDisabledError
-from marsad.ingest.urls import validate_http_url
+from marsad.ingest.urls import validate_source_url
 from marsad.models import REGIONS, Article, EntityType, Source, SourceKind
 from marsad.store.reads import EntityRow, Reads, StoryCard, TranslationRow
 from marsad.web.display import Shown, article_titles, story_titles
@@ -447,7 +447,7 @@ async def add_source(request: Request) -> Response:
     st = web_state(request)
     created = await run_in_threadpool(
         st.store.add_source,
-        validate_http_url(url),
+        validate_source_url(url, allow_private_networks=st.settings.allow_private_networks),
         kind,
         title=_optional_str(data, "title"),
         country=country_param(_optional_str(data, "country")),

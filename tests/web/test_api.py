@@ -179,6 +179,11 @@ def test_write_endpoints_need_the_token(client: TestClient, filled: Filled) -> N
         (b'{"title": "no url"}', "bad_request"),
         (b'{"url": "javascript:alert(1)"}', "invalid_url"),
         (b'{"url": "ftp://example.org/feed"}', "invalid_url"),
+        # What the crawl's SSRF guard would refuse is refused at the door, as `sources add` does.
+        (b'{"url": "http://0177.0.0.1/feed"}', "invalid_url"),
+        (b'{"url": "http://2130706433/feed"}', "invalid_url"),
+        (b'{"url": "http://127.0.0.1/feed"}', "invalid_url"),
+        (b'{"url": "http://[::ffff:127.0.0.1]/feed"}', "invalid_url"),
         (b'{"url": "http://example.org/f", "kind": "blog"}', "bad_request"),
         (b'{"url": "http://example.org/f", "country": "Egypt"}', "bad_request"),
     ],
