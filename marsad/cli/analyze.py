@@ -12,6 +12,7 @@ from marsad.cli.context import CLIContext, iso, print_json_line
 from marsad.config import Settings
 from marsad.errors import FetchError
 from marsad.extract import ExtractedArticle, extract_page
+from marsad.extract.decode import charset_from_content_type
 from marsad.ingest.fetcher import PAGE_ACCEPT, Fetcher, FetchResult
 from marsad.models import ExtractionStatus
 from marsad.understand import load_knowledge, understand, understanding_to_json
@@ -65,14 +66,6 @@ def fetch_page(url: str, settings: Settings) -> FetchResult:
     return asyncio.run(get())
 
 
-def _charset(content_type: str) -> str | None:
-    for param in content_type.split(";")[1:]:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset" and value.strip():
-            return value.strip().strip("\"'")
-    return None
-
-
 def _failed(url: str, status: ExtractionStatus, reason: str) -> ExtractedArticle:
     return ExtractedArticle(url=url, status=status, reason=reason)
 
@@ -86,7 +79,7 @@ def analyze_input(input_: str, settings: Settings, page_url: str | None = None) 
         except FetchError as exc:
             return _failed(input_, ExtractionStatus.FETCH_FAILED, exc.message[:200])
         data, url = result.body, result.final_url
-        declared = _charset(result.headers.get("content-type", ""))
+        declared = charset_from_content_type(result.headers.get("content-type", ""))
     else:
         path = Path(input_)
         url = page_url or path.resolve().as_uri()

@@ -87,6 +87,15 @@ def looks_binary(data: bytes) -> bool:
     return controls / len(head) > _MAX_CONTROL_SHARE
 
 
+def charset_from_content_type(content_type: str) -> str | None:
+    """The ``charset`` parameter of an HTTP Content-Type header, as written (or None)."""
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None
+
+
 def declared_charset(data: bytes) -> str | None:
     """The charset a page declares in its first bytes, as a Python codec name (or None)."""
     match = _META_CHARSET_RE.search(data[:_SNIFF_BYTES])

@@ -41,6 +41,7 @@ import sqlalchemy as sa
 
 from marsad.config import Settings
 from marsad.errors import FetchError, HTTPStatusError, StorageError
+from marsad.extract.decode import charset_from_content_type
 from marsad.ingest.discover import discover_feeds, find_canonical, html_to_text
 from marsad.ingest.feeds import parse_feed
 from marsad.ingest.fetcher import PAGE_ACCEPT, Fetcher, FetchResult, RetryLaterError
@@ -122,6 +123,7 @@ class _Page:
     aliases: tuple[str, ...]
     html: bytes | None
     status: str | None  # why there is no usable page
+    charset: str | None = None  # the HTTP header's charset (the page's own meta tag is read too)
 
 
 @dataclass
@@ -403,9 +405,10 @@ class _Pass:
     ) -> None:
         html: bytes | None = None
         page_status: str | None = None
+        page_charset: str | None = None
         if self.settings.fetch_article_pages or source.kind is SourceKind.PAGE:
             page = await self._page(url)
-            html, page_status = page.html, page.status
+            html, page_status, page_charset = page.html, page.status, page.charset
             if page.url != url:
                 aliases = [url, *aliases]
                 url = page.url
@@ -418,6 +421,7 @@ class _Pass:
             aliases=tuple(aliases),
             html=html,
             page_status=page_status,
+            page_charset=page_charset,
             title=_clean(entry.title, MAX_TITLE),
             summary=_clean(html_to_text(entry.summary), MAX_SUMMARY),
             text=_clean(html_to_text(entry.content), MAX_TEXT),
@@ -461,7 +465,10 @@ class _Pass:
         if canonical and canonical != final:
             aliases.append(final)
             final = canonical
-        return _Page(url=final, aliases=tuple(aliases), html=result.body, status=None)
+        charset = charset_from_content_type(result.headers.get("content-type", ""))
+        return _Page(
+            url=final, aliases=tuple(aliases), html=result.body, status=None, charset=charset
+        )
 
     # -- recording ----------------------------------------------------------------------------
     async def _update(self, source: Source, fields: dict[str, Any]) -> None:

@@ -107,6 +107,7 @@ class IncomingArticle:
     aliases: tuple[str, ...] = ()  # other URL variants it was seen under
     html: str | bytes | None = None  # the fetched article page, if any
     page_status: str | None = None  # why there is no page (e.g. "fetch_failed: 404")
+    page_charset: str | None = None  # the page's charset as its HTTP header declared it
     # What the feed entry said (fallbacks when the page gives nothing better):
     title: str | None = None
     summary: str | None = None
@@ -360,7 +361,11 @@ class Pipeline:
                 timeout=self.settings.extract_timeout,
                 max_bytes=self.settings.max_body_bytes,
                 detector=self.detector,
+                declared_charset=item.page_charset,
             )
+            if extracted.warning:
+                # A declared charset that the bytes contradict: decoded by detection instead.
+                log.warning("article %s: %s", item.url, extracted.warning)
             if learner is not None and extracted.ok and item.source_id is not None:
                 self._learn(item.source_id, lines_for_learning(extracted))
         feed_text = item.text or item.summary

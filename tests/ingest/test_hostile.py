@@ -448,6 +448,27 @@ def test_lying_charset_page_on_analyze(
     assert "declared utf-8 does not fit the bytes; read as cp1256" in str(record["warning"])
 
 
+def test_lying_charset_page_on_crawl_is_decoded_and_logged(
+    store: Store, server: LoopbackServer, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The page's HTTP header says UTF-8, its bytes are windows-1256 and it has no meta tag:
+    # the crawl hands the header to extraction, which decodes by detection and says so.
+    lying = ARTICLE.decode().encode("cp1256")
+    link = server.route("/a/lying", Reply(body=lying, headers=HTML))
+    feed = rss([(link, "قمة المياه")], encoding="utf-8")
+    store.add_source(server.route("/feed.xml", Reply(body=feed, headers=RSS)))
+    with caplog.at_level("WARNING", logger="marsad.pipeline.process"):
+        summary = asyncio.run(crawl_once(store, settings, all_sources=True))
+    assert summary.new_articles == 1
+    [article] = store.list_articles(limit=10)
+    assert "قمة المياه" in (article.title or "") and "\ufffd" not in (article.text or "")
+    assert any(
+        "declared utf-8 does not fit the bytes; read as cp1256" in r.getMessage()
+        and link in r.getMessage()
+        for r in caplog.records
+    ), [r.getMessage() for r in caplog.records]
+
+
 # -- a huge feed --------------------------------------------------------------------------------
 
 _HUGE_FEED_CHILD = r"""
