@@ -21,6 +21,7 @@
     │   ├── RedirectError            a redirect loop, too many redirects, or a non-http(s) target
     │   └── HTTPStatusError          a non-success HTTP status
     │       └── RetryLaterError      429 / 503 after the retries (carries ``retry_after``)
+    ├── MediaError                   a picture the media proxy will not show (logged; a 404)
     └── TranslationError             the translation engine or model failed or is missing
 
 Errors that reach HTTP carry ``status``; errors shown to people carry an English message and,
@@ -151,6 +152,13 @@ class RedirectError(FetchError):
     code = "redirect"
 
 
+class MediaError(MarsadError):
+    """An image that will not be shown (the reason is logged, the reader gets a 404)."""
+
+    status = 404
+    code = "media_refused"
+
+
 class TranslationError(MarsadError):
     status = 503
     code = "translation_error"
@@ -165,6 +173,7 @@ __all__ = [
     "HTTPStatusError",
     "InvalidURLError",
     "MarsadError",
+    "MediaError",
     "MigrationError",
     "NotBuiltError",
     "NotFoundError",

@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from marsad.config import Settings
-from marsad.errors import FetchError
+from marsad.errors import FetchError, MediaError
 from marsad.ingest.fetcher import Fetcher
 
 log = logging.getLogger(__name__)
@@ -43,10 +43,6 @@ IMAGE_ACCEPT = "image/webp,image/jpeg,image/png,image/gif;q=0.9"
 SECRET_FILE = "media-secret"
 CACHE_DIR = "media-cache"
 _FETCH_SECONDS = 15.0
-
-
-class MediaError(Exception):
-    """An image that will not be shown (the reason is logged, the reader gets a 404)."""
 
 
 def _b64(data: bytes) -> str:
