@@ -544,8 +544,19 @@ TOWN_DROP_OUTSIDE_US_TEXT = """Ripley Lindsay Bradley Marshall Bradford Morley D
     Bray Navan Ennis Tralee Sligo Athlone Wexford Newry Lisburn Bangor Holland Orlando Tracy
     Brent Barking Kirby Hamlin Ramsey Harlow Stevenage Watford Luton Dudley Walsall Preston
     Blackburn Burnley Oldham Rochdale Bolton Wigan Warrington Chester Lincoln Boston Worcester"""
-TOWN_DROP = frozenset(TOWN_DROP_TEXT.split())
-TOWN_DROP_OUTSIDE_US = frozenset(TOWN_DROP_OUTSIDE_US_TEXT.split())
+# Town names that are also a country's, a foreign city's or a famous place's name (Lebanon,
+# Oxford, Albany): kept, but as "strict" towns, read as the town only with local evidence of
+# its country (a state, a county, a sheriff, a councillor), never by default. Taken out of the
+# two drop lists above, which stay the source of truth for words and people's names.
+TOWN_STRICT_TEXT = """Jordan Palestine Lebanon Cuba Mexico Peru Canton Midland Pasadena Glendale
+    Peoria Joliet Elgin Kingsport Bristol Dover Newport Manchester Oxford Cambridge Durham
+    Stockton Venice Naples Melbourne Westminster Hampton Portsmouth Chesapeake Suffolk Lowell
+    Quincy Brockton Salem Concord Nashua Derry Rochester Albany Utica Camden Trenton Clifton
+    Passaic Paterson Bayonne Linden Vineland Millville Fremont Ventura Columbia Essex Hollywood
+    Jupiter"""
+TOWN_STRICT = frozenset(TOWN_STRICT_TEXT.split())
+TOWN_DROP = frozenset(TOWN_DROP_TEXT.split()) - TOWN_STRICT
+TOWN_DROP_OUTSIDE_US = frozenset(TOWN_DROP_OUTSIDE_US_TEXT.split()) - TOWN_STRICT
 
 
 def build_towns(geonames: Path, cities: list[tuple[str, ...]]) -> list[list[object]]:
@@ -569,7 +580,7 @@ def build_towns(geonames: Path, cities: list[tuple[str, ...]]) -> list[list[obje
             or str(city["geonameid"]) in shipped
             or name in TOWN_DROP
             or (city["countrycode"] != "US" and name in TOWN_DROP_OUTSIDE_US)
-            or name in given
+            or (name in given and name not in TOWN_STRICT)
             or not name.isascii()
         ):
             continue
@@ -652,6 +663,7 @@ def build(out: Path, geonames: Path) -> None:
             "person_risk_en": list(subdivision_tables.PERSON_RISK),
             "subdivisions": build_subdivisions(),
             "towns": build_towns(geonames, cities),
+            "strict_towns": sorted(TOWN_STRICT),
             "given_names_en": build_given_names_en(),
         },
     )

@@ -46,6 +46,8 @@ def measure(quick: bool) -> dict[str, float]:
     tracemalloc.stop()
     out: dict[str, float] = {"knowledge_load_s": load_s, "knowledge_peak_mb": peak / 2**20}
     out.update({f"lgl_{k}": v for k, v in eval_lgl(knowledge).items()})
+    for split in ("dev", "test"):
+        out.update({f"lgl_{split}_{k}": v for k, v in eval_lgl(knowledge, split=split).items()})
     out.update({f"gum_{k}": v for k, v in eval_gum(knowledge).items()})
     fane = eval_newsfane(knowledge, 2000 if quick else None)
     out["newsfane_nation_precision"] = fane["nation_precision"]
@@ -102,6 +104,12 @@ ROWS = [
     ("LGL country recall", "lgl_country_recall"),
     ("LGL country F1 (target 0.92)", "lgl_country_f1"),
     ("LGL top-country accuracy (0.90)", "lgl_top_country_accuracy"),
+    ("LGL dev country F1", "lgl_dev_country_f1"),
+    ("LGL dev top-country accuracy", "lgl_dev_top_country_accuracy"),
+    ("LGL test country P", "lgl_test_country_precision"),
+    ("LGL test country R", "lgl_test_country_recall"),
+    ("LGL test country F1", "lgl_test_country_f1"),
+    ("LGL test top-country accuracy", "lgl_test_top_country_accuracy"),
     ("GUM PER precision (0.80)", "gum_PER_precision"),
     ("GUM PER recall (0.60)", "gum_PER_recall"),
     ("GUM ORG precision (0.80)", "gum_ORG_precision"),

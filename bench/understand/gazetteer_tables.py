@@ -650,6 +650,8 @@ TERRITORIES: dict[str, tuple[str, ...]] = {
     "HK": ("هونغ كونغ", "هونج كونج", "هونغ كونج", "Hong Kong"),
     "MO": ("ماكاو", "Macau", "Macao"),
     "RU": ("الشيشان", "Chechnya"),
+    # regions of the US that news names as places (LGL: "the first state in New England")
+    "US": ("نيو إنجلاند", "Midwest", "New England"),
 }
 
 # Phrases that contain a place name but are not a place mention; the longest match wins, so

@@ -392,6 +392,14 @@ def _entity_of(knowledge: Knowledge, hit: Hit, n_places: int, zone: Zone) -> Ent
             return None
         if is_stopword(hit.key, "en") and not surface.isupper():  # "Who said", not WHO
             return None
+        if (
+            record.type is EntityType.PERSON
+            and hit.first > 0
+            and tokens[hit.first - 1].norm in knowledge.gazetteer.given_names_en
+            and not zone.scanned.text[tokens[hit.first - 1].end : tokens[hit.first].start].strip()
+            and zone.scanned.text[tokens[hit.first - 1].start].isupper()
+        ):
+            return None  # "Mayor Chuck Blair": a namesake of the listed Blair, not him
     return record
 
 

@@ -90,6 +90,9 @@ class Ambiguity:
     geo_next_en_norm: frozenset[str]
     us_cues: frozenset[str]
     country_cues: dict[str, frozenset[str]]
+    # words of a country's local life (sheriff, councillor, garda): evidence for its towns;
+    # cues that are symbols (£) are looked for in the raw text
+    local_cues: dict[str, frozenset[str]]
     triggers: frozenset[str]
     measure_after_qatar: frozenset[str]
     given_names: frozenset[str]
@@ -121,6 +124,9 @@ class Gazetteer:
     town_keys: frozenset[str] = frozenset()
     # English given names (US census, lower case): a capitalised run starting so is a person
     given_names_en: frozenset[str] = frozenset()
+    # town names that are also a country's or a famous city's (Lebanon, Oxford): read as the
+    # town only with local evidence, never by default
+    strict_town_keys: frozenset[str] = frozenset()
 
 
 def _data_text(name: str) -> str:
@@ -154,6 +160,11 @@ def _load_ambiguity() -> Ambiguity:
         geo_next_en_norm=_norm_set(raw["geo_next_en"] + raw["geo_prev_en"]),
         us_cues=_norm_set(raw["us_cues"]),
         country_cues={c: _norm_set(v) for c, v in raw["country_cues"].items()},
+        local_cues={
+            c: _norm_set([w for w in v if w.isalpha()]) | {w for w in v if not w.isalpha()}
+            for c, v in raw["local_cues"].items()
+            if not c.startswith("_")
+        },
         triggers=_norm_set(raw["triggers_ar"] + raw["triggers_en"]),
         measure_after_qatar=_norm_set(raw["measure_after_qatar"]),
         given_names=_norm_set(given),
@@ -304,10 +315,11 @@ def load_gazetteer() -> Gazetteer:
         )
         if not firm:
             weak.add(len(places) - 1)
-    # Towns of 15,000 people or more in English-speaking countries: counted only with local
-    # evidence of their country (a state, a county, a city named firmly) or where the article
-    # names no country at all; where a foreign city shares the name (Paris, Athens, Dublin) the
-    # article's evidence picks the reading
+    # Towns of 15,000 people or more in English-speaking countries (US: 5,000): counted only
+    # with local evidence of their country (a state, a county, a city named firmly, a sheriff)
+    # or where the article names no country at all (not the "strict" ones, which share a
+    # country's or a famous city's name: Lebanon, Oxford); where a foreign city shares the name
+    # (Paris, Athens, Dublin) the article's evidence picks the reading
     for geonameid, name, country, _population in subdivisions["towns"]:
         if country not in region_of:
             continue
@@ -353,4 +365,5 @@ def load_gazetteer() -> Gazetteer:
             if places[i].kind in ("city", "capital") and " " not in key and not key.isascii()
         ),
         frozenset(n.lower() for n in subdivisions["given_names_en"]),
+        frozenset(normalize_key(n) for n in subdivisions.get("strict_towns", ())),
     )

@@ -46,6 +46,18 @@ _TITLE_CASE_SHARE_BODY = 0.85
 _TITLE_CASE_BODY_WORDS = 40
 
 Support = Callable[[Place], int]
+_NATIONAL_KINDS = ("country", "territory", "demonym", "metonym")
+
+
+def _kind_rank(place: Place) -> int:
+    """Reading preferred within one country: a town last (Virginia the state, not the town)."""
+    if place.id.startswith("town:"):
+        return _TOWN_RANK
+    return _AREA_RANK if place.kind == "area" else _KIND_ORDER.get(place.kind, 9)
+
+
+_TOWN_RANK = 6
+_AREA_RANK = 5  # the Atlantic (ocean), not Atlantic, Iowa
 
 
 @dataclass(frozen=True)
@@ -118,6 +130,7 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
     amb = gazetteer.ambiguity
     firm: Counter[str] = Counter()
     firm_local: Counter[str] = Counter()  # states and non-capital cities: cues for US Georgia
+    firm_national = 0  # countries and demonyms named firmly (any country)
     norms_seen: set[str] = set()
     for zone in zones:
         norms_seen.update(t.norm for t in zone.scanned.tokens)
@@ -130,6 +143,8 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
             country = places[0].country
             if country:
                 firm[country] += 1
+                if places[0].kind in _NATIONAL_KINDS:
+                    firm_national += 1
                 if places[0].kind in ("state", "city"):
                     firm_local[country] += 1
     counties = {zone.name: _county_spans(zone) for zone in zones}
@@ -137,7 +152,17 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
         firm_local["US"] += sum(len(spans) for spans in counties.values())
     else:
         counties = {}
-    us_cue = sum(1 for cue in amb.us_cues if cue in norms_seen)
+    raw_text = " ".join(zone.scanned.text for zone in zones)
+    local_cue = {
+        country: sum(
+            1 for cue in cues if cue in norms_seen or (not cue.isalpha() and cue in raw_text)
+        )
+        for country, cues in amb.local_cues.items()
+    }
+    us_cue = sum(
+        1 for cue in amb.us_cues | amb.local_cues.get("US", frozenset()) if cue in norms_seen
+    )
+    local_cue["US"] = us_cue
     # English names judged to be part of a person's name where capitals tell (the body), so a
     # Title Case headline, where they do not, follows the body: "Singer India Arie ..."
     person_keys = {
@@ -145,6 +170,20 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
         for zone in zones
         for hit in zone.hits
         if hit.key in amb.person_risk_en and not zone.title_case and _english_person(amb, zone, hit)
+    }
+    # a town's name seen after a given name is that person's surname all through the article:
+    # "Kathleen Wynne said ... Wynne added" (Wynne, Arkansas, is not meant)
+    person_keys |= {
+        hit.key
+        for zone in zones
+        if not zone.title_case
+        for hit in zone.hits
+        if hit.key.isascii()
+        and hit.first > 0
+        and zone.scanned.tokens[hit.first - 1].norm in gazetteer.given_names_en
+        and _adjacent(zone, hit.first - 1, hit.first)
+        and zone.scanned.text[zone.scanned.tokens[hit.first - 1].start].isupper()
+        and all(p.id.startswith("town:") for p in _place_refs(gazetteer, hit))
     }
 
     def support(place: Place) -> int:
@@ -154,9 +193,12 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
         cue_count = sum(1 for cue in cues if cue in norms_seen)
         if place.id.startswith("town:") or place.id == "state:US-GA":
             # a town or the state of Georgia: only local evidence (a state, a county, a
-            # governor) speaks for it, not its country named as a country
-            return firm_local[place.country] + (us_cue if place.country == "US" else 0)
+            # sheriff, a councillor) speaks for it, not its country named as a country
+            return firm_local[place.country] + local_cue.get(place.country, 0)
         return firm[place.country] + cue_count
+
+    def national(place: Place) -> int:
+        return firm[place.country] if place.country else 0
 
     mentions: list[PlaceMention] = []
     for zone in zones:
@@ -177,8 +219,12 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
                 # Athens, Georgia; London, Ontario: the town of that state's country
                 place = _located(places, located[h], surface, gazetteer.region_of)
             else:
+                if firm_national and any(p.kind == "country" for p in places):
+                    # "the USA and Mexico": where countries are named as countries, a country's
+                    # name is the country, not the US town of that name (Lebanon, Ind.)
+                    places = [p for p in places if not p.id.startswith("town:")]
                 place = _judge(
-                    gazetteer, zone, hit, places, surface, support, person_keys, not firm
+                    gazetteer, zone, hit, places, surface, support, person_keys, not firm, national
                 )
             if place is None:
                 continue
@@ -488,16 +534,27 @@ def _judge(
     support_of: Support,
     person_keys: set[str],
     town_default: bool = False,
+    national: Support | None = None,
 ) -> Place | None:
     amb = gazetteer.ambiguity
     tokens = zone.scanned.tokens
     key = hit.key
     prev_norm = tokens[hit.first - 1].norm if hit.first > 0 else ""
 
+    dateline = False
     if key.isascii():
         if not _case_ok(surface) or _before_name_suffix(zone, hit):
             return None
-        if all(p.id.startswith("town:") for p in places) and (
+        if _inside_longer_name(zone, hit):
+            return None  # St. Paris, Fort Lebanon, Indian Lake Road, Queens Ave.
+        towns_only = all(p.id.startswith("town:") for p in places)
+        if towns_only and key in person_keys:
+            return None  # Kathleen Wynne ... Wynne said
+        dateline = _is_dateline_en(zone, hit)
+    if dateline:
+        pass  # MANSFIELD -- ...: a dateline names a town, whatever else the name may be
+    elif key.isascii():
+        if towns_only and (
             (key in gazetteer.given_names_en and _english_person(amb, zone, hit))
             or (
                 prev_norm in gazetteer.given_names_en
@@ -523,12 +580,15 @@ def _judge(
 
     if (
         key in amb.support_only
+        and not dateline
         and not any(support_of(p) for p in places)
         # local news naming only its town: with no country named firmly, a US town counts (US
         # local news is most of the English local news; other towns need their country's
         # local evidence)
         and not (
-            town_default and all(p.id.startswith("town:") and p.country == "US" for p in places)
+            town_default
+            and key not in gazetteer.strict_town_keys
+            and all(p.id.startswith("town:") and p.country == "US" for p in places)
         )
     ):
         return None
@@ -540,8 +600,16 @@ def _judge(
         return None
 
     if len({p.country for p in places}) > 1:
-        return _resolve(gazetteer, key, places, surface, support_of, _is_dateline(zone, hit))
-    place = min(places, key=lambda p: _KIND_ORDER.get(p.kind, 9))
+        return _resolve(
+            gazetteer,
+            key,
+            places,
+            surface,
+            support_of,
+            dateline or _is_dateline(zone, hit),
+            national,
+        )
+    place = min(places, key=_kind_rank)
     if (
         key in gazetteer.adjective_names
         and prev_norm.startswith("ال")
@@ -595,6 +663,91 @@ def _english_person(amb: Ambiguity, zone: Zone, hit: Hit) -> bool:
     return word[:1].isupper() and word not in amb.geo_next_en and following.norm not in amb.triggers
 
 
+# A capitalised word before a name that makes it another place's name (St. Paris, Ohio; Fort
+# Lebanon; New England) and words after it that make it a street or a feature named after it
+# (Indian Lake Road, Queens Ave., Lombardy Drive). Where the longer name is a known place the
+# longest match has already won (New Mexico, Port Said, St. Louis).
+_LONGER_BEFORE_EN = frozenset(("st", "saint", "ste", "fort", "ft", "mount", "mt", "san", "santa"))
+_NEW = "new"
+_LONGER_AFTER_EN = frozenset(
+    [
+        "street",
+        "st",
+        "road",
+        "rd",
+        "avenue",
+        "ave",
+        "drive",
+        "dr",
+        "lane",
+        "ln",
+        "boulevard",
+        "blvd",
+        "pike",
+        "parkway",
+        "pkwy",
+        "turnpike",
+        "trail",
+        "circle",
+        "terrace",
+        "way",
+        "place",
+        "plaza",
+        "lake",
+        "creek",
+        "park",
+        "hills",
+        "springs",
+        "beach",
+        "pub",
+        "restaurant",
+    ]
+)
+
+
+def _inside_longer_name(zone: Zone, hit: Hit) -> bool:
+    tokens = zone.scanned.tokens
+    text = zone.scanned.text
+    first, last = hit.first, hit.last
+    if first > 0 and not zone.title_case:
+        prev = tokens[first - 1]
+        gap = text[prev.end : tokens[first].start].strip()
+        if gap in ("", ".") and text[prev.start].isupper():
+            if prev.norm in _LONGER_BEFORE_EN:
+                return True
+            sentence_initial = first == 1 or tokens[first - 2].sentence != prev.sentence
+            if prev.norm == _NEW and not gap and not sentence_initial:
+                return True
+    if last + 1 < len(tokens) and _adjacent(zone, last, last + 1):
+        following = tokens[last + 1]
+        if following.norm in _LONGER_AFTER_EN and text[following.start].isupper():
+            return True
+    return False
+
+
+_DATELINE_EN_TOKENS = 4  # ISLE OF PALMS --, ST. PARIS --
+_DATELINE_EN_STATE_TOKENS = 3  # CHARLESTON, W.Va. --
+
+
+def _is_dateline_en(zone: Zone, hit: Hit) -> bool:
+    """An English body opening with a town and a dash: "MANSFIELD -- The council ...",
+    "ATHENS, Ga. - ...", "Albany — An Albany man ..." (the words before it capitalised)."""
+    tokens = zone.scanned.tokens
+    text = zone.scanned.text
+    if zone.name != "text" or hit.first >= _DATELINE_EN_TOKENS or hit.last + 1 >= len(tokens):
+        return False
+    if any(not text[tokens[k].start].isupper() for k in range(hit.first)):
+        return False
+    k = hit.last
+    gap = text[tokens[k].end : tokens[k + 1].start]
+    if gap.strip() == ",":
+        for j in range(k + 1, min(len(tokens) - 1, k + 1 + _DATELINE_EN_STATE_TOKENS)):
+            gap = text[tokens[j].end : tokens[j + 1].start]
+            if gap.strip(" .") or not text[tokens[j].start].isupper():
+                break
+    return any(mark in gap for mark in _DATELINE_MARKS)
+
+
 def _adjacent(zone: Zone, left: int, right: int) -> bool:
     """No punctuation between two tokens."""
     tokens = zone.scanned.tokens
@@ -609,16 +762,21 @@ def _resolve(
     surface: str,
     support_of: Support,
     dateline: bool = False,
+    national: Support | None = None,
 ) -> Place:
     """One name, several countries: diacritics first, then a dateline (which names a city),
-    then the article's support, then order."""
+    then the article's support, then a city over towns (Geneva, not Geneva, Ill.), then among
+    towns the country named firmly (``national``), then the country with most towns of that name (Mansfield: three in the US, one in
+    England), then order."""
     by_country: dict[str | None, Place] = {}
-    for place in sorted(places, key=lambda p: _KIND_ORDER.get(p.kind, 9)):
+    for place in sorted(places, key=_kind_rank):
         by_country.setdefault(place.country, place)
     if dateline:
-        cities = [p for p in by_country.values() if p.kind in ("capital", "city")]
+        cities = {c: p for c, p in by_country.items() if p.kind in ("capital", "city")}
+        if len(cities) == 1:
+            return next(iter(cities.values()))  # "عمان - بترا -": Amman, not Oman
         if cities:
-            return cities[0]  # "عمان - بترا -": Amman, not Oman
+            by_country = cities  # MANSFIELD --: one of the towns, chosen as below
     if _SHADDA in surface and "JO" in by_country:  # عمّان, the Jordanian capital
         return by_country["JO"]
     if _DAMMA in surface[:3] and "OM" in by_country:  # عُمان, the sultanate
@@ -626,7 +784,19 @@ def _resolve(
     order: list[str | None] = list(gazetteer.ambiguity.resolve.get(key, ()))
     order += [c for c in by_country if c not in order]
     ranked = [c for c in order if c in by_country]
-    best = max(ranked, key=lambda c: (support_of(by_country[c]), -ranked.index(c)))
+    towns: Counter[str | None] = Counter(p.country for p in places if p.id.startswith("town:"))
+
+    def rank(c: str | None) -> tuple[int, bool, int, int, int]:
+        place = by_country[c]
+        return (
+            support_of(place),
+            not place.id.startswith("town:"),
+            national(place) if national else 0,
+            towns[c],
+            -ranked.index(c),
+        )
+
+    best = max(ranked, key=rank)
     return by_country[best]
 
 
