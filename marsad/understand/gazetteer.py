@@ -108,6 +108,8 @@ class Ambiguity:
     team_words: frozenset[str] = frozenset()
     company_two_before: frozenset[str] = frozenset()
     before_quote: frozenset[str] = frozenset()
+    # the phrases (high school) and symbols among them, looked for in the joined tokens or text
+    local_phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,12 @@ def _load_ambiguity() -> Ambiguity:
         if line.strip() and not line.startswith("#")
     ]
     team = raw["team_context"]
+    # words normalised like tokens; symbols (£) kept as written
+    local = {
+        c: frozenset(normalize_key(w) if any(ch.isalpha() for ch in w) else w for w in v)
+        for c, v in raw["local_cues"].items()
+        if not c.startswith("_")
+    }
     return Ambiguity(
         support_or_trigger=_norm_set(raw["support_or_trigger"]["keys"]),
         support_only=_norm_set(raw["support_only"]["keys"]),
@@ -160,10 +168,9 @@ def _load_ambiguity() -> Ambiguity:
         geo_next_en_norm=_norm_set(raw["geo_next_en"] + raw["geo_prev_en"]),
         us_cues=_norm_set(raw["us_cues"]),
         country_cues={c: _norm_set(v) for c, v in raw["country_cues"].items()},
-        local_cues={
-            c: _norm_set([w for w in v if w.isalpha()]) | {w for w in v if not w.isalpha()}
-            for c, v in raw["local_cues"].items()
-            if not c.startswith("_")
+        local_cues={c: frozenset(w for w in v if " " not in w) for c, v in local.items()},
+        local_phrases={
+            c: tuple(w for w in v if " " in w or not w.isalnum()) for c, v in local.items()
         },
         triggers=_norm_set(raw["triggers_ar"] + raw["triggers_en"]),
         measure_after_qatar=_norm_set(raw["measure_after_qatar"]),

@@ -147,21 +147,26 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
                     firm_national += 1
                 if places[0].kind in ("state", "city"):
                     firm_local[country] += 1
-    counties = {zone.name: _county_spans(zone) for zone in zones}
+    counties = {zone.name: _foreign_counties_out(gazetteer, zone) for zone in zones}
     if not any(firm[c] for c in _OTHER_COUNTY_COUNTRIES):
         firm_local["US"] += sum(len(spans) for spans in counties.values())
     else:
         counties = {}
     raw_text = " ".join(zone.scanned.text for zone in zones)
-    local_cue = {
-        country: sum(
-            1 for cue in cues if cue in norms_seen or (not cue.isalpha() and cue in raw_text)
-        )
+    joined = " | ".join(zone.scanned.joined for zone in zones)
+    seen = {
+        country: (cues & norms_seen)
+        | {
+            cue
+            for cue in amb.local_phrases.get(country, ())
+            if _cue_seen(cue, norms_seen, joined, raw_text)
+        }
         for country, cues in amb.local_cues.items()
     }
-    us_cue = sum(
-        1 for cue in amb.us_cues | amb.local_cues.get("US", frozenset()) if cue in norms_seen
-    )
+    local_cue = {country: len(cues) for country, cues in seen.items()}
+    shared = Counter(cue for cues in seen.values() for cue in cues)
+    own_cue = {c: sum(1 for cue in cues if shared[cue] == 1) for c, cues in seen.items()}
+    us_cue = len((amb.us_cues - seen.get("US", set())) & norms_seen) + local_cue.get("US", 0)
     local_cue["US"] = us_cue
     # English names judged to be part of a person's name where capitals tell (the body), so a
     # Title Case headline, where they do not, follows the body: "Singer India Arie ..."
@@ -195,7 +200,9 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
             # a town or the state of Georgia: only local evidence (a state, a county, a
             # sheriff, a councillor) speaks for it, not its country named as a country
             return firm_local[place.country] + local_cue.get(place.country, 0)
-        return firm[place.country] + cue_count
+        # a city's local cues count when only its country uses them (RCMP for Vancouver, not
+        # councillors, which London, Ontario, and London, England, share)
+        return firm[place.country] + cue_count + own_cue.get(place.country, 0)
 
     def national(place: Place) -> int:
         return firm[place.country] if place.country else 0
@@ -260,6 +267,29 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
         if abbreviations or county_spans:
             mentions[start:] = sorted(mentions[start:], key=lambda m: m.offset)
     return mentions
+
+
+def _cue_seen(cue: str, norms: set[str], joined: str, raw_text: str) -> bool:
+    """A one-word cue among the tokens, a phrase (high school) in the joined tokens, a symbol
+    (£) in the text."""
+    if " " in cue:
+        return f" {cue} " in f" {joined} "
+    return cue in norms or (not cue.isalnum() and cue in raw_text)
+
+
+def _foreign_counties_out(gazetteer: Gazetteer, zone: Zone) -> list[tuple[int, int]]:
+    """The zone's "X County" spans, less those whose X is a region or town outside the US only
+    (Lancashire County Council; Guernsey County, Ohio, is named after the island and stays)."""
+    spans = _county_spans(zone)
+    if not spans:
+        return spans
+    foreign = {
+        hit.first
+        for hit in zone.hits
+        if (places := _place_refs(gazetteer, hit))
+        and all(p.country != "US" and p.kind in ("state", "city", "capital") for p in places)
+    }
+    return [(first, last) for first, last in spans if first not in foreign]
 
 
 # Countries whose news also names counties "X County" (Kenya, Liberia, Ireland, the UK, Taiwan):
@@ -550,6 +580,8 @@ def _judge(
         towns_only = all(p.id.startswith("town:") for p in places)
         if towns_only and key in person_keys:
             return None  # Kathleen Wynne ... Wynne said
+        if towns_only and _after_capital(amb, zone, hit):
+            return None  # Vancouver International Airport, Sun Media: a longer name
         dateline = _is_dateline_en(zone, hit)
     if dateline:
         pass  # MANSFIELD -- ...: a dateline names a town, whatever else the name may be
@@ -723,6 +755,19 @@ def _inside_longer_name(zone: Zone, hit: Hit) -> bool:
         if following.norm in _LONGER_AFTER_EN and text[following.start].isupper():
             return True
     return False
+
+
+def _after_capital(amb: Ambiguity, zone: Zone, hit: Hit) -> bool:
+    """A capitalised word right before, mid-sentence, that is not a direction or a trigger:
+    the name ends a longer one (International Airport, Sun Media)."""
+    first = hit.first
+    if first < 2 or zone.title_case or not _adjacent(zone, first - 1, first):
+        return False
+    tokens = zone.scanned.tokens
+    prev = tokens[first - 1]
+    if tokens[first - 2].sentence != prev.sentence or not zone.scanned.text[prev.start].isupper():
+        return False
+    return prev.norm not in amb.geo_next_en_norm and prev.norm not in amb.triggers
 
 
 _DATELINE_EN_TOKENS = 4  # ISLE OF PALMS --, ST. PARIS --
