@@ -8,7 +8,10 @@
   articles another process stored (``Pipeline.drain``), articles/s; new tree only (the old one
   has no outbox);
 - state: the grouping window of a 100,000-article store read back by a pipeline taking the
-  lock (``Pipeline._restore_window``), seconds, both trees.
+  lock (``Pipeline._restore_window``), seconds, both trees: the old tree replays the stored
+  signatures; the new one replays too when no snapshot exists (``replay``), then saves its
+  window (``save``: ``Pipeline.save_window``, pickled and written to the store) and a second
+  pipeline reads it back (``load``: the snapshot read, checked and unpickled).
 
 Each figure comes from a child process run in the tree under test (``PYTHONPATH``), so the old
 code runs as it was. The old tree is a git worktree:
@@ -80,6 +83,10 @@ from marsad.store import open_store, utcnow
 from marsad.store import schema as t
 from marsad.dedup import features_from, features_to_dict
 from marsad.pipeline.process import Pipeline
+try:
+    from marsad.cluster.snapshot import SNAPSHOT_FORMAT
+except ImportError:  # the old tree
+    SNAPSHOT_FORMAT = None
 home, n = sys.argv[1], int(sys.argv[2])
 settings = load_settings(env={"MARSAD_HOME": home})
 store = open_store(settings.effective_database_url)
@@ -110,8 +117,27 @@ built = time.perf_counter() - built
 start = time.perf_counter()
 pipeline = Pipeline(store, settings)
 load = time.perf_counter() - start
-print(json.dumps({"restored": pipeline.restored, "load_seconds": load, "build_seconds": built}))
-pipeline.close()
+out = {"restored": pipeline.restored, "load_seconds": load, "build_seconds": built}
+if hasattr(pipeline, "save_window"):  # the new tree: the snapshot's save and load
+    start = time.perf_counter()
+    assert pipeline.save_window()
+    out["save_seconds"] = time.perf_counter() - start
+    pipeline.close()
+    del pipeline
+    start = time.perf_counter()
+    again = Pipeline(store, settings)
+    out["snapshot_load_seconds"] = time.perf_counter() - start
+    assert again.snapshot_loaded
+    out["snapshot_restored"] = again.restored
+    start = time.perf_counter()  # the window alone, without the knowledge and models
+    again._reset_window()
+    out["snapshot_window_seconds"] = time.perf_counter() - start
+    # The same holder state as the replay's, read back: the same next decision.
+    out["bytes"] = len(store.grouping_snapshot(SNAPSHOT_FORMAT) or b"")
+    again.close()
+else:
+    pipeline.close()
+print(json.dumps(out))
 """
 
 OUTBOX_CHILD = r"""
@@ -258,6 +284,15 @@ def main() -> None:
             state = _child(tree, STATE_CHILD, f"{tmp}/{name}-state", str(window))
             results[name]["window_load_s"] = state["load_seconds"]
             results[name]["window_restored"] = state["restored"]
+            for key in (
+                "save_seconds",
+                "snapshot_load_seconds",
+                "snapshot_window_seconds",
+                "snapshot_restored",
+                "bytes",
+            ):
+                if key in state:
+                    results[name][key] = state[key]
         outbox = (
             _child(HERE, OUTBOX_CHILD, f"{tmp}/outbox", str(data), "5000")
             if "outbox" in parts
@@ -269,10 +304,20 @@ def main() -> None:
             old, new = results["old"][key], results["new"][key]
             print(f"{key:24s} old {old:9.1f}  new {new:9.1f}  new/old {new / old:5.2f}")
     if "window_restored" in results["new"]:
+        new = results["new"]
         print(
             f"window restored: old {results['old']['window_restored']:.0f}, "
-            f"new {results['new']['window_restored']:.0f}"
+            f"new {new['window_restored']:.0f}"
         )
+        if "snapshot_load_seconds" in new:
+            old_load = results["old"]["window_load_s"]
+            print(
+                f"window snapshot: save {new['save_seconds']:.2f} s, "
+                f"load {new['snapshot_load_seconds']:.2f} s "
+                f"(window alone {new['snapshot_window_seconds']:.2f} s) "
+                f"({new['snapshot_restored']:.0f} articles, {new['bytes'] / 1e6:.0f} MB); "
+                f"old replay / snapshot load {old_load / new['snapshot_load_seconds']:.1f}x"
+            )
     if outbox is None:
         return
     print(

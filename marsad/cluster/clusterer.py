@@ -33,7 +33,8 @@ member) was measured on the labelled stream and left out: recall 0.610 -> 0.896 
 0.937 -> 0.683 (a big story has a member close to almost any report of its region).
 
 State is restorable: ``restore(features, story_key, duplicate_of_key, story_first_seen)`` replays
-stored articles into their known stories without re-deciding anything.
+stored articles into their known stories without re-deciding anything; faster, the whole
+clusterer is saved and read back as it was (``snapshot.py``).
 """
 
 from __future__ import annotations
@@ -245,6 +246,11 @@ class StoryClusterer:
     @property
     def article_count(self) -> int:
         return len(self._story_of)
+
+    def holds(self, article_key: str) -> bool:
+        """Whether the window still knows the article (in a story, or as a possible original
+        of a copy or a translation)."""
+        return article_key in self._story_of or article_key in self.duplicates
 
     def story_key_of(self, article_key: str) -> str | None:
         key = self._story_of.get(article_key)

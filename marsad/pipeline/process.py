@@ -14,7 +14,10 @@ Hand-offs, each durable:
    its clusterer and writes them in one transaction with the row's removal (checked against
    the lock in that transaction). Any process may store; only the holder decides, so two
    processes never keep two story windows over one store. A process that takes the lock
-   rebuilds its window from the store first, so it continues the previous holder's decisions.
+   rebuilds its window from the store first, so it continues the previous holder's decisions:
+   from the previous holder's snapshot of its window when no decision was made since
+   (``marsad.cluster.snapshot``, saved on ``close`` and by ``flush`` now and then), else by
+   replaying the stored signatures of the window.
 3. translate: the translation worker consumes the ``translate`` rows (``marsad.translate``).
 
 The per-source boilerplate learners are kept in the store (``source_state``) and merged there,
@@ -35,8 +38,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
-
 from marsad.cluster import (
     Assignment,
     ClusterOptions,
@@ -44,6 +45,7 @@ from marsad.cluster import (
     StoryClusterer,
     document_frequencies,
 )
+from marsad.cluster.snapshot import SNAPSHOT_FORMAT, WindowSnapshot, dump_window, load_window
 from marsad.config import Settings
 from marsad.dedup import (
     ArticleFeatures,
@@ -72,8 +74,12 @@ from marsad.models import (
 )
 from marsad.search.index import index_in
 from marsad.store import Store, utcnow
-from marsad.store import schema as t
-from marsad.store.store import GROUPING_LOCK, LOCK_SECONDS, OUTBOX_GROUP, OUTBOX_TRANSLATE
+from marsad.store.store import (
+    GROUPING_LOCK,
+    LOCK_SECONDS,
+    OUTBOX_GROUP,
+    OUTBOX_TRANSLATE,
+)
 from marsad.translate import Translator, names_from_knowledge
 from marsad.translate.pipeline_hook import TranslateOnIngest
 from marsad.understand import Knowledge, Understanding, load_knowledge, understand
@@ -95,6 +101,13 @@ LOCK_RETRY_SECONDS = 2.0
 BOILERPLATE_SAVE_EVERY = 10
 # Lines kept per source in the store (the most frequent ones).
 BOILERPLATE_MAX_LINES = 5_000
+# ``flush`` saves the grouping window at most this often (``close`` always does): a holder
+# killed while idle is succeeded from its snapshot, not by a replay, and a busy one does not
+# spend its time writing snapshots (one costs seconds for a 100,000-article window).
+SNAPSHOT_EVERY_SECONDS = 600.0
+# A bigger snapshot is not written (SQLite refuses values over 1 GB; PostgreSQL's bytea too):
+# the successor replays instead. The bench's 100,000-article window is about a third of it.
+SNAPSHOT_MAX_BYTES = 512 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -162,6 +175,10 @@ class Pipeline:
         self._holding = False
         self._renewed = self._asked = 0.0
         self.lock_retry_seconds = LOCK_RETRY_SECONDS
+        self.background_articles = 0
+        self.snapshot_loaded = False  # whether the window came from a snapshot
+        self._snapshot_current = False  # whether the stored snapshot is this window now
+        self._saved_at = time.monotonic()
         self._hold_grouping()  # before the restore, so the window starts from the holder's view
         self.restored = self._restore_window()
         if self._holding:
@@ -255,7 +272,7 @@ class Pipeline:
                 features = self._own.pop(row.id, None)
                 if features is None:
                     # No signature: grouped alone, there is nothing to compare.
-                    stored = _stored_features(row)
+                    stored = _stored_features(row.id, row.features, row.minhash)
                     features = None if stored is None else replace(stored, key=row.url)
                 if not self._group(row, features, done):
                     return done
@@ -292,6 +309,7 @@ class Pipeline:
         if not applied:
             return self._lost()
         self._renewed = time.monotonic()
+        self._snapshot_current = False
         self._article_ids[features.key] = row.id
         if story_id is not None:
             self._story_ids[self.clusterer.resolve(assignment.story_key)] = story_id
@@ -314,6 +332,8 @@ class Pipeline:
             self._save_learned(source_id)
         if self._holding:
             self.drain()
+            if time.monotonic() - self._saved_at >= SNAPSHOT_EVERY_SECONDS:
+                self.save_window()
 
     def close(self) -> None:
         """Save learned state, decide what waits for grouping (taking the lock if it is free:
@@ -326,10 +346,39 @@ class Pipeline:
                 if self._hold_grouping():
                     self.drain()
             if self._holding:
+                self.save_window()
                 self.store.release_lock(GROUPING_LOCK, self.holder)
                 self._holding = False
         finally:
             self.translation.close()
+
+    def save_window(self) -> bool:
+        """As the grouping holder, keep a snapshot of the story window in the store (when the
+        stored one is not this window already), so the next holder continues from it instead
+        of replaying. False when it was not saved (not the holder, or the lock was lost)."""
+        if not self._holding:
+            return False
+        if self._snapshot_current:
+            return True
+        self._saved_at = time.monotonic()
+        held = self.clusterer.holds
+        snapshot = WindowSnapshot(
+            self.clusterer,
+            # Only what the window can still name (the maps would grow with the archive).
+            {k: v for k, v in self._story_ids.items() if self.clusterer.story(k) is not None},
+            {k: v for k, v in self._article_ids.items() if held(k)},
+            self.background_articles,
+        )
+        data = dump_window(snapshot)
+        if len(data) > SNAPSHOT_MAX_BYTES:
+            log.warning(
+                "grouping window snapshot of %d MB not saved: the next holder will replay",
+                len(data) // 2**20,
+            )
+            return False
+        saved = self.store.save_grouping_snapshot(data, SNAPSHOT_FORMAT, holder=self.holder)
+        self._snapshot_current = saved
+        return saved
 
     def grouping_note(self) -> str | None:
         """A line for the user when articles were left to another process's grouping."""
@@ -493,6 +542,27 @@ class Pipeline:
 
     # -- restart ----------------------------------------------------------------------------
     def _restore_window(self) -> int:
+        """Rebuild the story window: from the store's snapshot when it is current (no grouping
+        decision since it was saved, same format and options), else by replaying the stored
+        articles of the window (``_replay_window``). Returns the articles restored."""
+        options = self.clusterer.options
+        data = self.store.grouping_snapshot(SNAPSHOT_FORMAT)
+        snapshot = load_window(data, options) if data is not None else None
+        self.snapshot_loaded = snapshot is not None
+        if snapshot is None:
+            self._snapshot_current = False
+            return self._replay_window()
+        self.clusterer = snapshot.clusterer
+        self._story_ids.update(snapshot.story_ids)
+        self._article_ids.update(snapshot.article_ids)
+        self.background_articles = snapshot.background_articles
+        self._snapshot_current = True
+        log.info(
+            "restored the story window from its snapshot (%d articles)", len(self._article_ids)
+        )
+        return self.clusterer.article_count
+
+    def _replay_window(self) -> int:
         """Put the stored articles of the window back into the clusterer, in stream order.
 
         The clusterer is rebuilt first with a background of the articles just before the window
@@ -503,38 +573,16 @@ class Pipeline:
         # The window is measured on the stream's clock (the newest stored article), as the
         # clusterer that made the decisions measured it, not on the wall clock: a holder taking
         # over an archive import or a feed of old dates continues the same stories.
-        with self.store.connect() as conn:
-            newest = conn.execute(
-                sa.select(sa.func.max(_stream_time())).join(
-                    t.article_signatures, t.article_signatures.c.article_id == t.articles.c.id
-                )
-            ).scalar()
-        clock = min(utcnow(), _as_aware(newest)) if newest is not None else utcnow()
+        newest = self.store.newest_grouped_time()
+        clock = min(utcnow(), newest) if newest is not None else utcnow()
         since = clock - timedelta(days=horizon)
         background = self._background(since)
         self.background_articles = background.docs if background else 0
         self.clusterer = StoryClusterer(self.clusterer.options, background=background)
-        when = _stream_time()
-        query = (
-            sa.select(
-                t.articles.c.id,
-                t.articles.c.url,
-                t.articles.c.story_id,
-                t.articles.c.duplicate_of,
-                t.article_signatures.c.minhash,
-                t.article_signatures.c.features,
-                t.stories.c.first_seen.label("story_first_seen"),
-            )
-            .join(t.article_signatures, t.article_signatures.c.article_id == t.articles.c.id)
-            .outerjoin(t.stories, t.stories.c.id == t.articles.c.story_id)
-            .where(when >= since, ~_waiting_for_grouping())
-            .order_by(when, t.articles.c.id)
-        )
-        with self.store.connect() as conn:
-            rows = conn.execute(query).all()
-        url_of = {r.id: r.url for r in rows}
+        rows = self.store.grouped_since(since)
+        url_of: dict[int | None, str] = {r.id: r.url for r in rows}
         for row in rows:
-            stored = _stored_features(row)
+            stored = _stored_features(row.id, row.features, row.minhash)
             if stored is None:
                 continue
             features = replace(stored, key=row.url)
@@ -548,11 +596,7 @@ class Pipeline:
             if row.story_id is not None:
                 self._story_ids[story_key] = row.story_id
         if rows:
-            log.info(
-                "restored %d articles of the last %g days",
-                len(rows),
-                horizon,
-            )
+            log.info("restored %d articles of the last %g days", len(rows), horizon)
         return len(rows)
 
     def _background(self, before: datetime) -> DocumentFrequencies | None:
@@ -560,19 +604,9 @@ class Pipeline:
         ``df_half_life_days`` before ``before``: what a clusterer that had kept running would
         remember of them (the bench's background plays the same part, bench/cluster)."""
         since = before - timedelta(days=self.clusterer.options.df_half_life_days)
-        when = _stream_time()
-        query = (
-            sa.select(
-                t.articles.c.id, t.article_signatures.c.minhash, t.article_signatures.c.features
-            )
-            .join(t.articles, t.article_signatures.c.article_id == t.articles.c.id)
-            .where(when >= since, when < before, t.articles.c.duplicate_of.is_(None))
-            .order_by(when.desc())
-            .limit(BACKGROUND_ARTICLES)
-        )
-        with self.store.connect() as conn:
-            rows = conn.execute(query).all()
-        features = [f for f in map(_stored_features, rows) if f is not None]
+        rows = self.store.signatures_between(since, before, limit=BACKGROUND_ARTICLES)
+        stored = (_stored_features(i, features, minhash) for i, minhash, features in rows)
+        features = [f for f in stored if f is not None]
         return document_frequencies(features) if features else None
 
 
@@ -595,34 +629,17 @@ def dead_local_owners(owners: Sequence[str]) -> list[str]:
     return dead
 
 
-def _waiting_for_grouping() -> Any:
-    """Articles stored but not grouped yet: the holder replays them from the outbox instead."""
-    return (
-        sa.select(t.outbox.c.id)
-        .where(t.outbox.c.kind == OUTBOX_GROUP, t.outbox.c.article_id == t.articles.c.id)
-        .exists()
-    )
-
-
-def _stream_time() -> Any:
-    """An article's place in the stream: when it was published, else when it was fetched."""
-    return sa.func.coalesce(t.articles.c.published_at, t.articles.c.fetched_at)
-
-
-def _stored_features(row: Any) -> ArticleFeatures | None:
-    """The features stored with an article (``id``, ``features``, ``minhash``); None, logged,
-    when they are missing or unreadable."""
-    if not row.features:
+def _stored_features(
+    article_id: int, features: dict[str, Any] | None, minhash: bytes | None
+) -> ArticleFeatures | None:
+    """The features stored with an article; None, logged, when missing or unreadable."""
+    if not features:
         return None
     try:
-        return features_from_dict(row.features, row.minhash)
+        return features_from_dict(features, minhash)
     except (KeyError, TypeError, ValueError) as exc:
-        log.warning("article %s: stored features unreadable (%s); not used", row.id, exc)
+        log.warning("article %s: stored features unreadable (%s); not used", article_id, exc)
         return None
-
-
-def _as_aware(when: datetime) -> datetime:
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _plausible(when: datetime | None, fetched: datetime) -> datetime | None:

@@ -18,6 +18,7 @@ Tables
                        article's transaction and deleted by the consumer that does it
     locks              named locks with an expiry (SQLite's grouping lock)
     source_state       what the pipeline learned about a source (boilerplate lines)
+    pipeline_state     the grouping decision counter and the holder's window snapshot
 """
 
 from __future__ import annotations
@@ -273,6 +274,17 @@ source_state = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
 
+pipeline_state = sa.Table(
+    "pipeline_state",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("seq", sa.Integer, nullable=False),  # grouping decisions applied so far
+    sa.Column("snapshot_seq", sa.Integer),  # ``seq`` when the snapshot was taken
+    sa.Column("snapshot_format", sa.Text),
+    sa.Column("snapshot", sa.LargeBinary),
+    sa.Column("saved_at", UTCDateTime),
+)
+
 __all__ = [
     "UTCDateTime",
     "article_aliases",
@@ -286,6 +298,7 @@ __all__ = [
     "locks",
     "metadata",
     "outbox",
+    "pipeline_state",
     "source_state",
     "sources",
     "stories",

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -58,6 +59,8 @@ _WRITE_ATTEMPTS = 5
 # stops renewing it keeps it: long enough for a slow batch, short enough that a killed
 # holder's successor takes over within a minute.
 GROUPING_LOCK = "grouping"
+# The ``pipeline_state`` row of the grouping window (decision counter and snapshot).
+GROUPING_STATE = "grouping"
 LOCK_SECONDS = 30.0
 # Errors that mean the database itself is unusable (gone, full, read-only), not a bad row.
 _UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError)
@@ -65,6 +68,33 @@ _UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError)
 # The hook save_analysed / apply_grouping call inside their transaction with the ids whose
 # search-index rows must be rewritten (the search package provides it; store cannot import it).
 IndexHook = Callable[[sa.Connection, Sequence[int]], object]
+
+
+@dataclass(frozen=True)
+class GroupedArticle:
+    """A grouped article as the window replay needs it (``Store.grouped_since``)."""
+
+    id: int
+    url: str
+    story_id: int | None
+    duplicate_of: int | None
+    minhash: bytes | None
+    features: dict[str, Any] | None
+    story_first_seen: datetime | None
+
+
+def _stream_time() -> Any:
+    """An article's place in the stream: when it was published, else when it was fetched."""
+    return sa.func.coalesce(t.articles.c.published_at, t.articles.c.fetched_at)
+
+
+def _waiting_for_grouping() -> Any:
+    """Articles stored but not grouped yet: the holder takes them from the outbox instead."""
+    return (
+        sa.select(t.outbox.c.id)
+        .where(t.outbox.c.kind == OUTBOX_GROUP, t.outbox.c.article_id == t.articles.c.id)
+        .exists()
+    )
 
 
 def utcnow() -> datetime:
@@ -148,8 +178,9 @@ class Store(StoreReads):
         with self._write() as conn:
             yield conn
 
-    def connect(self) -> sa.Connection:
-        """A plain read connection (caller closes it)."""
+    def _connect(self) -> sa.Connection:
+        """A plain read connection (caller closes it): for this class and its tests only;
+        everything else reads through methods that return plain data."""
         return self.engine.connect()
 
     def close(self) -> None:
@@ -404,6 +435,7 @@ class Store(StoreReads):
         self, conn: sa.Connection, article_id: int, bundle: AnalysedArticle, now: datetime
     ) -> int | None:
         """Apply a grouping decision (story, copy link) to a stored article."""
+        self._count_decision_in(conn)
         story_id = self._apply_story_in(conn, bundle, article_id, now)
         duplicate_of = self._link_copy_in(conn, article_id, bundle)
         conn.execute(
@@ -487,6 +519,107 @@ class Store(StoreReads):
         )
         with self._read() as conn:
             return list(conn.execute(query).all())
+
+    # -- the grouping window: decision counter, snapshot, replay ----------------------------
+    def _count_decision_in(self, conn: sa.Connection) -> None:
+        """Bump the grouping decision counter in the decision's own transaction: a window
+        snapshot taken before it is stale from then on (``grouping_snapshot``)."""
+        ps = t.pipeline_state
+        bumped = conn.execute(
+            ps.update().where(ps.c.name == GROUPING_STATE).values(seq=ps.c.seq + 1)
+        )
+        if bumped.rowcount == 0:
+            conn.execute(
+                self.insert(ps).values(name=GROUPING_STATE, seq=1).on_conflict_do_nothing()
+            )
+
+    def save_grouping_snapshot(self, data: bytes, fmt: str, *, holder: str) -> bool:
+        """As the grouping holder: keep ``data`` (the story window, format ``fmt``) as the
+        state after the decisions applied so far. False, nothing written, when ``holder`` no
+        longer holds the grouping lock (its window may be behind another holder's)."""
+        now = utcnow()
+        ps = t.pipeline_state
+
+        def work(conn: sa.Connection) -> bool:
+            if not self._renew_lock_in(conn, GROUPING_LOCK, holder, now):
+                return False
+            conn.execute(
+                self.insert(ps).values(name=GROUPING_STATE, seq=0).on_conflict_do_nothing()
+            )
+            conn.execute(
+                ps.update()
+                .where(ps.c.name == GROUPING_STATE)
+                .values(
+                    snapshot=data,
+                    snapshot_seq=ps.c.seq,
+                    snapshot_format=fmt,
+                    saved_at=now,
+                )
+            )
+            return True
+
+        return self._run_write(work)
+
+    def grouping_snapshot(self, fmt: str) -> bytes | None:
+        """The saved story window, only when it is current (no grouping decision since it
+        was taken) and in format ``fmt``; None otherwise: the caller replays the store."""
+        ps = t.pipeline_state
+        query = sa.select(ps.c.snapshot).where(
+            ps.c.name == GROUPING_STATE,
+            ps.c.snapshot_seq == ps.c.seq,
+            ps.c.snapshot_format == fmt,
+        )
+        with self._read() as conn:
+            data = conn.execute(query).scalar()
+        return bytes(data) if data is not None else None
+
+    def newest_grouped_time(self) -> datetime | None:
+        """The stream time (published, else fetched) of the newest article with a signature."""
+        a, sig = t.articles, t.article_signatures
+        query = sa.select(sa.func.max(_stream_time())).join(sig, sig.c.article_id == a.c.id)
+        with self._read() as conn:
+            newest = conn.execute(query).scalar()
+        return None if newest is None else _as_utc(newest)
+
+    def grouped_since(self, since: datetime) -> list[GroupedArticle]:
+        """The grouped articles with a signature from ``since`` on (stream time), in stream
+        order: what a holder replays into its window when no current snapshot exists."""
+        a, sig, s = t.articles, t.article_signatures, t.stories
+        when = _stream_time()
+        query = (
+            sa.select(
+                a.c.id,
+                a.c.url,
+                a.c.story_id,
+                a.c.duplicate_of,
+                sig.c.minhash,
+                sig.c.features,
+                s.c.first_seen,
+            )
+            .join(sig, sig.c.article_id == a.c.id)
+            .outerjoin(s, s.c.id == a.c.story_id)
+            .where(when >= since, ~_waiting_for_grouping())
+            .order_by(when, a.c.id)
+        )
+        with self._read() as conn:
+            return [GroupedArticle(*row) for row in conn.execute(query)]
+
+    def signatures_between(
+        self, since: datetime, before: datetime, *, limit: int
+    ) -> list[tuple[int, bytes | None, dict[str, Any] | None]]:
+        """(id, minhash, features) of up to ``limit`` originals (no copies) with a signature
+        from ``since`` up to ``before`` (stream time), newest first."""
+        a, sig = t.articles, t.article_signatures
+        when = _stream_time()
+        query = (
+            sa.select(a.c.id, sig.c.minhash, sig.c.features)
+            .join(a, sig.c.article_id == a.c.id)
+            .where(when >= since, when < before, a.c.duplicate_of.is_(None))
+            .order_by(when.desc())
+            .limit(limit)
+        )
+        with self._read() as conn:
+            return [(int(r.id), r.minhash, r.features) for r in conn.execute(query)]
 
     # -- outbox ---------------------------------------------------------------------------
     def _enqueue_in(

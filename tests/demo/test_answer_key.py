@@ -31,7 +31,7 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 def _rows_by_key(store: Store, corpus: DemoCorpus) -> dict[str, Any]:
-    with store.connect() as conn:
+    with store.engine.connect() as conn:
         rows = conn.execute(
             sa.select(
                 t.articles.c.id,

@@ -13,6 +13,7 @@ from marsad.demo.corpus import DemoArticle, load_corpus
 from marsad.pipeline.process import IncomingArticle, Pipeline
 from marsad.search import search
 from marsad.store import Store
+from marsad.store.store import GROUPING_LOCK
 
 BASE = "http://demo.example"
 
@@ -150,7 +151,17 @@ def test_restart_counts_older_articles_as_the_clusterers_background(
         )
         assert created
     assert pipeline.background_articles == 0  # empty store at start-up
-    pipeline.close()
+    # Killed (no window snapshot): the successor replays the window.
+    pipeline.translation.close()
+    store.release_lock(GROUPING_LOCK, pipeline.holder)
     restarted = Pipeline(store, settings)
+    assert not restarted.snapshot_loaded
     assert restarted.restored == 1
     assert restarted.background_articles == 3
+    # Closed: the successor takes the closed holder's window, which counted the older
+    # articles as it met them, not as a background.
+    restarted.close()
+    again = Pipeline(store, settings)
+    assert again.snapshot_loaded
+    assert again.background_articles == 3 and again.restored == 1
+    again.close()
