@@ -307,6 +307,10 @@ def build_countries() -> list[dict[str, object]]:
         extra = tables.NAME_VARIANTS.get(code, ())
         ar += [n for n in extra if re.search("[\u0600-\u06ff]", n)]
         en += [n for n in extra if not re.search("[\u0600-\u06ff]", n)]
+        # as the news writes them: St. Kitts and Nevis (CLDR "St. Kitts & Nevis", pycountry
+        # "Saint Kitts and Nevis"), St. Lucia, St. Vincent and the Grenadines
+        en += [n.replace(" & ", " and ") for n in en if " & " in n]
+        en += ["St. " + n.removeprefix("Saint ") for n in en if n.startswith("Saint ")]
         demonym_ar, demonym_en = tables.DEMONYMS.get(code, ("", ""))
         countries.append(
             {
@@ -553,7 +557,7 @@ TOWN_STRICT_TEXT = """Jordan Palestine Lebanon Cuba Mexico Peru Canton Midland P
     Stockton Venice Naples Melbourne Westminster Hampton Portsmouth Chesapeake Suffolk Lowell
     Quincy Brockton Salem Concord Nashua Derry Rochester Albany Utica Camden Trenton Clifton
     Passaic Paterson Bayonne Linden Vineland Millville Fremont Ventura Columbia Essex Hollywood
-    Jupiter"""
+    Jupiter Paris"""
 TOWN_STRICT = frozenset(TOWN_STRICT_TEXT.split())
 TOWN_DROP = frozenset(TOWN_DROP_TEXT.split()) - TOWN_STRICT
 TOWN_DROP_OUTSIDE_US = frozenset(TOWN_DROP_OUTSIDE_US_TEXT.split()) - TOWN_STRICT

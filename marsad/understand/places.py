@@ -143,8 +143,8 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
             country = places[0].country
             if country:
                 firm[country] += 1
-                if places[0].kind in _NATIONAL_KINDS:
-                    firm_national += 1
+                if places[0].kind in _NATIONAL_KINDS and not _number_follows(zone, hit):
+                    firm_national += 1  # not U.S. 79, a highway
                 if places[0].kind in ("state", "city"):
                     firm_local[country] += 1
     counties = {zone.name: _foreign_counties_out(gazetteer, zone) for zone in zones}
@@ -166,8 +166,8 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
     local_cue = {country: len(cues) for country, cues in seen.items()}
     shared = Counter(cue for cues in seen.values() for cue in cues)
     own_cue = {c: sum(1 for cue in cues if shared[cue] == 1) for c, cues in seen.items()}
+    # national politics (Senate, Republicans) speaks for the state of Georgia, not for a town
     us_cue = len((amb.us_cues - seen.get("US", set())) & norms_seen) + local_cue.get("US", 0)
-    local_cue["US"] = us_cue
     # English names judged to be part of a person's name where capitals tell (the body), so a
     # Title Case headline, where they do not, follows the body: "Singer India Arie ..."
     person_keys = {
@@ -199,7 +199,8 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
         if place.id.startswith("town:") or place.id == "state:US-GA":
             # a town or the state of Georgia: only local evidence (a state, a county, a
             # sheriff, a councillor) speaks for it, not its country named as a country
-            return firm_local[place.country] + local_cue.get(place.country, 0)
+            local = us_cue if place.id == "state:US-GA" else local_cue.get(place.country, 0)
+            return firm_local[place.country] + local
         # a city's local cues count when only its country uses them (RCMP for Vancouver, not
         # councillors, which London, Ontario, and London, England, share)
         return firm[place.country] + cue_count + own_cue.get(place.country, 0)
@@ -267,6 +268,11 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
         if abbreviations or county_spans:
             mentions[start:] = sorted(mentions[start:], key=lambda m: m.offset)
     return mentions
+
+
+def _number_follows(zone: Zone, hit: Hit) -> bool:
+    tokens = zone.scanned.tokens
+    return hit.last + 1 < len(tokens) and tokens[hit.last + 1].norm.isdigit()
 
 
 def _cue_seen(cue: str, norms: set[str], joined: str, raw_text: str) -> bool:
@@ -547,6 +553,8 @@ def _blocked(places: list[Place]) -> bool:
 
 def _case_ok(surface: str) -> bool:
     """English place names are proper nouns: Turkey, not turkey; US, not us."""
+    if surface[:4] in ("the ", "The "):
+        surface = surface[4:]  # the Philippines, the Gambia
     letters = [c for c in surface if c.isalpha()]
     if not letters or not letters[0].isupper():
         return False
@@ -642,6 +650,8 @@ def _judge(
             national,
         )
     place = min(places, key=_kind_rank)
+    if place.kind == "demonym" and key.isascii() and _cultural_demonym(zone, hit):
+        return None  # an Italian grocery store, an Irish pub, classes in Spanish
     if (
         key in gazetteer.adjective_names
         and prev_norm.startswith("ال")
@@ -768,6 +778,95 @@ def _after_capital(amb: Ambiguity, zone: Zone, hit: Hit) -> bool:
     if tokens[first - 2].sentence != prev.sentence or not zone.scanned.text[prev.start].isupper():
         return False
     return prev.norm not in amb.geo_next_en_norm and prev.norm not in amb.triggers
+
+
+# Lowercase nouns after an English demonym that make it a kind of food, shop, language or
+# culture rather than the country or its people (LGL leaves these untagged; a reader does not
+# file a story on an Italian grocery under Italy); Native Americans (Indian tribe, reservation).
+# Not "market", "film", "culture": the Chinese market is China's.
+_CULTURE_AFTER_EN = frozenset(
+    [
+        "food",
+        "foods",
+        "cuisine",
+        "restaurant",
+        "restaurants",
+        "pub",
+        "bar",
+        "cafe",
+        "bakery",
+        "deli",
+        "grocery",
+        "dish",
+        "dishes",
+        "dinner",
+        "dressing",
+        "bread",
+        "sausage",
+        "pizza",
+        "pastry",
+        "cooking",
+        "language",
+        "languages",
+        "class",
+        "classes",
+        "lessons",
+        "course",
+        "courses",
+        "teacher",
+        "teachers",
+        "speaking",
+        "speakers",
+        "translation",
+        "music",
+        "dance",
+        "dancing",
+        "dancers",
+        "festival",
+        "tribe",
+        "tribes",
+        "reservation",
+        "reservations",
+        "gaming",
+        "casino",
+        "casinos",
+    ]
+)
+# words before a language's name: "in Spanish", "speaks French"
+_LANGUAGE_BEFORE_EN = frozenset(
+    [
+        "in",
+        "speak",
+        "speaks",
+        "spoke",
+        "speaking",
+        "learn",
+        "learning",
+        "learned",
+        "teach",
+        "teaches",
+        "taught",
+        "fluent",
+    ]
+)
+
+
+def _cultural_demonym(zone: Zone, hit: Hit) -> bool:
+    tokens = zone.scanned.tokens
+    text = zone.scanned.text
+    last = hit.last
+    following = (
+        tokens[last + 1] if last + 1 < len(tokens) and _adjacent(zone, last, last + 1) else None
+    )
+    if following is not None and following.norm in _CULTURE_AFTER_EN:
+        return text[following.start].islower()
+    if hit.first > 0 and _adjacent(zone, hit.first - 1, hit.first):
+        prev = tokens[hit.first - 1].norm
+        # "in Spanish." / "speaks French and English": the language, not a noun's adjective
+        return prev in _LANGUAGE_BEFORE_EN and (
+            following is None or is_stopword(following.norm, "en")
+        )
+    return False
 
 
 _DATELINE_EN_TOKENS = 4  # ISLE OF PALMS --, ST. PARIS --

@@ -24,6 +24,11 @@ _WORD_RE = re.compile("(?:[A-Za-z]\\.){2,}|[\\w\u0610-\u061a\u064b-\u065f\u0670\
 _SENTENCE_END_RE = re.compile("[.!?\u061f\u06d4\n]")
 _ARABIC_RE = re.compile("[\u0600-\u06ff]")
 _BREAK = " | "
+# English abbreviations whose period neither ends a sentence nor breaks a name: St. Kitts and
+# Nevis, Ft. Worth, Mt. Hood, Gov. Crist, Sen. Smith (Jr. and Sr. often end a sentence)
+_ABBREVIATIONS_EN = frozenset(
+    ("st", "ste", "ft", "mt", "dr", "mr", "mrs", "ms", "gov", "sen", "rep", "gen", "lt", "capt")
+)
 _JOINING_GAP = " \t\r\n\u00a0-\u2010\u2011'\u2019"
 # Fast path for the common token: plain Arabic letters, no marks, no presentation forms. For
 # those, normalize_ar reduces to this table (checked against it in tests/understand).
@@ -110,10 +115,16 @@ def scan(text: str) -> Scanned:
             continue
         gap = text[previous_end : match.start()]
         if tokens:
-            if _SENTENCE_END_RE.search(gap):
+            abbreviation = (
+                gap[:1] == "."
+                and not gap[1:].strip()
+                and tokens[-1].norm in _ABBREVIATIONS_EN
+                and word[:1].isupper()
+            )
+            if _SENTENCE_END_RE.search(gap) and not abbreviation:
                 sentence += 1
             # hyphens and apostrophes join a name (Guinea-Bissau, Côte d'Ivoire); other marks break
-            sep = " " if not gap.strip(_JOINING_GAP) else _BREAK
+            sep = " " if abbreviation or not gap.strip(_JOINING_GAP) else _BREAK
             parts.append(sep)
             pos += len(sep)
         starts[pos] = len(tokens)

@@ -95,6 +95,52 @@ CASES = [
         ["GB"],
     ),
     (
+        "the-philippines",
+        "Organ trade",
+        "Egypt is under pressure to follow China and the Philippines in outlawing organ sales, "
+        "Egyptian officials said.",
+        "EG",
+        [],
+    ),
+    (
+        "saint-abbreviated-country",
+        "Cargo ship sinks",
+        "A cargo ship under the flag of St. Kitts and Nevis sank in bad weather on Monday.",
+        "KN",
+        [],
+    ),
+    (
+        "cultural-demonyms",
+        "Fair food",
+        "Visitors to the Walker County fair found Italian sausage, Greek food and an Irish pub; "
+        "the menu was printed in Spanish.",
+        "US",
+        ["IT", "GR", "IE", "ES"],
+    ),
+    (
+        "us-highway-is-no-national-mention",
+        "Suspect arrested",
+        "A Palestine man was arrested near U.S. 79, two miles east of Palestine, according to "
+        "the Anderson County sheriff.",
+        "US",
+        ["PS"],
+    ),
+    (
+        "famous-city-town-by-county",
+        "Sales tax booming",
+        "Paris collected more sales tax in March, Lamar County officials said; the school "
+        "district expects less next year.",
+        "US",
+        ["FR"],
+    ),
+    (
+        "famous-city-without-local-evidence",
+        "Talks resume",
+        "Negotiators met in Paris on Monday, and senators in Washington welcomed the talks.",
+        "FR",
+        [],
+    ),
+    (
         "lone-town-is-the-top",
         "Chili supper planned",
         "The supper will be held on Thursday at the church. Tickets are six dollars. Volunteers "
@@ -123,6 +169,12 @@ def test_local_news(
         assert u.about[:1] == (top,), detail
     for code in not_mentioned:
         assert code not in mentioned, detail
+
+
+def test_demonym_of_people_is_kept(knowledge: Knowledge) -> None:
+    """Spanish officials are Spain's; only food, shops and languages lose the country."""
+    u = understand(knowledge, "", "Spanish officials said the talks would go on.", "en")
+    assert "ES" in {m.country for m in u.mentions}
 
 
 def test_namesake_of_a_listed_person(knowledge: Knowledge) -> None:
