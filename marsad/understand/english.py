@@ -63,7 +63,8 @@ _ORG_HEADS = _words(
     guardian network television radio broadcasting press airlines airways motors industries
     technologies systems labs laboratories hospital library fund trust alliance coalition
     brigade brigades battalion regiment corps commission exchange council institute
-    observatory agency nations"""
+    observatory agency nations magazine weekly daily star sun mail express chronicle observer
+    monitor"""
 )
 # Sports clubs: a place's name then one of these (Manchester United, Leeds Rovers), or one of
 # _CLUB_FIRST then a place's name (Real Madrid, Bayern Munich).
@@ -351,12 +352,34 @@ def _person_inside(run: list[int], run_norms: list[str], given: frozenset[str]) 
         return None
     if "of" in run_norms:
         j = run_norms.index("of")
-        if 0 < j < heads[0] and run_norms[0] in given:
+        if 0 < j < heads[0] and (
+            run_norms[0] in given or (j in _NAME_WORDS and _plain_names(run_norms[:j]))
+        ):
             return j  # the person is run[:j]; run[j] is "of", dropped as a leading joiner
     last = heads[-1]
     if last + 2 < len(run) and run_norms[last + 1] in given:
         return last + 1
+    # "Refugee Council Enver Solomon": two plain name words after the last head are a person
+    if len(run) - last - 1 == 2 and _plain_names(run_norms[last + 1 :]):
+        return last + 1
     return None
+
+
+_NAME_WORDS = (2, 3)  # words of a person's name before "of": "Jann Wenner of Rolling Stone"
+
+
+def _plain_names(norms: list[str]) -> bool:
+    """Words that may all be a person's name: no title, head, place, event or joiner word."""
+    return all(
+        w not in _TITLE_WORDS
+        and w not in _ORG_HEADS
+        and w not in _PLACE_LAST
+        and w not in _MISC_WORDS
+        and w not in _ORG_JOINERS
+        and w not in _CLUB_LAST
+        and w.isalpha()
+        for w in norms
+    )
 
 
 def _split(run: list[int], at: list[int]) -> list[list[int]]:

@@ -74,3 +74,19 @@ def test_names_through_cli(
     assert by_name["Aung San Suu Kyi"]["count"] == 2
     assert by_name["Manchester United"]["type"] == "organization"
     assert not any("president" in e["name"].lower() for e in record["entities"])
+
+
+def test_person_glued_to_a_body_is_cut_out(knowledge: Knowledge) -> None:
+    """A name that is not a census given name still leaves the body's run: "Refugee Council
+    Enver Solomon", "Jann Wenner of Rolling Stone Magazine" (a person by a given name or a title
+    only, so Jann Wenner is left unnamed rather than made part of the magazine)."""
+    text = (
+        "The chief executive of the Refugee Council Enver Solomon said the plan was cruel. "
+        "Later Jann Wenner of Rolling Stone Magazine agreed with him."
+    )
+    u = understand(knowledge, "", text, "en")
+    orgs = _names(u, EntityType.ORGANIZATION)
+    people = _names(u, EntityType.PERSON)
+    assert "Refugee Council" in orgs and "Rolling Stone Magazine" in orgs, orgs
+    assert "Enver Solomon" in people, people
+    assert not any("Jann" in name or "Enver" in name for name in orgs), orgs
