@@ -110,7 +110,7 @@ class DemoCorpus:
         """URL path -> (content type, body) for every page, feed, image and index of the demo.
 
         Paths: ``/robots.txt``, ``/demo.opml`` (every feed), and per outlet ``{path}/`` (home),
-        ``{path}/news/{slug}.html`` (article), ``{path}/images/{slug}.svg``, and its feed.
+        ``{path}/news/{slug}.html`` (article), ``{path}/images/{slug}.jpg``, and its feed.
         """
         corpus = self.shifted(now)
         base = base_url.rstrip("/")
@@ -130,8 +130,8 @@ class DemoCorpus:
                     render_pages.article_page(outlet, article, articles, base),
                 )
                 out[render_pages.image_path(outlet, article)] = (
-                    "image/svg+xml",
-                    render_pages.image_svg(outlet, article),
+                    "image/jpeg",
+                    render_pages.image_jpeg(article),
                 )
             out[outlet.feed_path()] = render_feeds.feed(outlet, articles, base)
         return out

@@ -44,7 +44,7 @@ def rss(outlet: Outlet, articles: list[DemoArticle], base: str) -> bytes:
             f"<dc:creator>{escape(a.author)}</dc:creator>"
             f"<description>{escape(summary(a))}</description>"
             f'<media:content url={quoteattr(base + image_path(outlet, a))} medium="image" '
-            'type="image/svg+xml"/>'
+            'type="image/jpeg"/>'
             "</item>"
         )
     last = (
@@ -80,7 +80,7 @@ def atom(outlet: Outlet, articles: list[DemoArticle], base: str) -> bytes:
             f"<updated>{_iso(a.published)}</updated>"
             f"<author><name>{escape(a.author)}</name></author>"
             f"<summary>{escape(summary(a))}</summary>"
-            f'<link rel="enclosure" type="image/svg+xml" href={quoteattr(base + image_path(outlet, a))}/>'
+            f'<link rel="enclosure" type="image/jpeg" href={quoteattr(base + image_path(outlet, a))}/>'
             "</entry>"
         )
     updated = _iso(newest) if newest else "2026-01-01T00:00:00Z"

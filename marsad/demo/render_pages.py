@@ -11,6 +11,8 @@ import json
 from html import escape
 from typing import TYPE_CHECKING
 
+from marsad.demo import pictures
+
 if TYPE_CHECKING:
     from marsad.demo.corpus import DemoArticle, DemoCorpus, Outlet
 
@@ -48,7 +50,7 @@ def article_path(outlet: Outlet, article: DemoArticle) -> str:
 
 
 def image_path(outlet: Outlet, article: DemoArticle) -> str:
-    return f"{outlet.path}/images/{article.slug}.svg"
+    return f"{outlet.path}/images/{article.slug}.jpg"
 
 
 def _words(outlet: Outlet) -> dict:
@@ -152,6 +154,7 @@ def article_page(
 <meta property="og:description" content="{escape(description)}">
 <meta property="og:url" content="{escape(url)}">
 <meta property="og:image" content="{escape(image)}">
+<meta property="og:image:alt" content="{escape(article.image)}">
 <meta property="og:locale" content="{"ar_AR" if article.language == "ar" else "en_US"}">
 <meta property="article:published_time" content="{published}">
 <meta property="article:author" content="{escape(article.author)}">
@@ -164,7 +167,7 @@ def article_page(
 <h1 class="headline">{escape(article.title)}</h1>
 <div class="byline"><span class="author">{escape(words["by"])} {escape(article.author)}</span>
 <time datetime="{published}">{escape(words["published"])} {article.published:%Y-%m-%d %H:%M} UTC</time></div>
-<figure><img src="{escape(image)}" alt="{escape(article.image)}" width="800" height="450">
+<figure><img src="{escape(image)}" alt="{escape(article.image)}" width="{pictures.WIDTH}" height="{pictures.HEIGHT}">
 <figcaption>{escape(article.image)}</figcaption></figure>
 <div class="article-body">
 {body}
@@ -214,16 +217,9 @@ def home_page(outlet: Outlet, articles: list[DemoArticle], base: str) -> bytes:
     return html.encode("utf-8")
 
 
-def image_svg(outlet: Outlet, article: DemoArticle) -> bytes:
-    """A small placeholder picture with the caption, so image URLs resolve."""
-    hue = sum(map(ord, article.story)) % 360
-    svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="800" height="450" viewBox="0 0 800 450">'
-        f'<rect width="800" height="450" fill="hsl({hue},45%,40%)"/>'
-        f'<text x="400" y="225" font-size="28" fill="#fff" text-anchor="middle" '
-        f'direction="{_dir(article.language)}">{escape(article.image[:60])}</text></svg>'
-    )
-    return svg.encode("utf-8")
+def image_jpeg(article: DemoArticle) -> bytes:
+    """The article's lead picture: a small JPEG drawn for it (``marsad.demo.pictures``)."""
+    return pictures.picture_jpeg(article.story, article.slug)
 
 
 def robots(corpus: DemoCorpus, base: str) -> bytes:
@@ -237,8 +233,8 @@ __all__ = [
     "article_page",
     "article_path",
     "home_page",
+    "image_jpeg",
     "image_path",
-    "image_svg",
     "related",
     "robots",
     "summary",

@@ -12,14 +12,17 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import uvicorn
 
-from marsad.cli.demo import run_demo
+from marsad.cli.demo import PORT_FILE, run_demo
+from marsad.demo import load_corpus
 from marsad.store import Store, open_store
 from marsad.web import create_app
+from marsad.web.loopback import LoopbackServer
 
 from .helpers import fill_store, web_settings
 
@@ -59,9 +62,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Store]
     """The demo corpus ingested through the real pipeline, plus the hand-made stories."""
     home = tmp_path_factory.mktemp("browser") / "home"
     assert run_demo(home, port=8000, serve_site=False, out=open("/dev/null", "w")) == 0  # noqa: SIM115
+    # The outlets served again (as `marsad demo` keeps them while it serves the site): the demo's
+    # lead pictures come from them through the media proxy.
+    outlets = LoopbackServer(int((home / PORT_FILE).read_text()))
+    outlets.set_routes(load_corpus().routes(outlets.base_url, now=datetime.now(UTC)))
+    outlets.start()
     store = open_store(f"sqlite:///{home / 'marsad.db'}")
     fill_store(store)
-    app = create_app(store, web_settings(home))
+    app = create_app(store, web_settings(home, allow_private_networks=True))
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
@@ -76,6 +84,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Store]
     server.should_exit = True
     thread.join(10)
     store.close()
+    outlets.stop()
 
 
 @pytest.fixture(scope="module")
