@@ -72,8 +72,8 @@ def lgl_split(split: str | None) -> list[dict[str, Any]]:
 
 def _title_and_body(article: dict[str, Any]) -> tuple[str, str]:
     """LGL repeats the title as the first sentence of the text: keep it once, as the title."""
-    title = article.get("title") or ""
-    text = article["text"]
+    title = (article.get("title") or "").strip()  # some titles start with a space
+    text = article["text"].lstrip()
     if title and text.startswith(title):
         text = text[len(title) :].lstrip(" .")
     return title, text

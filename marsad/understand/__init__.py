@@ -18,7 +18,7 @@ import ahocorasick
 
 from marsad.models import ArticleCountry, Entity, EntityName, EntityType
 from marsad.text import is_stopword
-from marsad.understand.about import WeightedMention, rank_countries
+from marsad.understand.about import LEAD_CHARS, WeightedMention, rank_countries
 from marsad.understand.english import find_english_names, is_club
 from marsad.understand.entities import (
     UNKNOWN_PREFIX,
@@ -30,7 +30,7 @@ from marsad.understand.entities import (
 from marsad.understand.gazetteer import Gazetteer, load_gazetteer
 from marsad.understand.orgs import ORG_PREFIX, OrgName, find_org_names, org_id
 from marsad.understand.people import find_given_names, find_role_names, is_verb_ar, title_length
-from marsad.understand.places import PlaceMention, Zone, find_place_mentions
+from marsad.understand.places import PlaceMention, Zone, country_by_cues, find_place_mentions
 from marsad.understand.scan import (
     Hit,
     Token,
@@ -316,6 +316,12 @@ def _analyse(
         )
         for m in mentions
     ]
+    if language != "ar" and not any(w.country for w in weighted):
+        # no place named at all: a US local story still says where it is by its institutions
+        # (a sheriff's office, a township, a high school); weighed as one body mention
+        country = country_by_cues(gazetteer, zones)
+        if country is not None:
+            weighted.append(WeightedMention(country, None, "cue", "text", LEAD_CHARS, 0, 0))
     return zones, mentions, spans, weighted
 
 

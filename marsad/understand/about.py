@@ -29,6 +29,9 @@ KIND_WEIGHT = {
     "in_name": 0.4,  # بنك فرنسا المركزي، شركة نفط نيبال: a body named after the country
     "person": 0.4,  # a known person stands for his or her country, weakly
     "organization": 0.5,
+    # no place named, only a country's local institutions (sheriff's office, township): enough
+    # to file a local story (LONE_MIN), never enough to beat a place
+    "cue": 0.5,
 }
 TITLE_WEIGHT = 3.0
 LEAD_WEIGHT = 2.0

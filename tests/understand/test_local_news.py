@@ -141,6 +141,21 @@ CASES = [
         [],
     ),
     (
+        "no-place-but-us-institutions",
+        "Deputies arrest teen",
+        "A spokesman for the Sheriff's Office said the boy was booked into the county "
+        "detention center on Monday.",
+        "US",
+        [],
+    ),
+    (
+        "no-place-no-institution",
+        "Council meets",
+        "The council met on Tuesday and approved the budget for the coming year.",
+        None,
+        [],
+    ),
+    (
         "lone-town-is-the-top",
         "Chili supper planned",
         "The supper will be held on Thursday at the church. Tickets are six dollars. Volunteers "
