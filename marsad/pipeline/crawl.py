@@ -13,7 +13,9 @@ any point therefore redoes at most the unfinished sources, and stores nothing tw
 Claimed work: a pass leases the sources it fetches (``Store.claim_sources``, a few at a time
 as slots free up), so two crawls, or a crawl beside ``marsad serve``, never fetch one source
 at once; saving a source's poll state ends its lease, and the leases of a killed process end by
-themselves (at once when it ran on this machine and is gone).
+themselves (at once when it ran on this machine and is gone). While a pass runs it renews the
+leases of the sources it still works on every third of a lease (``_renew_leases``), so a slow
+pass keeps its sources to the end.
 
 A fatal storage error (database gone, disk full) stops the pass cleanly: the other sources are
 cancelled and awaited before the fetcher and the database thread close, the poll state of the
@@ -595,7 +597,7 @@ async def crawl_once(
     async with Fetcher(settings) as fetcher:
         run = _Pass(store, settings, pipeline, fetcher)
         try:
-            await _run_sources(run, first, seen, in_flight, claim, owner)
+            await _run_sources(run, first, seen, in_flight, claim, owner, lease_seconds)
         finally:
             run.close()
         run.summary.sources = len(seen)
@@ -620,6 +622,7 @@ async def _run_sources(
     in_flight: int,
     claim: Callable[[int, set[int]], Any],
     owner: str,
+    lease_seconds: float = LEASE_SECONDS,
 ) -> None:
     """Crawl the claimed sources, claiming more as slots free up, until none is left. A
     storage error cancels the rest and is raised once they are all done."""
@@ -627,6 +630,7 @@ async def _run_sources(
     batch: list[Source] = first
     more = True
     fatal: BaseException | None = None
+    renewer = asyncio.ensure_future(_renew_leases(run, owner, tasks, lease_seconds))
     try:
         while True:
             for source in batch:
@@ -653,12 +657,38 @@ async def _run_sources(
         fatal = exc
         raise
     finally:
+        renewer.cancel()
+        await asyncio.gather(renewer, return_exceptions=True)
         if tasks:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
         if fatal is not None:
             await _save_what_is_done(run, owner, [s.id for s in tasks.values()])
+
+
+async def _renew_leases(
+    run: _Pass, owner: str, tasks: dict[asyncio.Task[None], Source], lease_seconds: float
+) -> None:
+    """Every third of a lease, extend the leases of the sources in flight and of the finished
+    ones whose poll state still waits in the batch: a pass slower than ``lease_seconds`` (a
+    big sitemap at per-host pace, a slow site) keeps its sources, and no second process
+    fetches them mid-way. Off the database thread, so a long pipeline step does not delay it."""
+    while True:
+        await asyncio.sleep(lease_seconds / 3)
+        ids = {s.id for s in tasks.values()} | {source_id for source_id, _ in run._quiet}
+        try:
+            lost = await asyncio.to_thread(
+                run.store.renew_source_leases, owner, ids, lease_seconds=lease_seconds
+            )
+        except StorageError as exc:  # the pass itself meets it and stops
+            log.info("could not renew source leases: %s", exc)
+            continue
+        if lost:
+            log.warning(
+                "sources %s were claimed by another process after their leases ran out",
+                ", ".join(map(str, lost)),
+            )
 
 
 async def _save_what_is_done(run: _Pass, owner: str, unfinished: list[int]) -> None:

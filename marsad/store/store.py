@@ -803,6 +803,33 @@ class Store(StoreReads):
             rows = conn.execute(self._source_query().where(s.c.id.in_(ids)).order_by(s.c.id))
             return [self._row_to_source(r) for r in rows]
 
+    def renew_source_leases(
+        self, owner: str, source_ids: Iterable[int], *, lease_seconds: float
+    ) -> list[int]:
+        """Extend ``owner``'s leases on these sources by ``lease_seconds`` from now (a pass
+        still working on them). Returns the ones another owner holds now: leases that ran out
+        before this renewal and were claimed again."""
+        ids = list(source_ids)
+        if not ids:
+            return []
+        now = utcnow()
+        s = t.sources
+
+        def work(conn: sa.Connection) -> list[int]:
+            conn.execute(
+                s.update()
+                .where(s.c.id.in_(ids), s.c.lease_owner == owner)
+                .values(lease_until=now + timedelta(seconds=lease_seconds))
+            )
+            taken = conn.execute(
+                sa.select(s.c.id).where(
+                    s.c.id.in_(ids), s.c.lease_owner.is_not(None), s.c.lease_owner != owner
+                )
+            )
+            return sorted(int(r[0]) for r in taken)
+
+        return self._run_write(work)
+
     def integrity_problem(self) -> str | None:
         """SQLite's ``PRAGMA quick_check`` first complaint (None when sound, and on PostgreSQL,
         which checks its own pages)."""
