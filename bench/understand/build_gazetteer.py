@@ -539,7 +539,8 @@ TOWN_DROP_TEXT = """Reading Normal Mobile Enterprise Independence Liberty Commer
     Camden Trenton Clifton Passaic Paterson Bayonne Linden Kearny Vineland Millville March Officer University College Hospital Center Centre
     Bank Party Council Court Park Beach Lake Hills Heights Village Valley Falls Springs Ridge
     Forest Grove Garden Gardens Harbor Haven Point Mountain Mission Pleasant Fair Hudson
-    Alliance Progress Justice Opportunity Security Marina Fremont Ventura Columbia Essex"""
+    Alliance Progress Justice Opportunity Security Marina Fremont Ventura Columbia Essex
+    Airport Brush Celebration Globe Green Media Parkway Republic Superior Triangle Welcome"""
 # outside the US too: surnames and words among British, Irish, Canadian and Pacific towns, and
 # names the US holds bigger towns of (Richmond, Kingston, Boston, Perth)
 TOWN_DROP_OUTSIDE_US_TEXT = """Ripley Lindsay Bradley Marshall Bradford Morley Deal Street Ware Wells Rugby Hope Hyde Ayr Bury Battle Sale Poole

@@ -108,6 +108,7 @@ class Ambiguity:
     team_words: frozenset[str] = frozenset()
     company_two_before: frozenset[str] = frozenset()
     before_quote: frozenset[str] = frozenset()
+    us_local_demonyms: frozenset[str] = frozenset()
     # the phrases (high school) and symbols among them, looked for in the joined tokens or text
     local_phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -188,6 +189,7 @@ def _load_ambiguity() -> Ambiguity:
         ),
         company_two_before=_norm_set(raw["name_context"]["company_two_before"]),
         before_quote=_norm_set(raw["name_context"]["before_quote"]),
+        us_local_demonyms=_norm_set(raw["us_local_demonyms"]["keys"]),
     )
 
 

@@ -131,6 +131,7 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
     firm: Counter[str] = Counter()
     firm_local: Counter[str] = Counter()  # states and non-capital cities: cues for US Georgia
     firm_national = 0  # countries and demonyms named firmly (any country)
+    self_firm: Counter[str] = Counter()  # firm counts from the US-local demonyms (Indian)
     norms_seen: set[str] = set()
     for zone in zones:
         norms_seen.update(t.norm for t in zone.scanned.tokens)
@@ -143,6 +144,8 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
             country = places[0].country
             if country:
                 firm[country] += 1
+                if hit.key in amb.us_local_demonyms:
+                    self_firm[country] += 1  # no evidence for itself (see below)
                 if places[0].kind in _NATIONAL_KINDS and not _number_follows(zone, hit):
                     firm_national += 1  # not U.S. 79, a highway
                 if places[0].kind in ("state", "city"):
@@ -166,6 +169,7 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
     local_cue = {country: len(cues) for country, cues in seen.items()}
     shared = Counter(cue for cues in seen.values() for cue in cues)
     own_cue = {c: sum(1 for cue in cues if shared[cue] == 1) for c, cues in seen.items()}
+    us_local = firm_local["US"] + local_cue.get("US", 0) > 0
     # national politics (Senate, Republicans) speaks for the state of Georgia, not for a town
     us_cue = len((amb.us_cues - seen.get("US", set())) & norms_seen) + local_cue.get("US", 0)
     # English names judged to be part of a person's name where capitals tell (the body), so a
@@ -227,6 +231,13 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
                 # Athens, Georgia; London, Ontario: the town of that state's country
                 place = _located(places, located[h], surface, gazetteer.region_of)
             else:
+                if (
+                    hit.key in amb.us_local_demonyms
+                    and us_local
+                    and support(places[0]) <= self_firm[places[0].country or ""]
+                    and not _country_named(gazetteer, zones, places[0].country)
+                ):
+                    continue  # "American Indians" in a US local story: Native Americans
                 if firm_national and any(p.kind == "country" for p in places):
                     # "the USA and Mexico": where countries are named as countries, a country's
                     # name is the country, not the US town of that name (Lebanon, Ind.)
@@ -290,6 +301,16 @@ def country_by_cues(gazetteer: Gazetteer, zones: list[Zone]) -> str | None:
     shared = Counter(cue for cues in seen.values() for cue in cues)
     found = [c for c, cues in seen.items() if sum(shared[cue] == 1 for cue in cues) >= CUE_ONLY_MIN]
     return found[0] if len(found) == 1 else None
+
+
+def _country_named(gazetteer: Gazetteer, zones: list[Zone], country: str | None) -> bool:
+    """The country's own name is among the hits, however doubtful (India, Jordan)."""
+    return any(
+        p.kind == "country" and p.country == country
+        for zone in zones
+        for hit in zone.hits
+        for p in _place_refs(gazetteer, hit)
+    )
 
 
 def _number_follows(zone: Zone, hit: Hit) -> bool:

@@ -141,6 +141,14 @@ CASES = [
         [],
     ),
     (
+        "american-indians-in-us-local-news",
+        "Tribe opens casino",
+        "The tribe's new casino opened in Broward County on Friday; American Indians from "
+        "across Florida attended, the sheriff said.",
+        "US",
+        ["IN"],
+    ),
+    (
         "no-place-but-us-institutions",
         "Deputies arrest teen",
         "A spokesman for the Sheriff's Office said the boy was booked into the county "
@@ -190,6 +198,12 @@ def test_demonym_of_people_is_kept(knowledge: Knowledge) -> None:
     """Spanish officials are Spain's; only food, shops and languages lose the country."""
     u = understand(knowledge, "", "Spanish officials said the talks would go on.", "en")
     assert "ES" in {m.country for m in u.mentions}
+
+
+def test_indian_with_india_named_is_india(knowledge: Knowledge) -> None:
+    text = "Indian officials met Ohio farmers on Monday, and India agreed to buy more soybeans."
+    u = understand(knowledge, "", text, "en")
+    assert [m.surface for m in u.mentions if m.country == "IN"] == ["Indian", "India"]
 
 
 def test_namesake_of_a_listed_person(knowledge: Knowledge) -> None:
