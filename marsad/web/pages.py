@@ -22,7 +22,9 @@ from marsad.web.i18n import Translator, language_name
 from marsad.web.params import country_param, id_param, page_param
 from marsad.web.render import strip_control
 from marsad.web.searching import MAX_QUERY_CHARS, SearchPage, run_search
+from marsad.web.sparkline import SOURCE_SCAN, covers_days, source_sparkline, story_sparkline
 from marsad.web.state import LANG_COOKIE, WebState, request_language, web_state
+from marsad.web.worldmap import MAP_STORIES, count_countries, map_context, shared_counts
 
 PAGE_SIZE = 30
 MODELS_COMMAND = "marsad models install"
@@ -122,7 +124,9 @@ async def home(request: Request) -> Response:
     def build() -> str:
         now = st.clock()
         with st.store.reading() as r:
-            top = r.top_stories(now=now, limit=HOME_TOP)
+            # One read serves the top stories and the map (every story of the 48-hour window).
+            recent = r.top_stories(now=now, limit=MAP_STORIES)
+            top = recent[:HOME_TOP]
             blocks = []
             for code in REGIONS:
                 countries = st.geo.region_countries(code)
@@ -139,6 +143,7 @@ async def home(request: Request) -> Response:
             top=top,
             blocks=blocks,
             latest=latest,
+            world_map=map_context(st, tr, count_countries(recent, now=now)),
             feed_base="",
             story_titles=titles,
         )
@@ -179,6 +184,9 @@ async def _place_page(
             page=page,
             has_more=len(articles) == PAGE_SIZE or len(stories) == PAGE_SIZE,
             countries=[(c, None) for c in countries] if kind == "regions" else [],
+            world_map=map_context(st, tr, shared_counts(st), region=code)
+            if kind == "regions" and page == 1
+            else None,
         )
 
     return html(request, await st.pages.get_or_compute_async((kind, code, page, tr.lang), build))
@@ -251,21 +259,28 @@ def source(request: Request) -> Response:
     tr = st.catalogues.translator(request_language(request))
     source_id = id_param(request.path_params["id"], "source")
     page = page_param(request)
+    now = st.clock()
     with st.store.reading() as r:
         found = r.get_source(source_id)
         if found is None:
             raise NotFoundError(f"unknown source: {source_id}", message_ar="مصدر غير معروف")
-        articles = _with_titles(
-            st,
-            r,
-            r.list_articles(
-                limit=PAGE_SIZE,
-                offset=(page - 1) * PAGE_SIZE,
-                source_id=source_id,
-                include_duplicates=True,
-            ),
-            tr,
+        listed = r.list_articles(
+            limit=PAGE_SIZE,
+            offset=(page - 1) * PAGE_SIZE,
+            source_id=source_id,
+            include_duplicates=True,
         )
+        articles = _with_titles(st, r, listed, tr)
+        # The first page often holds the whole fortnight already; else one bounded read,
+        # shared for a while by every reader of this source's page.
+        recent = listed if page == 1 and covers_days(listed, PAGE_SIZE, now=now) else None
+    if recent is None:
+        recent = st.data.get_or_compute(
+            ("source_activity", source_id), lambda: _source_recent(st, source_id)
+        )
+    activity = source_sparkline(
+        recent, tr, st.formats_for(tr.lang), now=now, partial=len(recent) >= SOURCE_SCAN
+    )
     return html(
         request,
         render(
@@ -278,8 +293,14 @@ def source(request: Request) -> Response:
             articles=articles,
             page=page,
             has_more=len(articles) == PAGE_SIZE,
+            activity=activity,
         ),
     )
+
+
+def _source_recent(st: WebState, source_id: int) -> list[Article]:
+    with st.store.reading() as r:
+        return r.list_articles(limit=SOURCE_SCAN, source_id=source_id, include_duplicates=True)
 
 
 def entity(request: Request) -> Response:
@@ -349,6 +370,9 @@ async def story(request: Request) -> Response:
             story=card,
             groups=_group_by_language_and_source(titled),
             timeline=titled,
+            sparkline=story_sparkline(
+                articles, tr, st.formats_for(tr.lang), lambda code: language_name(code, tr.lang)
+            ),
             countries=countries,
             entities=_without_countries(entities),
             related=related,
