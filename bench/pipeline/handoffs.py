@@ -119,21 +119,34 @@ pipeline = Pipeline(store, settings)
 load = time.perf_counter() - start
 out = {"restored": pipeline.restored, "load_seconds": load, "build_seconds": built}
 if hasattr(pipeline, "save_window"):  # the new tree: the snapshot's save and load
+    import gc
+    from marsad.cluster import ClusterOptions
+    from marsad.cluster.snapshot import load_window
     start = time.perf_counter()
     assert pipeline.save_window()
     out["save_seconds"] = time.perf_counter() - start
     pipeline.close()
     del pipeline
+    gc.collect()
+    # The window alone (the pipeline also loads its knowledge and language model): the
+    # snapshot read from the store, checked and unpickled, in a process holding no other.
+    options = ClusterOptions(
+        window_days=settings.cluster_window_days, dedup_threshold=settings.dedup_threshold
+    )
+    start = time.perf_counter()
+    data = store.grouping_snapshot(SNAPSHOT_FORMAT)
+    out["read_seconds"] = time.perf_counter() - start
+    start = time.perf_counter()
+    snapshot = load_window(data, options)
+    out["unpickle_seconds"] = time.perf_counter() - start
+    out["bytes"] = len(data)
+    del snapshot, data
+    gc.collect()
     start = time.perf_counter()
     again = Pipeline(store, settings)
     out["snapshot_load_seconds"] = time.perf_counter() - start
     assert again.snapshot_loaded
     out["snapshot_restored"] = again.restored
-    start = time.perf_counter()  # the window alone, without the knowledge and models
-    again._reset_window()
-    out["snapshot_window_seconds"] = time.perf_counter() - start
-    # The same holder state as the replay's, read back: the same next decision.
-    out["bytes"] = len(store.grouping_snapshot(SNAPSHOT_FORMAT) or b"")
     again.close()
 else:
     pipeline.close()
@@ -225,11 +238,13 @@ def main() -> None:
     parser.add_argument(
         "--parts", default="import,crawl,state,outbox", help="comma-separated parts to run"
     )
-    parser.add_argument("--window", type=int, help="articles in the state part's window")
+    parser.add_argument(
+        "--window", help="articles in the state part's window (comma-separated: several runs)"
+    )
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     copies, feeds, items, window = (2, 50, 10, 10_000) if args.quick else (6, 200, 10, 100_000)
-    window = args.window or window
+    windows = [int(w) for w in args.window.split(",")] if args.window else [window]
     trees = {"old": args.old.resolve(), "new": HERE}
     with tempfile.TemporaryDirectory(prefix="marsad-bench16-") as tmp:
         data = Path(tmp) / "corpus.jsonl"
@@ -280,44 +295,36 @@ def main() -> None:
         finally:
             if server is not None:
                 server.kill()
-        for name, tree in trees.items() if "state" in parts else ():
-            state = _child(tree, STATE_CHILD, f"{tmp}/{name}-state", str(window))
-            results[name]["window_load_s"] = state["load_seconds"]
-            results[name]["window_restored"] = state["restored"]
-            for key in (
-                "save_seconds",
-                "snapshot_load_seconds",
-                "snapshot_window_seconds",
-                "snapshot_restored",
-                "bytes",
-            ):
-                if key in state:
-                    results[name][key] = state[key]
+        states: dict[int, dict[str, dict[str, float]]] = {}
+        for size in windows if "state" in parts else ():
+            states[size] = {
+                name: _child(tree, STATE_CHILD, f"{tmp}/{name}-state-{size}", str(size))
+                for name, tree in trees.items()
+            }
         outbox = (
             _child(HERE, OUTBOX_CHILD, f"{tmp}/outbox", str(data), "5000")
             if "outbox" in parts
             else None
         )
-    print(f"import: {n} JSON Lines articles; crawl: {feeds} feeds x {items} items; window {window}")
-    for key in ("import_articles_per_s", "crawl_articles_per_s", "window_load_s"):
+    print(f"import: {n} JSON Lines articles; crawl: {feeds} feeds x {items} items")
+    for key in ("import_articles_per_s", "crawl_articles_per_s"):
         if key in results["new"]:
             old, new = results["old"][key], results["new"][key]
             print(f"{key:24s} old {old:9.1f}  new {new:9.1f}  new/old {new / old:5.2f}")
-    if "window_restored" in results["new"]:
-        new = results["new"]
+    for size, state in states.items():
+        old, new = state["old"], state["new"]
+        assert old["restored"] == new["restored"] == new["snapshot_restored"] == size
         print(
-            f"window restored: old {results['old']['window_restored']:.0f}, "
-            f"new {new['window_restored']:.0f}"
+            f"window {size}: Pipeline() start: old replay {old['load_seconds']:.1f} s, "
+            f"new replay {new['load_seconds']:.1f} s, new from snapshot "
+            f"{new['snapshot_load_seconds']:.1f} s (old/snapshot "
+            f"{old['load_seconds'] / new['snapshot_load_seconds']:.1f}x)"
         )
-        if "snapshot_load_seconds" in new:
-            old_load = results["old"]["window_load_s"]
-            print(
-                f"window snapshot: save {new['save_seconds']:.2f} s, "
-                f"load {new['snapshot_load_seconds']:.2f} s "
-                f"(window alone {new['snapshot_window_seconds']:.2f} s) "
-                f"({new['snapshot_restored']:.0f} articles, {new['bytes'] / 1e6:.0f} MB); "
-                f"old replay / snapshot load {old_load / new['snapshot_load_seconds']:.1f}x"
-            )
+        print(
+            f"window {size}: snapshot {new['bytes'] / 1e6:.0f} MB: save {new['save_seconds']:.2f} s; "
+            f"load {new['read_seconds'] + new['unpickle_seconds']:.2f} s "
+            f"(read {new['read_seconds']:.2f} s + unpickle {new['unpickle_seconds']:.2f} s)"
+        )
     if outbox is None:
         return
     print(
