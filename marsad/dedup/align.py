@@ -28,6 +28,9 @@ import re
 import struct
 import zlib
 from dataclasses import dataclass
+from itertools import accumulate
+
+import numpy as np
 
 from marsad.text.tokens import extract_numbers
 
@@ -328,6 +331,42 @@ def skeleton(word: str) -> str:
     return name_skeleton(word)
 
 
+class _Skeletons(dict[str, str]):
+    """Word -> skeleton, each computed once: a lead repeats its words, an Arabic word is tried
+    with up to ten clitics, and news vocabulary is Zipfian, so most stems were seen in an
+    earlier text. Only saves time (a word always has the same skeleton); cleared when full."""
+
+    def __missing__(self, word: str) -> str:
+        from marsad.cluster.names import skeleton as name_skeleton
+
+        if len(self) >= MEMO_WORDS:
+            self.clear()
+        key = self[word] = name_skeleton(word)
+        return key
+
+
+class _WordMemo:
+    """What the profile reads of a word, kept across texts like ``text.analyze``'s memo:
+    skeletons, and an Arabic word's anchors (its clitics tried once)."""
+
+    def __init__(self) -> None:
+        self.skeletons = _Skeletons()
+        self.arabic: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+    def arabic_word(self, word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        found = self.arabic.get(word)
+        if found is None:
+            if len(self.arabic) >= MEMO_WORDS:
+                self.arabic.clear()
+            found = self.arabic[word] = _arabic_word_anchors(word, self.skeletons)
+        return found
+
+
+# A few hundred bytes a word in each memo: 50,000 words is some 20 MB, days of a news stream.
+MEMO_WORDS = 50_000
+_MEMO = _WordMemo()
+
+
 def _anchor_class(token: str) -> int:
     """0..7: the anchor's row in ``ANCHOR_LLR``."""
     kind, body = token[0], token[1:]
@@ -383,7 +422,8 @@ def _marks(sentence: str) -> set[str]:
     return marks
 
 
-def _latin_anchors(sentence: str) -> tuple[set[str], set[str]]:
+def _latin_anchors(sentence: str, memo: _WordMemo = _MEMO) -> tuple[set[str], set[str]]:
+    skeletons = memo.skeletons
     names: set[str] = set()
     words = _LATIN_WORD_RE.findall(sentence)
     for i, word in enumerate(words):
@@ -394,36 +434,49 @@ def _latin_anchors(sentence: str) -> tuple[set[str], set[str]]:
         if token is not None:
             names.update(token.split())
         elif word[0].isupper() and lower not in _EN_STOP and (i > 0 or len(word) > 3):
-            key = skeleton(word)
+            key = skeletons[word]
             if len(key) >= 3:
                 names.add("s" + key)
     names |= _marks(sentence)
     return names, names
 
 
-def _arabic_anchors(sentence: str) -> tuple[set[str], set[str]]:
+def _arabic_anchors(sentence: str, memo: _WordMemo = _MEMO) -> tuple[set[str], set[str]]:
     # What an Arabic sentence asserts: its dates, numbers, quotes and the Latin-script names it
     # keeps as they are (UTC, NASA); every word's skeleton is where a Latin name may be found.
     names: set[str] = _marks(sentence)
     for word in _LATIN_WORD_RE.findall(sentence):
-        key = skeleton(word)
+        key = memo.skeletons[word]
         if len(key) >= 3:
             names.add("s" + key)
     words: set[str] = set(names)
     for word in _ARABIC_WORD_RE.findall(sentence):
-        folded = word.translate(_AR_FOLD)
-        for clitic in ("", *_CLITICS):
-            if clitic and not (folded.startswith(clitic) and len(folded) - len(clitic) >= 3):
-                continue
-            stem = folded[len(clitic) :]
-            token = _DATE_WORDS.get(stem) or _NUMBER_WORDS.get(stem)
-            if token is not None:
-                names.update(token.split())
-                words.update(token.split())
-            key = skeleton(stem)
-            if len(key) >= 3:
-                words.add("s" + key)
+        asserted, found_in = memo.arabic_word(word)
+        names.update(asserted)
+        words.update(asserted)
+        words.update(found_in)
     return names, words
+
+
+def _arabic_word_anchors(
+    word: str, skeletons: _Skeletons
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """One Arabic word's dates and numbers (asserted), and its skeletons with and without each
+    clitic (where a name may be found)."""
+    names: list[str] = []
+    words: list[str] = []
+    folded = word.translate(_AR_FOLD)
+    for clitic in ("", *_CLITICS):
+        if clitic and not (folded.startswith(clitic) and len(folded) - len(clitic) >= 3):
+            continue
+        stem = folded[len(clitic) :]
+        token = _DATE_WORDS.get(stem) or _NUMBER_WORDS.get(stem)
+        if token is not None:
+            names.extend(token.split())
+        key = skeletons[stem]
+        if len(key) >= 3:
+            words.append("s" + key)
+    return tuple(names), tuple(words)
 
 
 def alignment_profile(text: str, language: str) -> bytes:
@@ -434,13 +487,17 @@ def alignment_profile(text: str, language: str) -> bytes:
     in (Arabic script: every word's skeleton, with and without clitics). Empty for no text.
     """
     arabic = language in ("ar", "fa", "ur", "ps")
+    hashes: dict[str, int] = {}  # a token's hash, for the text's next sentences
     out = bytearray()
     # Only the lead is read: a 200,000-word page costs what its first sentences cost.
     for sentence in split_sentences((text or "")[: MAX_SENTENCES * 400])[:MAX_SENTENCES]:
         names, words = _arabic_anchors(sentence) if arabic else _latin_anchors(sentence)
         numbers = {"n" + n for n in extract_numbers(sentence)}
-        names_h = sorted({_hash(t) for t in names | numbers})[:MAX_ANCHORS]
-        words_h = sorted({_hash(t) for t in words | numbers} - set(names_h))
+        for token in names | words | numbers:
+            if token not in hashes:
+                hashes[token] = _hash(token)
+        names_h = sorted({hashes[t] for t in names | numbers})[:MAX_ANCHORS]
+        words_h = sorted({hashes[t] for t in words | numbers} - set(names_h))
         words_h = words_h[: max(0, MAX_ANCHORS - len(names_h))]
         length = min(len(sentence), 0xFFFF)
         out += _ENTRY.pack(length, len(names_h), len(words_h))
@@ -452,6 +509,7 @@ def link_keys(text: str, language: str) -> tuple[str, ...]:
     """Name skeletons of the lead (``MAX_LINK_KEYS``), to find translation candidates on a
     stream: Latin script, its capitalised words; Arabic script, its words of four consonant
     classes or more (with and without a clitic), where the other side's names are written."""
+    skeletons = _MEMO.skeletons
     words = (text or "")[:LINK_KEY_CHARS]
     keys: dict[str, None] = {}
     if language in ("ar", "fa", "ur", "ps"):
@@ -460,7 +518,7 @@ def link_keys(text: str, language: str) -> tuple[str, ...]:
             # The word as written and without its first clitic (وبرلين, ببرلين: برلين).
             bare = [folded[len(c) :] for c in _CLITICS if folded.startswith(c)]
             for stem in (folded, *[b for b in bare if len(b) >= 3][:1]):
-                key = skeleton(stem)
+                key = skeletons[stem]
                 if len(key) >= 3:
                     keys["k" + key] = None
     else:
@@ -468,7 +526,7 @@ def link_keys(text: str, language: str) -> tuple[str, ...]:
             if word.lower().endswith("'s"):
                 word = word[:-2]
             if word[0].isupper() and word.lower() not in _EN_STOP:
-                key = skeleton(word)
+                key = skeletons[word]
                 if len(key) >= 3:
                     keys["k" + key] = None
     return tuple(keys)[:MAX_LINK_KEYS]
@@ -534,22 +592,245 @@ class Alignment:
 NO_ALIGNMENT = Alignment(0.0, 0.0, 0, 0, 0, (0, 0))
 
 
-def _norm_sf(z: float) -> float:
-    """Two-sided tail probability of a standard normal at |z|."""
-    return math.erfc(abs(z) / math.sqrt(2.0))
+# Each anchor hash's log-likelihood ratio, found and missing, by hash (its class is the top three
+# bits): one index per anchor in the programme's inner loop instead of a shift and two lookups.
+_FOUND_LLR = tuple(ANCHOR_LLR[h >> 13][0] for h in range(1 << 16))
+_MISSING_LLR = tuple(ANCHOR_LLR[h >> 13][1] for h in range(1 << 16))
+_SQRT2 = math.sqrt(2.0)
+
+
+# One side of a bead: its characters, the anchors it asserts, the anchors it may match.
+_BeadSide = tuple[int, frozenset[int], frozenset[int]]
+_Beads = tuple[tuple[_BeadSide, ...], tuple[_BeadSide, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedProfile:
+    """A profile read once for every alignment it takes part in (``decode_profile``).
+
+    ``beads[d - 1][i]`` is (characters, names, words) of sentences ``i .. i + d - 1`` together,
+    for the one- and two-sentence sides of a bead: the programme reads each of them at up to
+    four cells, so their unions are built here once instead of once per cell.
+    """
+
+    sentences: tuple[_Sentence, ...]
+    beads: _Beads
+
+    def __len__(self) -> int:
+        return len(self.sentences)
+
+
+def _bead_side(sentences: list[_Sentence]) -> _BeadSide:
+    # Built exactly as the programme always built them (a union from the empty set), so the
+    # sets, their iteration order and the float sums over them are the same as before.
+    return (
+        sum(s.length for s in sentences),
+        frozenset().union(*(s.names for s in sentences)),
+        frozenset().union(*(s.words for s in sentences)),
+    )
+
+
+def decode_profile(profile: bytes) -> DecodedProfile:
+    """``profile`` (``alignment_profile``) unpacked, with its beads' anchor sets."""
+    sentences = _unpack(profile)
+    return DecodedProfile(
+        tuple(sentences),
+        (
+            tuple(_bead_side(sentences[i : i + 1]) for i in range(len(sentences))),
+            tuple(_bead_side(sentences[i : i + 2]) for i in range(len(sentences) - 1)),
+        ),
+    )
+
+
+def sentence_count(profile: bytes) -> int:
+    """How many sentences ``align`` reads from ``profile`` (the headers only, no hashes)."""
+    count = offset = 0
+    while offset + _ENTRY.size <= len(profile) and count < MAX_SENTENCES:
+        _, n_names, n_words = _ENTRY.unpack_from(profile, offset)
+        offset += _ENTRY.size + 2 * (n_names + n_words)
+        if offset > len(profile):
+            break
+        count += 1
+    return count
+
+
+def may_be_translation(n: int, m: int) -> bool:
+    """False when texts of ``n`` and ``m`` sentences cannot pass ``Alignment.is_translation``,
+    whatever their alignment: each aligned bead takes at least one sentence of each side, so
+    ``beads <= min(n, m)``. Lets a caller skip the programme for such a pair."""
+    return min(n, m) >= MIN_SENTENCES and min(n, m) >= MIN_BEAD_SHARE * max(n, m)
+
+
+# The length term of a bead's ratio (``_length_llr``) as delta**2 * _LENGTH_SLOPE below its top.
+_LENGTH_TOP = math.log(RANDOM_DELTA_SD)
+_LENGTH_SLOPE = (1.0 - 1.0 / RANDOM_DELTA_SD**2) / 2.0
+_SLACK = 1e-9  # the bounds below must never refuse a bead the programme would count
+_BEADS = ((1, 1), (2, 1), (1, 2), (2, 2))
+
+
+def could_be_translation(
+    a: DecodedProfile, b: DecodedProfile, languages: tuple[str, str] = ("en", "ar")
+) -> bool:
+    """False only when no alignment of ``a`` and ``b`` can pass ``Alignment.is_translation``.
+
+    ``align_decoded`` counts a bead when its length fits (``|delta| <= MAX_DELTA``) and its
+    log-likelihood ratio is positive. Without a shared anchor that ratio is at most the length
+    term (and, when a side asserts an anchor the other lacks, at least 0.4 less): such a bead
+    needs a close length fit. The counted beads are a monotone chain of these "possible"
+    beads, so the longest chain bounds ``beads`` and the chain with the most characters of the
+    shorter side bounds ``coverage``. The possible beads come from array arithmetic over the
+    lengths (numpy) and the chains from a small integer programme, without the real one's
+    anchor sums and logarithms. Retold reports (most candidates) fail here; a pair that passes
+    is aligned as before, so no decision changes.
+    """
+    if (languages[1], languages[0]) in LENGTH_RATIO:
+        a, b, languages = b, a, (languages[1], languages[0])
+    n, m = len(a), len(b)
+    if not may_be_translation(n, m):
+        return False
+    ratio, variance = _length_model(languages)
+    xs, ys = a.sentences, b.sentences
+    lengths_x = np.array([s.length for s in xs], dtype=np.float64)
+    lengths_y = np.array([s.length for s in ys], dtype=np.float64)
+    total_x, total_y = int(lengths_x.sum()), int(lengths_y.sum())
+    on_x = total_x * ratio <= total_y  # the side ``coverage`` is measured on, as in the programme
+    total = total_x if on_x else total_y
+    if not total:
+        return False
+    # Bead lengths by size: one sentence, two neighbours.
+    side_x = (lengths_x, lengths_x[:-1] + lengths_x[1:])
+    side_y = (lengths_y, lengths_y[:-1] + lengths_y[1:])
+    fits, close = {}, {}
+    for di, dj in _BEADS:
+        lx, ly = side_x[di - 1][:, None], side_y[dj - 1][None, :]
+        delta = (ly - lx * ratio) / np.sqrt(variance * np.maximum((lx + ly / ratio) / 2.0, 1.0))
+        fits[di, dj] = np.abs(delta) <= MAX_DELTA + _SLACK
+        close[di, dj] = _LENGTH_TOP - delta * delta * _LENGTH_SLOPE
+    # First with every bead that fits possible (no anchor sets read yet): some pairs stop here.
+    if not _chains_may_pass(fits, lengths_x if on_x else lengths_y, on_x, n, m, total, False):
+        return False
+    # shared[i, j]: sentence i of a and j of b have an anchor in common; a bead has one when
+    # one of its sentence pairs has (its anchor sets are their unions).
+    shared = np.array(
+        [
+            [not (x.names.isdisjoint(y.words) and y.names.isdisjoint(x.words)) for y in ys]
+            for x in xs
+        ],
+        dtype=bool,
+    )
+    shared_by_bead = {
+        (1, 1): shared,
+        (2, 1): shared[:-1] | shared[1:],
+        (1, 2): shared[:, :-1] | shared[:, 1:],
+        (2, 2): shared[:-1, :-1] | shared[1:, :-1] | shared[:-1, 1:] | shared[1:, 1:],
+    }
+    # A bead without an anchor in common misses every anchor either side asserts (the two
+    # sides' sets are disjoint then: a name on both would be shared): its ratio is the sum of
+    # their ``missing`` terms and the length term, up to the order of the float sum.
+    lacking_x = _lacking(a.beads)
+    lacking_y = _lacking(b.beads)
+    possible = {}
+    for di, dj in _BEADS:
+        bare = close[di, dj] + lacking_x[di - 1][:, None] + lacking_y[dj - 1][None, :]
+        possible[di, dj] = fits[di, dj] & (shared_by_bead[di, dj] | (bare > -_SLACK))
+    return _chains_may_pass(possible, lengths_x if on_x else lengths_y, on_x, n, m, total, True)
+
+
+def _lacking(beads: _Beads) -> tuple[np.ndarray, np.ndarray]:
+    """Per bead side (one sentence, two), the ``missing`` terms of the anchors it asserts."""
+    return (
+        np.array([sum(map(_MISSING_LLR.__getitem__, names)) for _, names, _ in beads[0]]),
+        np.array([sum(map(_MISSING_LLR.__getitem__, names)) for _, names, _ in beads[1]]),
+    )
+
+
+def _chains_may_pass(
+    possible: dict[tuple[int, int], np.ndarray],
+    lengths: np.ndarray,
+    on_x: bool,
+    n: int,
+    m: int,
+    total: int,
+    ordered: bool,
+) -> bool:
+    """Whether some chain of ``possible`` beads (``possible[di, dj][i, j]``: sentences i.. of
+    x and j.. of y) may be long enough and cover enough of ``lengths``' side for the floors:
+    without the beads' order (array sums), then, when ``ordered``, with it (an integer
+    programme)."""
+    need = MIN_BEAD_SHARE * max(n, m)
+    floor = (MIN_COVERAGE - 1e-3) * total  # ``coverage`` is stored rounded to four places
+    # Without the order of the beads: distinct starting sentences on each side bound the
+    # chain, and the sentences some bead covers bound its characters.
+    starts_x = np.zeros(n, dtype=bool)
+    starts_y = np.zeros(m, dtype=bool)
+    covered = np.zeros(n if on_x else m, dtype=bool)
+    for (di, dj), ok in possible.items():
+        rows, cols = ok.any(axis=1), ok.any(axis=0)
+        starts_x[: ok.shape[0]] |= rows
+        starts_y[: ok.shape[1]] |= cols
+        starts, size, width = (rows, di, ok.shape[0]) if on_x else (cols, dj, ok.shape[1])
+        for k in range(size):
+            covered[k : k + width] |= starts
+    if min(int(starts_x.sum()), int(starts_y.sum())) < need:
+        return False
+    if float(lengths[covered].sum()) < floor:
+        return False
+    return not ordered or _ordered_chains_may_pass(possible, lengths, on_x, n, m, need, floor)
+
+
+def _ordered_chains_may_pass(
+    possible: dict[tuple[int, int], np.ndarray],
+    lengths: np.ndarray,
+    on_x: bool,
+    n: int,
+    m: int,
+    need: float,
+    floor: float,
+) -> bool:
+    # The chains themselves: the longest, and the one with the most characters, ending by row
+    # i. A bead ends in a later row than it starts, so row i is the row above, raised where a
+    # bead ends, then carried to the right.
+    side = [int(v) for v in lengths]
+    ends: list[list[tuple[int, int, int, int]]] = [[] for _ in range(n + 1)]
+    for (di, dj), ok in possible.items():
+        rows, cols = np.nonzero(ok)
+        for si, sj in zip(rows.tolist(), cols.tolist(), strict=True):
+            start, size = (si, di) if on_x else (sj, dj)
+            gain = side[start] + side[start + 1] if size == 2 else side[start]
+            ends[si + di].append((sj + dj, si, sj, gain))
+    count = [[0] * (m + 1)]
+    chars = [[0] * (m + 1)]
+    for i in range(1, n + 1):
+        row_count, row_chars = count[i - 1][:], chars[i - 1][:]
+        for j, si, sj, gain in ends[i]:
+            if count[si][sj] + 1 > row_count[j]:
+                row_count[j] = count[si][sj] + 1
+            if chars[si][sj] + gain > row_chars[j]:
+                row_chars[j] = chars[si][sj] + gain
+        count.append(list(accumulate(row_count, max)))
+        chars.append(list(accumulate(row_chars, max)))
+    return count[n][m] >= need and chars[n][m] >= floor
 
 
 def _bead_evidence(xs: list[_Sentence], ys: list[_Sentence]) -> tuple[float, int, int]:
     """Log-likelihood ratio of one bead's anchors (``ANCHOR_LLR``), how many were found across
     it and how many one side asserts that the other lacks."""
-    names_x = frozenset().union(*(s.names for s in xs))
-    names_y = frozenset().union(*(s.names for s in ys))
-    words_x = frozenset().union(*(s.words for s in xs))
-    words_y = frozenset().union(*(s.words for s in ys))
+    x, y = _bead_side(xs), _bead_side(ys)
+    return _anchor_evidence(x[1], x[2], y[1], y[2])
+
+
+def _anchor_evidence(
+    names_x: frozenset[int],
+    words_x: frozenset[int],
+    names_y: frozenset[int],
+    words_y: frozenset[int],
+) -> tuple[float, int, int]:
+    if not names_x and not names_y:
+        return 0, 0, 0  # nothing asserted on either side (the sums below would be int 0 too)
     found = (names_x & words_y) | (names_y & words_x)
     missing = ((names_x - words_y) | (names_y - words_x)) - found
-    llr = sum(ANCHOR_LLR[h >> 13][0] for h in found)
-    return llr + sum(ANCHOR_LLR[h >> 13][1] for h in missing), len(found), len(missing)
+    llr = sum(map(_FOUND_LLR.__getitem__, found))
+    return llr + sum(map(_MISSING_LLR.__getitem__, missing)), len(found), len(missing)
 
 
 def _length_llr(delta: float) -> float:
@@ -563,43 +844,62 @@ def _length_model(languages: tuple[str, str]) -> tuple[float, float]:
     return 1.0, DEFAULT_VARIANCE
 
 
+# The beads in the programme's order (``_BEAD_COST``), with the cost of a skip precomputed.
+_STEPS = tuple(
+    (di, dj, prior if di and dj else prior + SKIP_COST) for (di, dj), prior in _BEAD_COST.items()
+)
+
+
 def align(a: bytes, b: bytes, languages: tuple[str, str] = ("en", "ar")) -> Alignment:
     """Align two profiles (``alignment_profile``) of texts in ``languages`` (Gale–Church, with
     the anchors' log-likelihood ratio in each bead's cost)."""
+    return align_decoded(decode_profile(a), decode_profile(b), languages)
+
+
+def align_decoded(
+    a: DecodedProfile, b: DecodedProfile, languages: tuple[str, str] = ("en", "ar")
+) -> Alignment:
+    """``align`` over profiles decoded once (``decode_profile``): a stream aligns each new
+    article with several candidates, and each candidate with several new articles."""
     if (languages[1], languages[0]) in LENGTH_RATIO:
         a, b, languages = b, a, (languages[1], languages[0])  # one answer whichever comes first
-    xs, ys = _unpack(a), _unpack(b)
-    if not xs or not ys:
+    n, m = len(a), len(b)
+    if not n or not m:
         return NO_ALIGNMENT
     ratio, variance = _length_model(languages)
-    n, m = len(xs), len(ys)
+    xb, yb = a.beads, b.beads
+    log, sqrt, erfc = math.log, math.sqrt, math.erfc
     inf = float("inf")
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
-    # back[i][j]: the cell the best path came from, the bead's anchor evidence, found, delta.
+    # back[i][j]: the cell the best path came from, the bead's anchor evidence, found, missing,
+    # delta.
+    start = (0, 0, 0.0, 0, 0, 0.0)
     back: list[list[tuple[int, int, float, int, int, float]]] = [
-        [(0, 0, 0.0, 0, 0, 0.0)] * (m + 1) for _ in range(n + 1)
+        [start] * (m + 1) for _ in range(n + 1)
     ]
     cost[0][0] = 0.0
+    # Cells in the same order, steps in the same order and the same float operations as the
+    # plain programme (``tests/dedup/test_align_exact.py`` holds it): ties resolve the same way.
     for i in range(n + 1):
         for j in range(m + 1):
             here = cost[i][j]
             if here == inf:
                 continue
-            for (di, dj), prior in _BEAD_COST.items():
+            for di, dj, prior in _STEPS:
                 ni, nj = i + di, j + dj
                 if ni > n or nj > m:
                     continue
                 llr, found, missing, delta = 0.0, 0, 0, 0.0
                 if di and dj:
-                    bx, by = xs[i:ni], ys[j:nj]
-                    lx = sum(s.length for s in bx)
-                    ly = sum(s.length for s in by)
+                    lx, names_x, words_x = xb[di - 1][i]
+                    ly, names_y, words_y = yb[dj - 1][j]
                     mean = (lx + ly / ratio) / 2.0
-                    delta = (ly - lx * ratio) / math.sqrt(variance * max(mean, 1.0))
-                    llr, found, missing = _bead_evidence(bx, by)
-                    step = prior - math.log(max(_norm_sf(delta), 1e-12)) - llr
+                    delta = (ly - lx * ratio) / sqrt(variance * max(mean, 1.0))
+                    llr, found, missing = _anchor_evidence(names_x, words_x, names_y, words_y)
+                    # erfc(|delta| / sqrt 2): the two-sided tail of a standard normal.
+                    step = prior - log(max(erfc(abs(delta) / _SQRT2), 1e-12)) - llr
                 else:
-                    step = prior + SKIP_COST
+                    step = prior
                 total = here + step
                 if total < cost[ni][nj]:
                     cost[ni][nj] = total
@@ -611,15 +911,15 @@ def align(a: bytes, b: bytes, languages: tuple[str, str] = ("en", "ar")) -> Alig
         pi, pj, llr, found, missing, delta = back[i][j]
         bead_llr = llr + _length_llr(delta)
         if pi < i and pj < j and abs(delta) <= MAX_DELTA and bead_llr > 0:
-            covered_x += sum(s.length for s in xs[pi:i])
-            covered_y += sum(s.length for s in ys[pj:j])
+            covered_x += xb[i - pi - 1][pi][0]
+            covered_y += yb[j - pj - 1][pj][0]
             evidence += bead_llr
             anchors += found
             lacking += missing
             beads += 1
         i, j = pi, pj
-    total_x = sum(s.length for s in xs)
-    total_y = sum(s.length for s in ys)
+    total_x = sum(s.length for s in a.sentences)
+    total_y = sum(s.length for s in b.sentences)
     # "Most of the shorter text": the side with fewer characters, in comparable units.
     if total_x * ratio <= total_y:
         coverage = covered_x / total_x if total_x else 0.0
@@ -631,8 +931,14 @@ def align(a: bytes, b: bytes, languages: tuple[str, str] = ("en", "ar")) -> Alig
 __all__ = [
     "NO_ALIGNMENT",
     "Alignment",
+    "DecodedProfile",
     "align",
+    "align_decoded",
     "alignment_profile",
+    "could_be_translation",
+    "decode_profile",
     "link_keys",
+    "may_be_translation",
+    "sentence_count",
     "split_sentences",
 ]

@@ -19,7 +19,16 @@ import heapq
 from collections import Counter
 from dataclasses import dataclass, field
 
-from marsad.dedup.align import NO_ALIGNMENT, Alignment, align
+from marsad.dedup.align import (
+    NO_ALIGNMENT,
+    Alignment,
+    align,
+    align_decoded,
+    could_be_translation,
+    decode_profile,
+    may_be_translation,
+    sentence_count,
+)
 from marsad.dedup.features import ArticleFeatures
 
 # A translation is published within hours of its original (content farms re-post the wire copy
@@ -112,6 +121,8 @@ class TranslationIndex:
         best: TranslationMatch | None = None
         ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
         tried = 0
+        mine = None  # decoded on the first candidate that needs it, once for all of them
+        sentences = sentence_count(features.alignment)
         for key, _ in ranked:
             if tried >= MAX_CANDIDATES:
                 break
@@ -120,8 +131,16 @@ class TranslationIndex:
                 continue
             if abs(other.published - features.published) > self.window_seconds:
                 continue
-            tried += 1
-            found = align(features.alignment, other.alignment, (features.language, other.language))
+            tried += 1  # a candidate ruled out below still takes its place among the tried
+            if not may_be_translation(sentences, sentence_count(other.alignment)):
+                continue  # the counts alone fail ``is_translation``: no programme to run
+            if mine is None:
+                mine = decode_profile(features.alignment)
+            theirs = decode_profile(other.alignment)
+            languages = (features.language, other.language)
+            if not could_be_translation(mine, theirs, languages):
+                continue  # no chain of length fits is long enough: ``is_translation`` fails
+            found = align_decoded(mine, theirs, languages)
             if not found.is_translation():
                 continue
             if best is None or found.evidence > best.alignment.evidence:
