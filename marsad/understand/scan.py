@@ -113,26 +113,31 @@ def scan(text: str) -> Scanned:
             memo[word] = norm
         if not norm:
             continue
-        gap = text[previous_end : match.start()]
+        start, end = match.span()
         if tokens:
-            abbreviation = (
-                gap[:1] == "."
-                and not gap[1:].strip()
-                and tokens[-1].norm in _ABBREVIATIONS_EN
-                and word[:1].isupper()
-            )
-            if _SENTENCE_END_RE.search(gap) and not abbreviation:
-                sentence += 1
-            # hyphens and apostrophes join a name (Guinea-Bissau, Côte d'Ivoire); other marks break
-            sep = " " if abbreviation or not gap.strip(_JOINING_GAP) else _BREAK
+            gap = text[previous_end:start]
+            if gap == " ":  # most gaps: no sentence end, no break (fast path)
+                sep = " "
+            else:
+                abbreviation = (
+                    gap[:1] == "."
+                    and not gap[1:].strip()
+                    and tokens[-1].norm in _ABBREVIATIONS_EN
+                    and word[:1].isupper()
+                )
+                if not abbreviation and _SENTENCE_END_RE.search(gap):
+                    sentence += 1
+                # hyphens and apostrophes join a name (Guinea-Bissau, Côte d'Ivoire); other
+                # marks break
+                sep = " " if abbreviation or not gap.strip(_JOINING_GAP) else _BREAK
             parts.append(sep)
             pos += len(sep)
         starts[pos] = len(tokens)
         parts.append(norm)
         pos += len(norm)
         ends[pos] = len(tokens)
-        tokens.append(Token(norm, match.start(), match.end(), sentence))
-        previous_end = match.end()
+        tokens.append(Token(norm, start, end, sentence))
+        previous_end = end
     return Scanned(text, tuple(tokens), "".join(parts), starts, ends)
 
 
