@@ -111,7 +111,13 @@ def rank_countries(
         elif m.area_region:
             area_scores[m.area_region] += weight
 
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    first_seen: dict[str, tuple[bool, int]] = {}
+    for m in mentions:
+        if m.country:
+            place = (m.field != "title", m.offset)
+            first_seen[m.country] = min(first_seen.get(m.country, place), place)
+    # a tie goes to the country named first (title first), as a reader would file it
+    ranked = sorted(scores.items(), key=lambda kv: (-round(kv[1], 6), first_seen[kv[0]], kv[0]))
     top = ranked[0][1] if ranked else 0.0
     countries = tuple(
         ArticleCountry(

@@ -330,7 +330,8 @@ def _cue_seen(cue: str, norms: set[str], joined: str, raw_text: str) -> bool:
 
 def _foreign_counties_out(gazetteer: Gazetteer, zone: Zone) -> list[tuple[int, int]]:
     """The zone's "X County" spans, less those whose X is a region or town outside the US only
-    (Lancashire County Council; Guernsey County, Ohio, is named after the island and stays)."""
+    (Guernsey County, Ohio, is named after the island and stays) or that are followed by
+    "Council" (Lancashire County Council)."""
     spans = _county_spans(zone)
     if not spans:
         return spans
@@ -340,7 +341,14 @@ def _foreign_counties_out(gazetteer: Gazetteer, zone: Zone) -> list[tuple[int, i
         if (places := _place_refs(gazetteer, hit))
         and all(p.country != "US" and p.kind in ("state", "city", "capital") for p in places)
     }
-    return [(first, last) for first, last in spans if first not in foreign]
+    tokens = zone.scanned.tokens
+    return [
+        (first, last)
+        for first, last in spans
+        if first not in foreign
+        # "X County Council" is the British form (US counties have boards and commissions)
+        and not (last + 1 < len(tokens) and tokens[last + 1].norm == "council")
+    ]
 
 
 # Countries whose news also names counties "X County" (Kenya, Liberia, Ireland, the UK, Taiwan):

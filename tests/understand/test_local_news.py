@@ -149,6 +149,21 @@ CASES = [
         ["IN"],
     ),
     (
+        "county-council-is-british",
+        "Councils offer business help",
+        "Lancaster City Council and Lancashire County Council offer grants of up to £2,500 "
+        "to firms in the Lancaster district.",
+        "GB",
+        ["US"],
+    ),
+    (
+        "tie-goes-to-the-first-named",
+        "",
+        "Egypt is among the countries listed as hot spots, like China.",
+        "EG",
+        [],
+    ),
+    (
         "no-place-but-us-institutions",
         "Deputies arrest teen",
         "A spokesman for the Sheriff's Office said the boy was booked into the county "
