@@ -352,6 +352,16 @@ class _WordMemo:
     def __init__(self) -> None:
         self.skeletons = _Skeletons()
         self.arabic: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self.links: dict[str, tuple[str, ...]] = {}
+
+    def arabic_link(self, word: str) -> tuple[str, ...]:
+        """An Arabic word's link keys (``link_keys``), in order."""
+        found = self.links.get(word)
+        if found is None:
+            if len(self.links) >= MEMO_WORDS:
+                self.links.clear()
+            found = self.links[word] = _arabic_link_keys(word, self.skeletons)
+        return found
 
     def arabic_word(self, word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         found = self.arabic.get(word)
@@ -479,6 +489,18 @@ def _arabic_word_anchors(
     return tuple(names), tuple(words)
 
 
+def _arabic_link_keys(word: str, skeletons: _Skeletons) -> tuple[str, ...]:
+    folded = word.translate(_AR_FOLD)
+    # The word as written and without its first clitic (وبرلين, ببرلين: برلين).
+    bare = [folded[len(c) :] for c in _CLITICS if folded.startswith(c)]
+    keys: list[str] = []
+    for stem in (folded, *[b for b in bare if len(b) >= 3][:1]):
+        key = skeletons[stem]
+        if len(key) >= 3:
+            keys.append("k" + key)
+    return tuple(keys)
+
+
 def alignment_profile(text: str, language: str) -> bytes:
     """Per sentence of the lead: length, and hashes of its anchors (see the module docstring).
 
@@ -514,13 +536,7 @@ def link_keys(text: str, language: str) -> tuple[str, ...]:
     keys: dict[str, None] = {}
     if language in ("ar", "fa", "ur", "ps"):
         for word in _ARABIC_WORD_RE.findall(words):
-            folded = word.translate(_AR_FOLD)
-            # The word as written and without its first clitic (وبرلين, ببرلين: برلين).
-            bare = [folded[len(c) :] for c in _CLITICS if folded.startswith(c)]
-            for stem in (folded, *[b for b in bare if len(b) >= 3][:1]):
-                key = skeletons[stem]
-                if len(key) >= 3:
-                    keys["k" + key] = None
+            keys.update(dict.fromkeys(_MEMO.arabic_link(word)))
     else:
         for word in _LATIN_WORD_RE.findall(words):
             if word.lower().endswith("'s"):
