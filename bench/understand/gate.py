@@ -2,7 +2,7 @@
 
 Every file the gate reads is pinned by its SHA-256: a missing or changed file fails the gate
 (it does not skip). Floors sit a little below the figures measured on 2026-12-04 (issue 14,
-``python -m bench.understand``): LGL article-level country F1 0.899 and top country 0.872 (all
+``python -m bench.understand``): LGL article-level country F1 0.901 and top country 0.876 (all
 588 articles; the test half by document id, tuned on the dev half only: F1 0.884, top 0.828);
 GUM PER P/R 0.843/0.646, ORG P/R 0.770/0.514; NewsFANE country P/R 0.942/0.951 (unchanged), ANERcorp
 and ANT as before; zero false-friend hits on both trap files. The earlier Arabic floors
