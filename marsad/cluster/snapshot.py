@@ -8,9 +8,10 @@ norms recomputed in another order).
 
 The format is a pickle read back by an unpickler that builds only the window's own classes
 (``_ALLOWED``): a snapshot comes from the database, and a tampered row must not run code. Its
-name (``SNAPSHOT_FORMAT``) carries the field names of those classes, so a snapshot written by
-code with another layout is not trusted but replayed; whether it is current (no grouping
-decision since) is the store's check (``Store.grouping_snapshot``).
+name (``SNAPSHOT_FORMAT``) carries the field names of those classes and a digest of the
+``cluster`` and ``dedup`` sources, so a snapshot written by other code is not trusted but
+replayed; whether it is current (no grouping decision since) is the store's check
+(``Store.grouping_snapshot``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from marsad.cluster.clusterer import ClusterOptions, StoryClusterer
@@ -70,9 +72,14 @@ def _layout(cls: type) -> tuple[str, ...]:
 
 
 def _format() -> str:
-    layout = repr([(c.__qualname__, _layout(c)) for c in _CLASSES])
-    digest = hashlib.sha256(layout.encode()).hexdigest()[:16]
-    return f"window-pickle5-{digest}"
+    """The classes' layout and the source of the packages that fill them: a snapshot is
+    trusted only by the code that wrote it. A new release may key its indexes otherwise (LSH
+    bands, sampled sentences, candidate items) with the same fields; a replay rebuilds them."""
+    digest = hashlib.sha256(repr([(c.__qualname__, _layout(c)) for c in _CLASSES]).encode())
+    for package in (Path(__file__).parent, Path(dedup_index.__file__).parent):
+        for path in sorted(package.glob("*.py")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"window-pickle5-{digest.hexdigest()[:16]}"
 
 
 SNAPSHOT_FORMAT = _format()

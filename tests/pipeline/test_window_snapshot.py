@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from marsad.cluster import ClusterOptions, StoryClusterer
-from marsad.cluster.snapshot import WindowSnapshot, dump_window, load_window
+from marsad.cluster.snapshot import SNAPSHOT_FORMAT, WindowSnapshot, dump_window, load_window
 from marsad.config import Settings, load_settings
 from marsad.extract.langid import default_detector
 from marsad.pipeline.process import IncomingArticle, Pipeline
@@ -126,6 +126,8 @@ def test_a_snapshot_is_not_trusted_once_a_later_decision_is_stored(
     for report in reports[:10]:
         first.ingest(report)
     first.close()
+    assert store.grouping_snapshot(SNAPSHOT_FORMAT) is not None
+    assert store.grouping_snapshot("written-by-other-code") is None
 
     second = _pipeline(store, settings, knowledge)
     assert second.snapshot_loaded
