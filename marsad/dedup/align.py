@@ -27,8 +27,9 @@ import math
 import re
 import struct
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 import numpy as np
 
@@ -319,6 +320,8 @@ _NUMBER_WORDS = {
     **dict.fromkeys(("مليار", "مليارات"), "n1000000000"),
     **dict.fromkeys(("عشرات",), "n12"),
 }
+# The first character of every number ``extract_numbers`` finds (its ``_NUMBER_RE``).
+_DIGIT_RE = re.compile(r"[\d\u0660-\u0669\u06f0-\u06f9]")
 _QUOTE_RE = re.compile('["\u201c\u201d\u00ab\u00bb]')
 _AR_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي"})
 _ENTRY = struct.Struct("<HBB")
@@ -345,6 +348,16 @@ class _Skeletons(dict[str, str]):
         return key
 
 
+class _Hashes(dict[str, int]):
+    """Anchor token -> ``_hash``, kept across texts (skeletons and numbers repeat)."""
+
+    def __missing__(self, token: str) -> int:
+        if len(self) >= MEMO_WORDS:
+            self.clear()
+        value = self[token] = _hash(token)
+        return value
+
+
 class _WordMemo:
     """What the profile reads of a word, kept across texts like ``text.analyze``'s memo:
     skeletons, and an Arabic word's anchors (its clitics tried once)."""
@@ -353,6 +366,7 @@ class _WordMemo:
         self.skeletons = _Skeletons()
         self.arabic: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self.links: dict[str, tuple[str, ...]] = {}
+        self.hashes = _Hashes()
 
     def arabic_link(self, word: str) -> tuple[str, ...]:
         """An Arabic word's link keys (``link_keys``), in order."""
@@ -460,8 +474,9 @@ def _arabic_anchors(sentence: str, memo: _WordMemo = _MEMO) -> tuple[set[str], s
         if len(key) >= 3:
             names.add("s" + key)
     words: set[str] = set(names)
+    seen = memo.arabic.get  # the common case (a word seen before) without a method call
     for word in _ARABIC_WORD_RE.findall(sentence):
-        asserted, found_in = memo.arabic_word(word)
+        asserted, found_in = seen(word) or memo.arabic_word(word)
         names.update(asserted)
         words.update(asserted)
         words.update(found_in)
@@ -509,15 +524,14 @@ def alignment_profile(text: str, language: str) -> bytes:
     in (Arabic script: every word's skeleton, with and without clitics). Empty for no text.
     """
     arabic = language in ("ar", "fa", "ur", "ps")
-    hashes: dict[str, int] = {}  # a token's hash, for the text's next sentences
+    hashes = _MEMO.hashes
     out = bytearray()
     # Only the lead is read: a 200,000-word page costs what its first sentences cost.
     for sentence in split_sentences((text or "")[: MAX_SENTENCES * 400])[:MAX_SENTENCES]:
         names, words = _arabic_anchors(sentence) if arabic else _latin_anchors(sentence)
-        numbers = {"n" + n for n in extract_numbers(sentence)}
-        for token in names | words | numbers:
-            if token not in hashes:
-                hashes[token] = _hash(token)
+        # Every number ``extract_numbers`` finds starts with a digit: most sentences have none.
+        has_digit = _DIGIT_RE.search(sentence) is not None
+        numbers = {"n" + n for n in extract_numbers(sentence)} if has_digit else set()
         names_h = sorted({hashes[t] for t in names | numbers})[:MAX_ANCHORS]
         words_h = sorted({hashes[t] for t in words | numbers} - set(names_h))
         words_h = words_h[: max(0, MAX_ANCHORS - len(names_h))]
@@ -549,14 +563,16 @@ def link_keys(text: str, language: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class _Sentence:
+class ProfileSentence:
+    """One sentence of a profile: its characters and the hashes of its anchors."""
+
     length: int
     names: frozenset[int]
     words: frozenset[int]  # names | words: everything the other side's names may match
 
 
-def _unpack(profile: bytes) -> list[_Sentence]:
-    out: list[_Sentence] = []
+def _unpack(profile: bytes) -> list[ProfileSentence]:
+    out: list[ProfileSentence] = []
     offset = 0
     while offset + _ENTRY.size <= len(profile) and len(out) < MAX_SENTENCES:
         length, n_names, n_words = _ENTRY.unpack_from(profile, offset)
@@ -567,7 +583,7 @@ def _unpack(profile: bytes) -> list[_Sentence]:
         hashes = struct.unpack_from(f"<{count}H", profile, offset)
         offset += 2 * count
         names = frozenset(hashes[:n_names])
-        out.append(_Sentence(length, names, names | frozenset(hashes[n_names:])))
+        out.append(ProfileSentence(length, names, names | frozenset(hashes[n_names:])))
     return out
 
 
@@ -629,14 +645,14 @@ class DecodedProfile:
     four cells, so their unions are built here once instead of once per cell.
     """
 
-    sentences: tuple[_Sentence, ...]
+    sentences: tuple[ProfileSentence, ...]
     beads: _Beads
 
     def __len__(self) -> int:
         return len(self.sentences)
 
 
-def _bead_side(sentences: list[_Sentence]) -> _BeadSide:
+def _bead_side(sentences: list[ProfileSentence]) -> _BeadSide:
     # Built exactly as the programme always built them (a union from the empty set), so the
     # sets, their iteration order and the float sums over them are the same as before.
     return (
@@ -646,9 +662,15 @@ def _bead_side(sentences: list[_Sentence]) -> _BeadSide:
     )
 
 
-def decode_profile(profile: bytes) -> DecodedProfile:
-    """``profile`` (``alignment_profile``) unpacked, with its beads' anchor sets."""
-    sentences = _unpack(profile)
+def profile_sentences(profile: bytes) -> tuple[ProfileSentence, ...]:
+    """The sentences ``align`` reads from ``profile`` (``alignment_profile``)."""
+    return tuple(_unpack(profile))
+
+
+def decode_profile(profile: bytes | tuple[ProfileSentence, ...]) -> DecodedProfile:
+    """``profile`` (``alignment_profile``, or its ``profile_sentences``) unpacked, with its
+    beads' anchor sets."""
+    sentences = _unpack(profile) if isinstance(profile, bytes) else list(profile)
     return DecodedProfile(
         tuple(sentences),
         (
@@ -685,7 +707,9 @@ _BEADS = ((1, 1), (2, 1), (1, 2), (2, 2))
 
 
 def could_be_translation(
-    a: DecodedProfile, b: DecodedProfile, languages: tuple[str, str] = ("en", "ar")
+    xs: Sequence[ProfileSentence],
+    ys: Sequence[ProfileSentence],
+    languages: tuple[str, str] = ("en", "ar"),
 ) -> bool:
     """False only when no alignment of ``a`` and ``b`` can pass ``Alignment.is_translation``.
 
@@ -700,12 +724,11 @@ def could_be_translation(
     is aligned as before, so no decision changes.
     """
     if (languages[1], languages[0]) in LENGTH_RATIO:
-        a, b, languages = b, a, (languages[1], languages[0])
-    n, m = len(a), len(b)
+        xs, ys, languages = ys, xs, (languages[1], languages[0])
+    n, m = len(xs), len(ys)
     if not may_be_translation(n, m):
         return False
     ratio, variance = _length_model(languages)
-    xs, ys = a.sentences, b.sentences
     lengths_x = np.array([s.length for s in xs], dtype=np.float64)
     lengths_y = np.array([s.length for s in ys], dtype=np.float64)
     total_x, total_y = int(lengths_x.sum()), int(lengths_y.sum())
@@ -743,8 +766,8 @@ def could_be_translation(
     # A bead without an anchor in common misses every anchor either side asserts (the two
     # sides' sets are disjoint then: a name on both would be shared): its ratio is the sum of
     # their ``missing`` terms and the length term, up to the order of the float sum.
-    lacking_x = _lacking(a.beads)
-    lacking_y = _lacking(b.beads)
+    lacking_x = _lacking(xs)
+    lacking_y = _lacking(ys)
     possible = {}
     for di, dj in _BEADS:
         bare = close[di, dj] + lacking_x[di - 1][:, None] + lacking_y[dj - 1][None, :]
@@ -752,12 +775,15 @@ def could_be_translation(
     return _chains_may_pass(possible, lengths_x if on_x else lengths_y, on_x, n, m, total, True)
 
 
-def _lacking(beads: _Beads) -> tuple[np.ndarray, np.ndarray]:
-    """Per bead side (one sentence, two), the ``missing`` terms of the anchors it asserts."""
-    return (
-        np.array([sum(map(_MISSING_LLR.__getitem__, names)) for _, names, _ in beads[0]]),
-        np.array([sum(map(_MISSING_LLR.__getitem__, names)) for _, names, _ in beads[1]]),
-    )
+def _lacking(sentences: Sequence[ProfileSentence]) -> tuple[np.ndarray, np.ndarray]:
+    """Per bead side (one sentence, two neighbours), the ``missing`` terms of the anchors it
+    asserts (two neighbours: both sentences' less those of the anchors they share)."""
+    one = [sum(map(_MISSING_LLR.__getitem__, s.names)) for s in sentences]
+    two = [
+        one[i] + one[i + 1] - sum(map(_MISSING_LLR.__getitem__, x.names & y.names))
+        for i, (x, y) in enumerate(pairwise(sentences))
+    ]
+    return np.array(one, dtype=np.float64), np.array(two, dtype=np.float64)
 
 
 def _chains_may_pass(
@@ -828,7 +854,7 @@ def _ordered_chains_may_pass(
     return count[n][m] >= need and chars[n][m] >= floor
 
 
-def _bead_evidence(xs: list[_Sentence], ys: list[_Sentence]) -> tuple[float, int, int]:
+def _bead_evidence(xs: list[ProfileSentence], ys: list[ProfileSentence]) -> tuple[float, int, int]:
     """Log-likelihood ratio of one bead's anchors (``ANCHOR_LLR``), how many were found across
     it and how many one side asserts that the other lacks."""
     x, y = _bead_side(xs), _bead_side(ys)
@@ -948,6 +974,7 @@ __all__ = [
     "NO_ALIGNMENT",
     "Alignment",
     "DecodedProfile",
+    "ProfileSentence",
     "align",
     "align_decoded",
     "alignment_profile",
@@ -955,6 +982,7 @@ __all__ = [
     "decode_profile",
     "link_keys",
     "may_be_translation",
+    "profile_sentences",
     "sentence_count",
     "split_sentences",
 ]

@@ -27,6 +27,7 @@ from marsad.dedup.align import (
     could_be_translation,
     decode_profile,
     may_be_translation,
+    profile_sentences,
     sentence_count,
 )
 from marsad.dedup.features import ArticleFeatures
@@ -121,8 +122,8 @@ class TranslationIndex:
         best: TranslationMatch | None = None
         ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
         tried = 0
-        mine = None  # decoded on the first candidate that needs it, once for all of them
         sentences = sentence_count(features.alignment)
+        mine = mine_decoded = None  # read on the first candidate that needs them, once
         for key, _ in ranked:
             if tried >= MAX_CANDIDATES:
                 break
@@ -135,12 +136,14 @@ class TranslationIndex:
             if not may_be_translation(sentences, sentence_count(other.alignment)):
                 continue  # the counts alone fail ``is_translation``: no programme to run
             if mine is None:
-                mine = decode_profile(features.alignment)
-            theirs = decode_profile(other.alignment)
+                mine = profile_sentences(features.alignment)
+            theirs = profile_sentences(other.alignment)
             languages = (features.language, other.language)
             if not could_be_translation(mine, theirs, languages):
-                continue  # no chain of length fits is long enough: ``is_translation`` fails
-            found = align_decoded(mine, theirs, languages)
+                continue  # no chain of beads that can count is long enough: no translation
+            if mine_decoded is None:
+                mine_decoded = decode_profile(mine)
+            found = align_decoded(mine_decoded, decode_profile(theirs), languages)
             if not found.is_translation():
                 continue
             if best is None or found.evidence > best.alignment.evidence:

@@ -21,9 +21,9 @@ from marsad.dedup.align import (
     NO_ALIGNMENT,
     SKIP_COST,
     Alignment,
+    ProfileSentence,
     _length_llr,
     _length_model,
-    _Sentence,
     _unpack,
     align,
     align_decoded,
@@ -31,6 +31,7 @@ from marsad.dedup.align import (
     could_be_translation,
     decode_profile,
     may_be_translation,
+    profile_sentences,
     sentence_count,
 )
 from marsad.dedup.translated import TranslationIndex
@@ -38,7 +39,9 @@ from marsad.dedup.translated import TranslationIndex
 from .test_translated import AR, AR_NO_NUMBERS, AR_RETOLD, EN, EN_NO_NUMBERS, ar, en
 
 
-def _bead_evidence_plain(xs: list[_Sentence], ys: list[_Sentence]) -> tuple[float, int, int]:
+def _bead_evidence_plain(
+    xs: list[ProfileSentence], ys: list[ProfileSentence]
+) -> tuple[float, int, int]:
     names_x = frozenset().union(*(s.names for s in xs))
     names_y = frozenset().union(*(s.names for s in ys))
     words_x = frozenset().union(*(s.words for s in xs))
@@ -167,6 +170,14 @@ def test_random_profiles_align_exactly_as_the_plain_programme() -> None:
         expected = align_plain(a, b, languages)
         assert align(a, b, languages) == expected
         assert align_decoded(decode_profile(a), decode_profile(b), languages) == expected
+        assert (
+            align_decoded(
+                decode_profile(profile_sentences(a)),
+                decode_profile(profile_sentences(b)),
+                languages,
+            )
+            == expected
+        )
         translations += expected.is_translation()
     assert translations  # the sample reaches the decision, not only rejections
 
@@ -217,7 +228,7 @@ def test_pairs_the_length_bound_rules_out_are_never_translations() -> None:
     for _ in range(800):
         (a, b), languages = _random_pair(rng), rng.choice(LANGUAGES)
         expected = align_plain(a, b, languages)
-        if could_be_translation(decode_profile(a), decode_profile(b), languages):
+        if could_be_translation(profile_sentences(a), profile_sentences(b), languages):
             passed += expected.is_translation()
         else:
             ruled_out += 1
@@ -233,10 +244,11 @@ def test_the_length_bound_lets_real_translations_through() -> None:
     ]:
         a, b = alignment_profile(x, lx), alignment_profile(y, ly)
         assert align(a, b, (lx, ly)).is_translation()
-        assert could_be_translation(decode_profile(a), decode_profile(b), (lx, ly))
-        assert could_be_translation(decode_profile(b), decode_profile(a), (ly, lx))
-    retold = decode_profile(alignment_profile(AR_RETOLD, "ar"))
-    assert not could_be_translation(decode_profile(alignment_profile(EN_NO_NUMBERS, "en")), retold)
+        assert could_be_translation(profile_sentences(a), profile_sentences(b), (lx, ly))
+        assert could_be_translation(profile_sentences(b), profile_sentences(a), (ly, lx))
+    retold = profile_sentences(alignment_profile(AR_RETOLD, "ar"))
+    english = profile_sentences(alignment_profile(EN_NO_NUMBERS, "en"))
+    assert not could_be_translation(english, retold)
 
 
 def test_index_links_the_same_as_aligning_every_candidate() -> None:
