@@ -110,15 +110,22 @@ class DuplicateIndex:
             return self._match(features.key, self._by_hash[features.text_hash], "text", 1.0)
         if not features.signature:
             return self._contained(features)
-        best_key, best_sim = None, self.threshold
+        # Equal similarities go to the earliest article, then the smallest key: the candidates
+        # are a set, whose order changes with PYTHONHASHSEED, so without this two processes (a
+        # crawl killed and rerun, a second holder) could pick different originals.
+        best: tuple[float, float, str] | None = None
         for candidate in self._candidates(features.signature):
             if candidate == features.key:
                 continue
-            sim = estimated_jaccard(features.signature, self._entries[candidate].signature)
-            if sim >= best_sim and (best_key is None or sim > best_sim):
-                best_key, best_sim = candidate, sim
-        if best_key is not None:
-            return self._match(features.key, best_key, "near", best_sim)
+            entry = self._entries[candidate]
+            sim = estimated_jaccard(features.signature, entry.signature)
+            if sim < self.threshold:
+                continue
+            rank = (-sim, entry.published, candidate)
+            if best is None or rank < best:
+                best = rank
+        if best is not None:
+            return self._match(features.key, best[2], "near", -best[0])
         return self._contained(features)
 
     def _contained(self, features: ArticleFeatures) -> DuplicateMatch | None:

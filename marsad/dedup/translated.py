@@ -113,7 +113,8 @@ class TranslationIndex:
         # articles carry (a common Arabic word's consonants) weighs little.
         weights: dict[str, float] = {}
         others = [lang for lang in self._languages if lang != features.language]
-        for item in {f"{lang}|{i}" for lang in others for i in _items(features)}:
+        # Sorted: float sums in a set's order (PYTHONHASHSEED) could tip a near tie in ``ranked``.
+        for item in sorted({f"{lang}|{i}" for lang in others for i in _items(features)}):
             keys = self._postings.get(item)
             if keys is not None and len(keys) <= MAX_POSTING:
                 share = 1.0 / len(keys)

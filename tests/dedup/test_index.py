@@ -114,3 +114,19 @@ def test_a_copy_cut_to_its_first_sentences_is_a_republished_copy() -> None:
     cut = " ".join(_STORY.split(". ")[:3]) + "."
     match = index.add(_wrapped("cut", f"{_WRAPPER_INTRO}\n{cut}", 60.0))
     assert match is not None and match.original_key == "original"
+
+
+def test_equal_similarities_go_to_the_earliest_whatever_the_hash_seed() -> None:
+    # Several originals with one signature (as ``insert`` restores them): a new copy must point
+    # to the earliest, not to whichever a set of candidate keys (PYTHONHASHSEED) yields first.
+    base = feat("base", BASE, 0)
+    for trial in range(20):
+        index = DuplicateIndex()
+        keys = [f"k{trial}-{n}" for n in range(6)]
+        published = {key: float(10 + (n * 7 + trial) % 6) for n, key in enumerate(keys)}
+        for key in keys:
+            index.insert(replace(base, key=key, text_hash=f"h-{key}", published=published[key]))
+        copy = replace(base, key=f"copy{trial}", text_hash="h-copy", published=100.0)
+        match = index.find(copy)
+        assert match is not None and match.kind == "near"
+        assert match.original_key == min(keys, key=published.__getitem__), trial
