@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.resources
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -75,6 +76,19 @@ def _pages(base: str, store: Store) -> dict[str, str]:
     }
 
 
+def _page_views(driver: Any, base: str, store: Store) -> Iterator[tuple[str, str]]:
+    """Opens each page in each language at each width; yields ``name/lang@width`` and lang."""
+    for width in WIDTHS:
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600},
+        )
+        for lang in LANGS:
+            for name, url in _pages(base, store).items():
+                driver.get(url + ("&" if "?" in url else "?") + f"lang={lang}")
+                yield f"{name}/{lang}@{width}", lang
+
+
 def _wait(driver: Any, script: str, seconds: float = 20.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -90,33 +104,25 @@ def test_pages_in_both_languages_and_widths(site: tuple[str, Store], browser: An
     driver = browser
     problems: list[str] = []
     pictures: dict[str, int] = {}
-    for width in WIDTHS:
-        driver.execute_cdp_cmd(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600},
+    for where, lang in _page_views(driver, base, store):
+        got_lang, got_dir = driver.execute_script(
+            "return [document.documentElement.lang, document.documentElement.dir]"
         )
-        for lang in LANGS:
-            for name, url in _pages(base, store).items():
-                where = f"{name}/{lang}@{width}"
-                driver.get(url + ("&" if "?" in url else "?") + f"lang={lang}")
-                got_lang, got_dir = driver.execute_script(
-                    "return [document.documentElement.lang, document.documentElement.dir]"
-                )
-                if (got_lang, got_dir) != (lang, "rtl" if lang == "ar" else "ltr"):
-                    problems.append(f"{where}: lang={got_lang} dir={got_dir}")
-                scroll, inner = driver.execute_script(
-                    "return [document.documentElement.scrollWidth, window.innerWidth]"
-                )
-                if scroll > inner:
-                    problems.append(f"{where}: scrolls sideways ({scroll} > {inner})")
-                pictures[where] = driver.execute_script(EAGER_IMAGES)
-                if not _wait(driver, IMAGES_DONE):
-                    problems.append(f"{where}: pictures still loading after 20 s")
-                broken = driver.execute_script(BROKEN_IMAGES)
-                if broken:
-                    problems.append(f"{where}: {len(broken)} pictures did not load: {broken[:2]}")
-                for problem in driver.execute_script(MIXED_LANGUAGE)[:5]:
-                    problems.append(f"{where}: {problem}")
+        if (got_lang, got_dir) != (lang, "rtl" if lang == "ar" else "ltr"):
+            problems.append(f"{where}: lang={got_lang} dir={got_dir}")
+        scroll, inner = driver.execute_script(
+            "return [document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        if scroll > inner:
+            problems.append(f"{where}: scrolls sideways ({scroll} > {inner})")
+        pictures[where] = driver.execute_script(EAGER_IMAGES)
+        if not _wait(driver, IMAGES_DONE):
+            problems.append(f"{where}: pictures still loading after 20 s")
+        broken = driver.execute_script(BROKEN_IMAGES)
+        if broken:
+            problems.append(f"{where}: {len(broken)} pictures did not load: {broken[:2]}")
+        for problem in driver.execute_script(MIXED_LANGUAGE)[:5]:
+            problems.append(f"{where}: {problem}")
     assert problems == []
     # pictures are there to load: on the home, region and article pages in every run
     for where, count in pictures.items():
@@ -150,19 +156,12 @@ def test_pages_have_no_serious_accessibility_violations(
     axe = _axe_source()
     found: list[str] = []
     checked = 0
-    for width in WIDTHS:
-        driver.execute_cdp_cmd(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600},
-        )
-        for lang in LANGS:
-            for name, url in _pages(base, store).items():
-                driver.get(url + ("&" if "?" in url else "?") + f"lang={lang}")
-                # Injected through the driver, not a <script> tag: the site's CSP allows no script.
-                driver.execute_script(axe)
-                violations = driver.execute_async_script(AXE_RUN)
-                checked += 1
-                found.extend(f"{name}/{lang}@{width}: {v}" for v in violations)
+    for where, _ in _page_views(driver, base, store):
+        # Injected through the driver, not a <script> tag: the site's CSP allows no script.
+        driver.execute_script(axe)
+        violations = driver.execute_async_script(AXE_RUN)
+        checked += 1
+        found.extend(f"{where}: {v}" for v in violations)
     assert checked == len(WIDTHS) * len(LANGS) * 5
     assert found == []
     # The check can fail: a picture without alt text and a button with no name are reported
