@@ -217,7 +217,12 @@ class Pipeline:
         kinds = [OUTBOX_GROUP]
         if self.translation.worker is not None and new.language and new.language != "ar":
             kinds.append(OUTBOX_TRANSLATE)
-        article_id, _, created = self.store.save_analysed(bundle, outbox=kinds, index=index_in)
+        # As the holder, the index entry is written once, when grouping knows whether this is a
+        # copy (which is not indexed); another process's holder writes it from the outbox row.
+        holding = self._hold_grouping()
+        article_id, _, created = self.store.save_analysed(
+            bundle, outbox=kinds, index=index_in, index_at_grouping=holding
+        )
         assignment = None
         if created:
             self._own[article_id] = features
@@ -285,7 +290,9 @@ class Pipeline:
     ) -> bool:
         if features is None:
             bundle = AnalysedArticle(article=NewArticle(url=row.url))
-            applied, _ = self.store.apply_grouping(row.id, bundle, holder=self.holder)
+            applied, _ = self.store.apply_grouping(
+                row.id, bundle, holder=self.holder, index=index_in
+            )
             return applied or self._lost()
         try:
             assignment = self.clusterer.add(features)

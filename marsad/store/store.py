@@ -52,6 +52,8 @@ T = TypeVar("T")
 # Work the pipeline leaves for consumers in the article's own transaction (``outbox.kind``).
 OUTBOX_TRANSLATE = "translate"
 OUTBOX_GROUP = "group"
+# A ``group`` row's fields when the article's index entry is written at grouping, not before.
+INDEX_AT_GROUPING = "index"
 # PostgreSQL SQLSTATEs of a transaction lost to a concurrent one: safe to run again.
 _RETRYABLE = {"40P01", "40001"}  # deadlock_detected, serialization_failure
 _WRITE_ATTEMPTS = 5
@@ -377,6 +379,7 @@ class Store(StoreReads):
         holder: str | None = None,
         outbox: Sequence[str] = (),
         index: IndexHook | None = None,
+        index_at_grouping: bool = False,
     ) -> tuple[int, int | None, bool]:
         """Store an article with its analysis, duplicate link and story in ONE transaction.
 
@@ -389,6 +392,14 @@ class Store(StoreReads):
         kept only while ``holder`` still holds the grouping lock (checked and renewed in this
         transaction); otherwise the article is stored without a story and a ``group`` outbox
         row hands it to the holder. The story id is then None.
+
+        ``index_at_grouping``: for the grouping holder's own articles, grouped right after in
+        this process. An article left pending grouping is then not indexed here: its ``group``
+        row says so (fields ``["index"]``) and :meth:`apply_grouping` writes the entry in the
+        grouping transaction, once, knowing whether it is a copy (most repeats are; indexing
+        them at store time only to remove them at grouping was half the import's index work).
+        The row is in this transaction, so a crash in between leaves the work to the next
+        holder, and ``index_disagreement`` counts such an article as waiting, not missing.
         """
         now = utcnow()
 
@@ -424,8 +435,12 @@ class Store(StoreReads):
                 reindex += self._copies_of_in(conn, article_id)
             elif decision:
                 kinds.append(OUTBOX_GROUP)
+            deferred = index is not None and index_at_grouping and OUTBOX_GROUP in kinds
+            if deferred:
+                kinds.remove(OUTBOX_GROUP)
+                self._enqueue_in(conn, [OUTBOX_GROUP], [article_id], now, [INDEX_AT_GROUPING])
             self._enqueue_in(conn, kinds, [article_id], now)
-            if index is not None:
+            if index is not None and not deferred:
                 index(conn, reindex)
             return article_id, story_id, True
 
@@ -476,20 +491,21 @@ class Store(StoreReads):
             if not self._renew_lock_in(conn, GROUPING_LOCK, holder, now):
                 return False, None
             done = conn.execute(
-                t.outbox.delete().where(
-                    t.outbox.c.kind == OUTBOX_GROUP, t.outbox.c.article_id == article_id
-                )
-            )
-            if done.rowcount == 0:  # grouped already (or the article is gone)
+                t.outbox.delete()
+                .where(t.outbox.c.kind == OUTBOX_GROUP, t.outbox.c.article_id == article_id)
+                .returning(t.outbox.c.fields)
+            ).all()
+            if not done:  # grouped already (or the article is gone)
                 row = conn.execute(
                     sa.select(t.articles.c.story_id).where(t.articles.c.id == article_id)
                 ).first()
                 return True, (row.story_id if row else None)
             story_id = self._group_in(conn, article_id, bundle, now)
-            # Its index entry was written when it was stored; only a copy leaves the index,
-            # and so does an earlier original that just became a copy of it.
+            # Its index entry was written when it was stored (unless the row says it waits for
+            # this transaction); only a copy leaves the index, and so does an earlier original
+            # that just became a copy of it.
             reindex = self._copies_of_in(conn, article_id)
-            if bundle.duplicate_of is not None:
+            if bundle.duplicate_of is not None or INDEX_AT_GROUPING in (done[0].fields or ()):
                 reindex.append(article_id)
             if index is not None and reindex:
                 index(conn, reindex)
