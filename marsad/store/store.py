@@ -64,6 +64,8 @@ GROUPING_LOCK = "grouping"
 # The ``pipeline_state`` row of the grouping window (decision counter and snapshot).
 GROUPING_STATE = "grouping"
 LOCK_SECONDS = 30.0
+# How often a holder's decisions push the lock's expiry (each one still checks it is held).
+RENEW_EVERY_SECONDS = 1.0
 # Errors that mean the database itself is unusable (gone, full, read-only), not a bad row.
 _UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError)
 
@@ -741,8 +743,25 @@ class Store(StoreReads):
         self, conn: sa.Connection, name: str, holder: str, now: datetime, ttl: float = LOCK_SECONDS
     ) -> bool:
         """Inside a decision's transaction: still ours? (renewed if so). This fences a holder
-        that stalled past its expiry: once another took the lock, its decisions are refused."""
+        that stalled past its expiry: once another took the lock, its decisions are refused.
+
+        The expiry is pushed at most once per ``RENEW_EVERY_SECONDS`` (a holder decides
+        hundreds of articles a second; rewriting the lock row for each was a page write per
+        decision): while the stored expiry is that fresh the row is only read, locked as the
+        update would lock it (PostgreSQL ``FOR UPDATE``: a concurrent takeover is waited for
+        and then seen; SQLite writes are serialised by ``BEGIN IMMEDIATE``), so the fence is
+        the same. The stored expiry is the record of the last committed renewal: a rolled-back
+        one renewed nothing and is not counted."""
         lk = t.locks
+        query = sa.select(lk.c.holder, lk.c.expires_at).where(lk.c.name == name)
+        if self.dialect == "postgresql":
+            query = query.with_for_update()
+        row = conn.execute(query).first()
+        if row is None or row.holder != holder:
+            return False
+        expires = _as_utc(row.expires_at)
+        if expires > now and expires >= now + timedelta(seconds=ttl - RENEW_EVERY_SECONDS):
+            return True
         renewed = conn.execute(
             lk.update()
             .where(lk.c.name == name, lk.c.holder == holder)
