@@ -12,6 +12,7 @@ region pages share one such read through the data cache (``shared_counts``).
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -52,8 +53,9 @@ class WorldShapes:
     countries: dict[str, Shape]
 
 
+@functools.cache
 def load_shapes() -> WorldShapes:
-    """The shipped shapes (about 45 KB); the app loads them once."""
+    """The shipped shapes (about 45 KB), parsed once per process: they never change."""
     raw = json.loads(resources.files("marsad.web").joinpath("world-110m.json").read_text("utf-8"))
     return WorldShapes(
         width=int(raw["width"]),
@@ -184,7 +186,7 @@ def map_context(
 ) -> dict[str, Any]:
     """What a page's map block needs: the SVG and the busiest countries (for the list beside it,
     which is also the map's text alternative)."""
-    shapes: WorldShapes = st.data.get_or_compute("world_shapes", load_shapes)
+    shapes = load_shapes()
     focus = st.geo.region_countries(region) if region else None
     if focus is not None:
         inside = set(focus)
