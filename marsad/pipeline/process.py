@@ -293,6 +293,8 @@ class Pipeline:
             applied, _ = self.store.apply_grouping(
                 row.id, bundle, holder=self.holder, index=index_in
             )
+            if applied:
+                self._snapshot_current = False  # a decision the stored snapshot predates
             return applied or self._lost()
         try:
             assignment = self.clusterer.add(features)
