@@ -40,6 +40,7 @@ from typing import Any
 from bench.common import eval_data_dir
 from marsad.cluster import ClusterOptions, StoryClusterer
 from marsad.cluster.frequencies import DocumentFrequencies, document_frequencies
+from marsad.cluster.recheck import RecheckedStream
 from marsad.cluster.stream import StoryTracker, load_understander, parse_time
 from marsad.dedup import ArticleFeatures, features_from
 
@@ -218,14 +219,25 @@ def evaluation_stream(understand: bool = True) -> EvaluationStream:
 
 
 def predict_in_order(
-    stream: LabelledStream, order: list[ArticleFeatures], options: ClusterOptions | None = None
+    stream: LabelledStream,
+    order: list[ArticleFeatures],
+    options: ClusterOptions | None = None,
+    recheck: bool = True,
 ) -> dict[str, str]:
-    """The final story of every article when they arrive in ``order``."""
+    """The final story of every article when they arrive in ``order``: online decisions, then
+    (``recheck``) the re-checks that make them the publication-order ones (``RecheckedStream``,
+    every 250 arrivals and at the end of the stream)."""
     clusterer = StoryClusterer(options, stream.background)
-    tracker = StoryTracker()
+    if not recheck:
+        tracker = StoryTracker()
+        for f in order:
+            tracker.record(clusterer.add(f))
+        return {f.key: tracker.story_of(f.key) or f.key for f in stream.feats}
+    grouped = RecheckedStream(clusterer)
     for f in order:
-        tracker.record(clusterer.add(f))
-    return {f.key: tracker.story_of(f.key) or f.key for f in stream.feats}
+        grouped.add(f)
+    grouped.finish()
+    return {f.key: grouped.story_of(f.key) or f.key for f in stream.feats}
 
 
 def split_f1(ev: EvaluationStream, predicted: dict[str, str], half: str) -> dict[str, float]:
@@ -235,16 +247,32 @@ def split_f1(ev: EvaluationStream, predicted: dict[str, str], half: str) -> dict
     return {k: v["f1"] for k, v in scores.items()}
 
 
+ORDERS = 10
+
+
 def order_f1(
-    ev: EvaluationStream, half: str, orders: int = 10, options: ClusterOptions | None = None
-) -> list[float]:
-    """Overall pair F1 of one half over ``orders`` random arrival orders (seeds 0..orders-1)."""
-    out = []
+    ev: EvaluationStream,
+    halves: Sequence[str] = ("dev", "test"),
+    orders: int = ORDERS,
+    options: ClusterOptions | None = None,
+    recheck: bool = True,
+) -> dict[str, list[float]]:
+    """Overall pair F1 of each half over ``orders`` random arrival orders (seeds 0..orders-1),
+    the whole stream shuffled (articles weeks late included)."""
+    out: dict[str, list[float]] = {half: [] for half in halves}
     for seed in range(orders):
         order = list(ev.stream.feats)
         random.Random(seed).shuffle(order)
-        out.append(split_f1(ev, predict_in_order(ev.stream, order, options), half)["overall"])
+        predicted = predict_in_order(ev.stream, order, options, recheck)
+        for half in halves:
+            out[half].append(split_f1(ev, predicted, half)["overall"])
     return out
+
+
+def spread(values: Sequence[float]) -> str:
+    """min / median / max."""
+    ranked = sorted(values)
+    return f"{ranked[0]:.3f} / {ranked[len(ranked) // 2]:.3f} / {ranked[-1]:.3f}"
 
 
 def pair_scores(
@@ -460,6 +488,18 @@ def main() -> None:
     ]
     for name, labelled, options in variants:
         print(f"  {name}: {summary(labelled, options)}")
+    print(
+        f"\narrival order ({ORDERS} random orders of the evaluation stream, pair F1 min / median / max):"
+    )
+    ev = evaluation_stream(not args.no_understand)
+    in_order = predict(ev.stream)
+    for recheck in (False, True):
+        name = "online, then re-checked" if recheck else "online only"
+        spreads = order_f1(ev, recheck=recheck)
+        line = "  ".join(f"{half} {spread(v)}" for half, v in spreads.items())
+        print(f"  {name:<24} {line}")
+    line = "  ".join(f"{h} {split_f1(ev, in_order, h)['overall']:.3f}" for h in ("dev", "test"))
+    print(f"  {'publication order':<24} {line}")
     if args.sweep:
         print("\nsweep: join, related merge centroid cosine, time penalty/day, df half-life")
         grid = itertools.product((0.2, 0.25, 0.3), (0.0, 0.15), (0.02, 0.03), (14.0, 30.0))

@@ -8,7 +8,8 @@ from typing import Any
 
 from marsad.cli.context import CLIContext, print_json_line
 from marsad.cluster.clusterer import ClusterOptions, StoryClusterer
-from marsad.cluster.stream import StoryTracker, cluster_stream, load_understander, read_inputs
+from marsad.cluster.recheck import RecheckedStream
+from marsad.cluster.stream import cluster_stream, load_understander, read_inputs
 from marsad.errors import UserError
 
 
@@ -17,8 +18,9 @@ def register(sub: Any) -> None:
         "cluster",
         help="group pages or JSON Lines articles into stories and duplicates, without storing",
         description="Group HTML pages or JSON Lines articles (fields: url, title, text, language, "
-        "published, optional id) into stories and duplicates, processing them in the given order "
-        "as one stream. Nothing is stored.",
+        "published, optional id) into stories and duplicates as one stream. Articles are "
+        "decided as they come, then re-checked in publication order, so the result does not "
+        "depend on the order of the inputs. Nothing is stored.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="JSON Lines files, HTML pages, folders")
     p.add_argument("--json", action="store_true", help="JSON Lines, one object per input")
@@ -42,43 +44,41 @@ def _cluster(ctx: CLIContext, args: argparse.Namespace) -> int:
     options = ClusterOptions(
         window_days=window, dedup_threshold=float(ctx.settings.dedup_threshold)
     )
-    clusterer = StoryClusterer(options)
-    tracker = StoryTracker()
+    grouped = RecheckedStream(StoryClusterer(options))
     input_of: dict[str, str] = {}
-    rows: list[dict[str, Any]] = []
-    results = cluster_stream(
-        read_inputs(paths), understander=load_understander(), clusterer=clusterer
-    )
+    rows: list[tuple[Any, str | None]] = []
+    results = cluster_stream(read_inputs(paths), understander=load_understander(), add=grouped.add)
     for article, assignment in results:
-        if assignment is None:
-            rows.append({"input": article.input, "error": article.error})
-            continue
-        input_of[assignment.key] = article.input
-        tracker.record(assignment)
-        rows.append(
-            {
-                "input": article.input,
-                "_story": assignment.key,
-                "duplicate_of": input_of.get(assignment.duplicate_of_key or ""),
-                "duplicate_kind": assignment.duplicate_kind,
-                "translation_of": input_of.get(assignment.translation_of_key or ""),
-                "title": article.title,
-                "language": article.language,
-                "score": assignment.score,
-            }
-        )
+        rows.append((article, assignment.key if assignment else None))
+        if assignment is not None:
+            input_of[assignment.key] = article.input
+    grouped.finish()  # the links and stories publication order gives
     # Names (s1, s2, ...) are given after the whole stream, so inputs of stories merged later
     # share one.
     names: dict[str, str] = {}
-    for row in rows:
-        if "_story" in row:
-            final = tracker.story_of(row.pop("_story")) or ""
-            row["story"] = names.setdefault(final, f"s{len(names) + 1}")
+    rows_out: list[dict[str, Any]] = []
+    for article, key in rows:
+        if key is None:
+            rows_out.append({"input": article.input, "error": article.error})
+            continue
+        final = grouped.decisions[key]
+        rows_out.append(
+            {
+                "input": article.input,
+                "story": names.setdefault(grouped.story_of(key) or "", f"s{len(names) + 1}"),
+                "duplicate_of": input_of.get(final.duplicate_of_key or ""),
+                "duplicate_kind": final.duplicate_kind,
+                "translation_of": input_of.get(final.translation_of_key or ""),
+                "title": article.title,
+                "language": article.language,
+                "score": final.score,
+            }
+        )
     if args.json:
-        for row in rows:
+        for row in rows_out:
             print_json_line({"input": row.pop("input"), "story": row.pop("story", None), **row})
         return 0
-    for row in rows:
+    for row in rows_out:
         if "error" in row:
             print(f"!     {row['input']}: {row['error']}")
             continue

@@ -237,8 +237,20 @@ class StoryClusterer:
         self._article_expiry: list[tuple[float, str]] = []
         self._story_expiry: list[tuple[float, str]] = []
         self._clock = 0.0
+        # The earliest publication time of an article that arrived after a newer one, since the
+        # last re-check (``recheck.py``): from there on, the decisions may differ from the ones
+        # publication order gives.
+        self._disorder_since: float | None = None
 
     # -- public -------------------------------------------------------------------------------
+    def fresh(self) -> StoryClusterer:
+        """An empty window with the same options and background word statistics."""
+        other = StoryClusterer(self.options)
+        other._window.background = self._window.background
+        other._window.background_docs = self._window.background_docs
+        other._window.background_scale = self._window.background_scale
+        return other
+
     def __len__(self) -> int:
         """Stories in the window."""
         return len(self._stories)
@@ -269,8 +281,16 @@ class StoryClusterer:
     def stories(self) -> list[StoryView]:
         return [s.view() for s in self._stories.values()]
 
+    @property
+    def disorder_since(self) -> float | None:
+        """The publication time from which this window's decisions may depend on arrival order
+        (an article arrived after a newer one); None while the stream came in order. A
+        re-check (``recheck.py``) from there makes them the publication-order ones again."""
+        return self._disorder_since
+
     def add(self, features: ArticleFeatures) -> Assignment:
         """Assign one article (stream in publication order) and remember it."""
+        self._note_order(features.published)
         self._advance(features.published)
         dup = self.duplicates.add(features)
         dup_of, dup_kind = (dup.original_key, dup.kind) if dup else (None, None)
@@ -354,6 +374,15 @@ class StoryClusterer:
             evidence=dup.evidence() if dup else None,
         )
 
+    def mark_rechecked(self) -> None:
+        """The window's decisions are the publication-order ones again (after a re-check)."""
+        self._disorder_since = None
+
+    def _note_order(self, published: float) -> None:
+        if published < self._clock:
+            since = self._disorder_since
+            self._disorder_since = published if since is None else min(since, published)
+
     def restore(
         self,
         features: ArticleFeatures,
@@ -375,6 +404,14 @@ class StoryClusterer:
         if story_first_seen is not None:
             state.first_seen = min(state.first_seen, story_first_seen)
         self._join(state, features, primary=duplicate_of_key is None, dup_of=duplicate_of_key)
+
+    def restore_merge(self, survivor_key: str, gone_keys: tuple[str, ...]) -> None:
+        """Merge stories as a restored decision did (``Assignment.merged_story_keys``)."""
+        survivor = self._stories.get(self.resolve(survivor_key))
+        for key in gone_keys:
+            gone = self._stories.get(self.resolve(key))
+            if survivor is not None and gone is not None and gone is not survivor:
+                self._merge(survivor, gone)
 
     # -- internals ----------------------------------------------------------------------------
     def _advance(self, published: float) -> None:

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from marsad.cluster.clusterer import Assignment, ClusterOptions, StoryClusterer
-from marsad.dedup.features import features_from, to_timestamp
+from marsad.cluster.recheck import StoryTracker
+from marsad.dedup.features import ArticleFeatures, features_from, to_timestamp
 from marsad.extract import extract_article
 from marsad.models import ExtractionStatus
 from marsad.understand import load_knowledge, understand
@@ -52,37 +53,6 @@ class StreamArticle:
     entities: tuple[str, ...] | None = None
     countries: tuple[str, ...] | None = None
     error: str | None = None
-
-
-class StoryTracker:
-    """Follows story keys through merges for a whole stream (the clusterer forgets expired
-    stories; a caller reporting on the stream afterwards needs every key's survivor)."""
-
-    def __init__(self) -> None:
-        self._parent: dict[str, str] = {}
-        self._story_of: dict[str, str] = {}
-
-    def record(self, assignment: Assignment) -> None:
-        self._story_of[assignment.key] = assignment.story_key
-        survivor = self.find(assignment.story_key)
-        for gone in assignment.merged_story_keys:
-            gone = self.find(gone)
-            if gone != survivor:
-                self._parent[gone] = survivor
-
-    def find(self, story_key: str) -> str:
-        path = []
-        while story_key in self._parent:
-            path.append(story_key)
-            story_key = self._parent[story_key]
-        for key in path:  # path compression: later finds are O(1)
-            self._parent[key] = story_key
-        return story_key
-
-    def story_of(self, article_key: str) -> str | None:
-        """The final story of an article recorded earlier."""
-        key = self._story_of.get(article_key)
-        return self.find(key) if key is not None else None
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -214,12 +184,15 @@ def cluster_stream(
     options: ClusterOptions | None = None,
     understander: Understander | None = None,
     clusterer: StoryClusterer | None = None,
+    add: Callable[[ArticleFeatures], Assignment] | None = None,
 ) -> Iterator[tuple[StreamArticle, Assignment | None]]:
-    """Assign each article in order; unreadable ones come back with ``None``.
+    """Assign each article in order (with ``add``, else ``clusterer.add``); unreadable ones come
+    back with ``None``.
 
     Article keys are ``"<position>:<input>"`` so equal inputs given twice stay distinct.
     """
-    clusterer = clusterer or StoryClusterer(options)
+    if add is None:
+        add = (clusterer or StoryClusterer(options)).add
     clock: datetime | None = None
     for index, article in enumerate(articles):
         if article.error:
@@ -251,7 +224,7 @@ def cluster_stream(
             source=article.source,
             translated_title=article.translated_title,
         )
-        yield article, clusterer.add(features)
+        yield article, add(features)
 
 
 __all__ = [
