@@ -191,6 +191,7 @@ __all__ = [
     "EntityType",
     "ExtractionStatus",
     "NewArticle",
+    "Regrouping",
     "Source",
     "SourceKind",
     "Story",
@@ -211,6 +212,18 @@ class StoryChange:
     countries: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     absorbed: tuple[int, ...] = ()  # stories found to be this one: their articles move here
+
+
+@dataclass(frozen=True)
+class Regrouping:
+    """What a re-check of the story window changed (``Store.apply_regrouping``): stories by a
+    reference (``db:<id>`` for a stored story, anything else for a new one), each moved or
+    re-linked article with its story reference and copy link, and the stored stories that
+    no story continues, each with the reference of the story that took most of its articles."""
+
+    stories: dict[str, StoryChange]
+    articles: tuple[tuple[int, str, int | None, str | None, dict[str, Any] | None], ...]
+    absorbed: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)

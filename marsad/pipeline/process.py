@@ -45,6 +45,7 @@ from marsad.cluster import (
     StoryClusterer,
     document_frequencies,
 )
+from marsad.cluster.recheck import RecheckArticle, RecheckResult, recheck
 from marsad.cluster.snapshot import SNAPSHOT_FORMAT, WindowSnapshot, dump_window, load_window
 from marsad.config import Settings
 from marsad.dedup import (
@@ -70,6 +71,7 @@ from marsad.models import (
     Entity,
     ExtractionStatus,
     NewArticle,
+    Regrouping,
     StoryChange,
 )
 from marsad.search.index import index_in
@@ -106,6 +108,11 @@ BOILERPLATE_MAX_LINES = 5_000
 # spend its time writing snapshots (bench/pipeline/handoffs: 11 s for a 100,000-article window
 # on a loaded 2-core machine, about 2% of ten minutes).
 SNAPSHOT_EVERY_SECONDS = 600.0
+# A holder whose window took articles out of publication order re-checks it (the stories and
+# copies publication order gives, ``marsad.cluster.recheck``) from ``flush`` at most this often,
+# and always on ``close``: one replay of the span from the earliest late article, what a restart
+# costs for that span.
+RECHECK_EVERY_SECONDS = 60.0
 # A bigger snapshot is not written (SQLite refuses values over 1 GB; PostgreSQL's bytea too):
 # the successor replays instead. The bench's 100,000-article window takes 344 MB.
 SNAPSHOT_MAX_BYTES = 512 * 1024 * 1024
@@ -179,7 +186,7 @@ class Pipeline:
         self.background_articles = 0
         self.snapshot_loaded = False  # whether the window came from a snapshot
         self._snapshot_current = False  # whether the stored snapshot is this window now
-        self._saved_at = time.monotonic()
+        self._saved_at = self._rechecked_at = time.monotonic()
         self._hold_grouping()  # before the restore, so the window starts from the holder's view
         self.restored = self._restore_window()
         if self._holding:
@@ -274,7 +281,9 @@ class Pipeline:
             return done
         while True:
             rows = self.store.pending_grouping(limit=limit)
-            for row in rows:
+            # Each batch in publication order: a feed lists its newest item first, a crawl
+            # meets its sources one by one; fewer late articles leave less to re-check.
+            for row in sorted(rows, key=lambda r: (_stream_seconds(r), r.id)):
                 features = self._own.pop(row.id, None)
                 if features is None:
                     # No signature: grouped alone, there is nothing to compare.
@@ -342,6 +351,8 @@ class Pipeline:
             self._save_learned(source_id)
         if self._holding:
             self.drain()
+            if time.monotonic() - self._rechecked_at >= RECHECK_EVERY_SECONDS:
+                self.recheck()
             if time.monotonic() - self._saved_at >= SNAPSHOT_EVERY_SECONDS:
                 self.save_window()
 
@@ -356,11 +367,71 @@ class Pipeline:
                 if self._hold_grouping():
                     self.drain()
             if self._holding:
+                self.recheck()
                 self.save_window()
                 self.store.release_lock(GROUPING_LOCK, self.holder)
                 self._holding = False
         finally:
             self.translation.close()
+
+    def recheck(self) -> int:
+        """As the grouping holder, when the window took articles out of publication order:
+        decide the stories and copy links from the earliest late article on again, in
+        publication order (``marsad.cluster.recheck``), and write what changed in one
+        transaction (story ids kept: a story continues the stored one it shares most articles
+        with). Returns the articles whose story or copy link changed."""
+        self._rechecked_at = time.monotonic()
+        since = self.clusterer.disorder_since
+        if since is None or not self._hold_grouping():
+            return 0
+        horizon = self.clusterer.options.horizon_days * 86400.0
+        # Bounded by the window: an article older than it was decided against what the
+        # window held then, and stays so.
+        since = max(since, self.clusterer.clock - horizon)
+        rows = self.store.grouped_since(datetime.fromtimestamp(since - horizon, UTC))
+        url_of: dict[int | None, str] = {r.id: r.url for r in rows}
+        items: list[RecheckArticle] = []
+        stored_of: dict[str, Any] = {}
+        for row in rows:
+            stored = _stored_features(row.id, row.features, row.minhash)
+            if stored is None:
+                continue
+            stored_of[row.url] = row
+            first_seen = row.story_first_seen.timestamp() if row.story_first_seen else None
+            items.append(
+                RecheckArticle(
+                    replace(stored, key=row.url),
+                    f"db:{row.story_id}" if row.story_id is not None else f"story:{row.url}",
+                    url_of.get(row.duplicate_of),
+                    story_first_seen=first_seen,
+                )
+            )
+        result = recheck(self.clusterer, items, since)
+        ids_of = {**self._article_ids, **{r.url: r.id for r in rows}}
+        change = _regrouping(result, stored_of, ids_of)
+        if change.articles or change.absorbed:
+            ids = self.store.apply_regrouping(change, holder=self.holder, index=index_in)
+            if ids is None:
+                self._lost()
+                return 0
+        else:
+            ids = {}
+        self.clusterer = result.clusterer
+        self._article_ids = ids_of
+        self._story_ids = {}
+        for key in set(result.story_of.values()):
+            label = result.label(key)
+            story_id = ids.get(label) or _stored_story_id(label)
+            if story_id is not None:
+                self._story_ids[key] = story_id
+        self._snapshot_current = False
+        if change.articles:
+            log.info(
+                "re-checked the stories from %s: %d articles moved or re-linked",
+                datetime.fromtimestamp(since, UTC).isoformat(timespec="seconds"),
+                len(change.articles),
+            )
+        return len(change.articles)
 
     def save_window(self) -> bool:
         """As the grouping holder, keep a snapshot of the story window in the store (when the
@@ -618,6 +689,66 @@ class Pipeline:
         stored = (_stored_features(i, features, minhash) for i, minhash, features in rows)
         features = [f for f in stored if f is not None]
         return document_frequencies(features) if features else None
+
+
+def _stream_seconds(row: Any) -> float:
+    when = row.published_at or row.fetched_at
+    return when.timestamp() if when is not None else 0.0
+
+
+def _stored_story_id(label: str) -> int | None:
+    """The stored story a window story key names (``db:<id>``), if any."""
+    prefix, _, rest = label.partition(":")
+    return int(rest) if prefix == "db" and rest.isdigit() else None
+
+
+def _regrouping(
+    result: RecheckResult, stored_of: dict[str, Any], ids_of: dict[str, int]
+) -> Regrouping:
+    """The store writes of a re-check: the articles whose story or copy link changed, the
+    stories they leave and join, the stored stories no story continues."""
+    window = result.clusterer
+    articles = []
+    touched: set[str] = set()
+    for url, decision in result.decisions.items():
+        row = stored_of.get(url)
+        if row is None:
+            continue
+        key = result.story_of[url]
+        label = result.label(key)
+        original = decision.duplicate_of_key or decision.translation_of_key
+        duplicate_of = ids_of.get(original) if original else None
+        if duplicate_of == row.id:
+            duplicate_of = None
+        if label == f"db:{row.story_id}" and duplicate_of == row.duplicate_of:
+            continue
+        kind = decision.duplicate_kind if decision.duplicate_of_key else "translation"
+        articles.append((row.id, label, duplicate_of, kind, decision.evidence))
+        touched.add(key)
+    absorbed = []
+    for old, key in sorted(result.absorbed.items()):
+        story_id = _stored_story_id(old)
+        if story_id is not None:
+            absorbed.append((story_id, result.label(key)))
+            touched.add(key)
+    stories: dict[str, StoryChange] = {}
+    for key in touched:
+        label = result.label(key)
+        view = window.story(key)
+        story_id = _stored_story_id(label)
+        if view is None:
+            stories[label] = StoryChange(story_id=story_id)
+            continue
+        stories[label] = StoryChange(
+            story_id=story_id,
+            title_ar=view.title_ar,
+            title=view.title,
+            first_seen=datetime.fromtimestamp(view.first_seen, UTC),
+            last_seen=datetime.fromtimestamp(view.last_seen, UTC),
+            countries=view.countries,
+            regions=view.regions,
+        )
+    return Regrouping(stories, tuple(articles), tuple(absorbed))
 
 
 def dead_local_owners(owners: Sequence[str]) -> list[str]:

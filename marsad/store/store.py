@@ -36,9 +36,11 @@ from marsad.models import (
     EntityType,
     ExtractionStatus,
     NewArticle,
+    Regrouping,
     Source,
     SourceKind,
     Story,
+    StoryChange,
     Translation,
 )
 from marsad.store import schema as t
@@ -85,6 +87,19 @@ class GroupedArticle:
     minhash: bytes | None
     features: dict[str, Any] | None
     story_first_seen: datetime | None
+
+
+def _story_values(change: StoryChange, now: datetime) -> dict[str, Any]:
+    """The ``stories`` row fields a grouping decision sets."""
+    return {
+        "title_ar": change.title_ar,
+        "title": change.title,
+        "first_seen": change.first_seen,
+        "last_seen": change.last_seen,
+        "countries": list(change.countries),
+        "regions": list(change.regions),
+        "updated_at": now,
+    }
 
 
 def _stream_time() -> Any:
@@ -512,6 +527,81 @@ class Store(StoreReads):
             if index is not None and reindex:
                 index(conn, reindex)
             return True, story_id
+
+        return self._run_write(work)
+
+    def apply_regrouping(
+        self, change: Regrouping, *, holder: str, index: IndexHook | None = None
+    ) -> dict[str, int] | None:
+        """The holder's re-check of its window (``marsad.cluster.recheck``) in one transaction:
+        new stories created, articles moved and re-linked, story rows refreshed, stories that
+        no story continues marked ``merged_into`` the one that took their articles (pages and
+        feeds of the old id lead there). Returns the story id of each reference; None, nothing
+        written, when ``holder`` no longer holds the grouping lock."""
+        now = utcnow()
+
+        def work(conn: sa.Connection) -> dict[str, int] | None:
+            if not self._renew_lock_in(conn, GROUPING_LOCK, holder, now):
+                return None
+            self._count_decision_in(conn)
+            ids: dict[str, int] = {}
+            for ref, story in change.stories.items():
+                values = _story_values(story, now)
+                if story.story_id is None:
+                    ids[ref] = _inserted_id(
+                        conn.execute(t.stories.insert().values(created_at=now, **values))
+                    )
+                else:
+                    ids[ref] = story.story_id
+                    conn.execute(
+                        t.stories.update()
+                        .where(t.stories.c.id == story.story_id)
+                        .values(merged_into=None, **values)
+                    )
+            relinked: list[int] = []
+            left: set[int] = set()  # stories that lose articles: their counts change too
+            a = t.articles
+            for article_id, ref, duplicate_of, kind, evidence in change.articles:
+                before = conn.execute(
+                    sa.select(a.c.duplicate_of, a.c.story_id).where(a.c.id == article_id)
+                ).first()
+                old_link = before.duplicate_of if before else None
+                if before is not None and before.story_id is not None:
+                    left.add(before.story_id)
+                conn.execute(
+                    a.update()
+                    .where(a.c.id == article_id)
+                    .values(
+                        story_id=ids[ref],
+                        duplicate_of=duplicate_of,
+                        duplicate_kind=kind if duplicate_of else None,
+                        duplicate_evidence=evidence if duplicate_of else None,
+                    )
+                )
+                if (old_link is None) != (duplicate_of is None):
+                    relinked.append(article_id)  # a copy leaves the index, an original joins
+            for gone, ref in change.absorbed:
+                target = ids[ref]
+                if gone == target:
+                    continue
+                conn.execute(a.update().where(a.c.story_id == gone).values(story_id=target))
+                conn.execute(
+                    t.stories.update()
+                    .where(t.stories.c.id == gone)
+                    .values(merged_into=target, article_count=0, source_count=0, updated_at=now)
+                )
+                # Stories merged into it before lead to its successor directly.
+                conn.execute(
+                    t.stories.update()
+                    .where(t.stories.c.merged_into == gone)
+                    .values(merged_into=target)
+                )
+            emptied = {story_id for story_id, _ in change.absorbed}
+            for story_id in sorted((set(ids.values()) | left) - emptied):
+                self._refresh_story_counts_in(conn, story_id)
+            if index is not None and relinked:
+                index(conn, relinked)
+            return ids
 
         return self._run_write(work)
 
@@ -1001,15 +1091,7 @@ class Store(StoreReads):
         change = bundle.story
         if change is None:
             return None
-        values: dict[str, Any] = {
-            "title_ar": change.title_ar,
-            "title": change.title,
-            "first_seen": change.first_seen,
-            "last_seen": change.last_seen,
-            "countries": list(change.countries),
-            "regions": list(change.regions),
-            "updated_at": now,
-        }
+        values = _story_values(change, now)
         if change.story_id is None:
             story_id = _inserted_id(
                 conn.execute(t.stories.insert().values(created_at=now, **values))
