@@ -2,9 +2,11 @@
 
 ``DuplicateIndex.add(features)`` answers "is this a copy of an article already in the window?"
 and then remembers the article. Exact copies are found by canonical URL or normalised-text hash;
-near copies and republished copies by LSH over MinHash signatures, verified on the full signature.
-The original is the earliest article of a group: a copy points to the group's original, never to
-another copy. The state is only the articles' signatures, so ``insert`` (no checks) rebuilds it
+near copies and republished copies by LSH over MinHash signatures, verified on the full signature,
+and by the sentences they share (a copy under another site's header, intro or footer, or cut
+short). The original is the earliest article of a group: a copy points to the group's original,
+never to another copy. A near copy of an article by the same outlet (same source or site, and
+neither differs) is its ``version`` (an update or a corrected re-post), not a republished copy. The state is only the articles' signatures, so ``insert`` (no checks) rebuilds it
 after a restart from the ``article_signatures`` rows.
 """
 
@@ -14,9 +16,12 @@ import heapq
 import logging
 import struct
 from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import numpy as np
 
 from marsad.dedup.features import ArticleFeatures
-from marsad.dedup.minhash import band_keys, estimated_jaccard
+from marsad.dedup.minhash import SIGNATURE_BYTES, band_keys, estimated_jaccard, signature_array
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +41,25 @@ MIN_SHARED_SENTENCES = 3
 SAMPLED_SENTENCES = 6
 MAX_CONTAINMENT = 20  # candidates verified per article
 HOT_SENTENCE = 8  # a sampled sentence in this many articles is boilerplate
+# A one-sentence text is contained in another when, besides the sentence, its lead signature
+# is within the other's (``_within``): at most this many of the 128 slots above. On 2,000 random
+# ANT pairs an unrelated short text had at least 7; one changed word breaks about one slot.
+MAX_SLOTS_ABOVE = 2
+# One of the contained text's first sentences must be shared (see ``_contained``): in one
+# stream of the ANT sample, all three containment matches without it were unrelated CNN pages
+# of one day that share their "related articles" teasers (pieces 11-18 of 21, 7-15 of 16).
+LEAD_SENTENCES = 3
+# The kind of a near copy by the outlet of its original: an update, not a republished copy.
+VERSION = "version"
+# Host prefixes that name one outlet's site (``www.x``, ``m.x`` and ``x`` are one outlet).
+_SITE_PREFIXES = ("www.", "m.", "amp.", "mobile.")
 
 
 @dataclass(frozen=True)
 class DuplicateMatch:
-    """Why ``key`` is a copy: ``kind`` is ``url``, ``text`` (same normalised text) or ``near``."""
+    """Why ``key`` is a copy: ``kind`` is ``url``, ``text`` (same normalised text), ``near``
+    (a republished copy: similar lead or contained sentences) or ``version`` (the same outlet
+    again: an update or a corrected re-post of its earlier article, found as ``near`` is)."""
 
     key: str
     original_key: str
@@ -52,7 +71,8 @@ class DuplicateMatch:
 
     def evidence(self) -> dict[str, object]:
         """Why this is a copy, JSON-ready (``articles.duplicate_evidence``)."""
-        out: dict[str, object] = {"method": self.kind, "similarity": self.similarity}
+        method = "near" if self.kind == VERSION else self.kind
+        out: dict[str, object] = {"method": method, "similarity": self.similarity}
         if self.containment is not None:
             out.update(method="containment", containment=self.containment)
         return out
@@ -66,6 +86,50 @@ class _Entry:
     url: str | None
     original: str | None  # the key of the original when this entry is a copy
     sentences: bytes = b""
+    source: str | None = None
+    host: str | None = None
+
+
+def _host(url: str | None) -> str | None:
+    """The outlet's host of ``url`` (lower case, without ``www.`` and the like), or None."""
+    if not url:
+        return None
+    try:
+        host = (urlsplit(url).hostname or "").rstrip(".")
+    except ValueError:
+        return None
+    for prefix in _SITE_PREFIXES:
+        if host.startswith(prefix) and host.count(".") > 1:
+            host = host[len(prefix) :]
+            break
+    return host or None
+
+
+def _within(short: bytes, long: bytes) -> bool:
+    """The short text's lead shingles are (nearly) all among the long text's lead shingles.
+
+    A MinHash slot holds the least hash of a set, so where ``short`` is a subset of ``long`` the
+    long one's value is never larger; an unrelated short text breaks that in about
+    ``|short| / |long ∪ short|`` of the slots (random ANT pairs: at least 7 of 128).
+    """
+    if len(short) != SIGNATURE_BYTES or len(long) != SIGNATURE_BYTES:
+        return False
+    above = np.count_nonzero(signature_array(long) > signature_array(short))
+    return int(above) <= MAX_SLOTS_ABOVE
+
+
+def _same_outlet(entry: _Entry, features: ArticleFeatures) -> bool:
+    """One outlet published both: the same source or the same site, and neither differs.
+
+    Different sources on one host are two outlets (a news aggregator's links, or the demo's
+    outlets on one local server); one source carrying several sites is an aggregator feed.
+    """
+    host = _host(features.url)
+    sources = features.source is not None and entry.source is not None
+    hosts = host is not None and entry.host is not None
+    if (sources and features.source != entry.source) or (hosts and host != entry.host):
+        return False
+    return sources or hosts
 
 
 def _unpack(sentences: bytes) -> tuple[int, ...]:
@@ -103,13 +167,39 @@ class DuplicateIndex:
         return entry.original if entry is not None and entry.original else key
 
     def find(self, features: ArticleFeatures) -> DuplicateMatch | None:
-        """The best earlier copy of ``features`` in the index, or None (the index is unchanged)."""
+        """The best earlier copy of ``features`` in the index, or None (the index is unchanged).
+
+        Exact copies first (URL, then normalised text). Then the lead's signature and the
+        sentences each name their best candidate; when they name different originals, the one
+        that shares more of the text's own sentences wins: an intro, or a wrapper's boilerplate
+        on a short text, can make the lead look like another article's, but the sentences of the
+        text itself stay where they were. A near copy of the same outlet's article is a
+        ``version`` of it.
+        """
         if features.url and features.url in self._by_url:
             return self._match(features.key, self._by_url[features.url], "url", 1.0)
         if features.text_hash and features.text_hash in self._by_hash:
             return self._match(features.key, self._by_hash[features.text_hash], "text", 1.0)
-        if not features.signature:
-            return self._contained(features)
+        near = self._nearest(features) if features.signature else None
+        mine = frozenset(_unpack(features.sentences))
+        hot, counts = self._sentence_candidates(features.key, mine)
+        contained = self._contained(features, mine, hot, counts)
+        if near is not None:
+            sim, key = near
+            if (
+                contained is None
+                or self.original_of(contained[2]) == self.original_of(key)
+                or (contained[1], contained[0]) <= self._overlap(mine, hot, key)
+            ):
+                return self._near(features, key, sim, None)
+        if contained is None:
+            return None
+        share, _, key = contained
+        sim = estimated_jaccard(features.signature, self._entries[key].signature)
+        return self._near(features, key, sim, round(share, 4))
+
+    def _nearest(self, features: ArticleFeatures) -> tuple[float, str] | None:
+        """The most similar lead at or above the threshold: (similarity, key)."""
         # Equal similarities go to the earliest article, then the smallest key: the candidates
         # are a set, whose order changes with PYTHONHASHSEED, so without this two processes (a
         # crawl killed and rerun, a second holder) could pick different originals.
@@ -124,45 +214,81 @@ class DuplicateIndex:
             rank = (-sim, entry.published, candidate)
             if best is None or rank < best:
                 best = rank
-        if best is not None:
-            return self._match(features.key, best[2], "near", -best[0])
-        return self._contained(features)
+        return None if best is None else (-best[0], best[2])
 
-    def _contained(self, features: ArticleFeatures) -> DuplicateMatch | None:
-        """A copy under a wrapper (a site header, an intro, a "read also" block, a footer) or
-        cut short: most of the shorter text's sentences are in the other, word for word."""
-        mine = _unpack(features.sentences)
-        if len(set(mine)) < 2:
-            return None  # one sentence in common is a coincidence or a boilerplate line
+    def _sentence_candidates(
+        self, key: str, mine: frozenset[int]
+    ) -> tuple[frozenset[int], dict[str, int]]:
+        """The boilerplate among ``mine`` (sampled sentences held by ``HOT_SENTENCE`` articles
+        or more) and, per earlier article, how many of ``mine`` it was found by."""
         counts: dict[str, int] = {}
         hot: set[int] = set()
-        for h in set(mine):
+        if len(mine) < 2:
+            return frozenset(), counts  # one sentence in common is a coincidence or boilerplate
+        for h in mine:
             bucket = self._by_sentence.get(h)
             if bucket is None:
                 continue
             if isinstance(bucket, list) and len(bucket) >= HOT_SENTENCE:
                 hot.add(h)  # an outlet's boilerplate (a footer, a disclaimer): no evidence
                 continue
-            for key in (bucket,) if isinstance(bucket, str) else bucket:
-                if key != features.key:
-                    counts[key] = counts.get(key, 0) + 1
+            for other in (bucket,) if isinstance(bucket, str) else bucket:
+                if other != key:
+                    counts[other] = counts.get(other, 0) + 1
+        return frozenset(hot), counts
+
+    def _overlap(self, mine: frozenset[int], hot: frozenset[int], key: str) -> tuple[int, float]:
+        """Sentences of ``mine`` that ``key`` has too, boilerplate left out, and their share of
+        the shorter text's sentences."""
+        theirs = set(_unpack(self._entries[key].sentences))
+        shared = len((mine & theirs) - hot)
+        return shared, shared / max(1, min(len(mine), len(theirs)))
+
+    def _contained(
+        self,
+        features: ArticleFeatures,
+        mine: frozenset[int],
+        hot: frozenset[int],
+        counts: dict[str, int],
+    ) -> tuple[float, int, str] | None:
+        """A copy under a wrapper (a site header, an intro, a "read also" block, a footer) or
+        cut short: most of the shorter text's sentences are in the other, word for word, its
+        lead among them. Returns (share of the shorter text's sentences, shared, key)."""
         best: tuple[float, int, str] | None = None
-        mine_set = set(mine)
+        ordered = _unpack(features.sentences)
         for key, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CONTAINMENT]:
-            theirs = set(_unpack(self._entries[key].sentences))
-            shared = len((mine_set & theirs) - hot)
-            shorter = min(len(mine_set), len(theirs))
+            entry = self._entries[key]
+            their_order = _unpack(entry.sentences)
+            theirs = set(their_order)
+            common = (mine & theirs) - hot
+            shared = len(common)
+            shorter = min(len(mine), len(theirs))
             share = shared / shorter
-            # A short text (two sentences) is contained when both are there.
-            enough = shared >= min(MIN_SHARED_SENTENCES, max(2, shorter))
+            if len(theirs) == 1:
+                # A text of one sentence is contained when all of it is in the other's lead:
+                # one shared sentence alone could be a quote or a "read also" line.
+                enough = shared == 1 and _within(entry.signature, features.signature)
+            else:
+                # A short text (two sentences) is contained when both are there.
+                enough = shared >= min(MIN_SHARED_SENTENCES, max(2, shorter))
+                # The contained text's lead is among them: same-day pages of one site share
+                # their "related articles" teasers at the end, and a copy keeps the lead (a
+                # republisher may rewrite the dateline of the first sentence).
+                lead = their_order if len(theirs) <= len(mine) else ordered
+                enough = enough and not common.isdisjoint(lead[:LEAD_SENTENCES])
             if enough and share >= MIN_CONTAINMENT and (best is None or (share, shared) > best[:2]):
                 best = (share, shared, key)
-        if best is None:
-            return None
-        share, _, key = best
-        sim = estimated_jaccard(features.signature, self._entries[key].signature)
-        match = self._match(features.key, key, "near", sim)
-        return DuplicateMatch(match.key, match.original_key, "near", sim, round(share, 4))
+        return best
+
+    def _near(
+        self, features: ArticleFeatures, found: str, similarity: float, containment: float | None
+    ) -> DuplicateMatch:
+        """A near copy of ``found``'s original: a ``version`` when the same outlet published
+        it (the original decides: a re-post of another outlet's copy is still a copy)."""
+        match = self._match(features.key, found, "near", similarity)
+        original = self._entries.get(match.original_key)
+        kind = VERSION if original is not None and _same_outlet(original, features) else "near"
+        return DuplicateMatch(match.key, match.original_key, kind, match.similarity, containment)
 
     def add(self, features: ArticleFeatures) -> DuplicateMatch | None:
         """``find`` then remember the article (as a copy when it is one)."""
@@ -182,6 +308,8 @@ class DuplicateIndex:
             url=features.url,
             original=original_key if original_key != key else None,
             sentences=features.sentences,
+            source=features.source,
+            host=_host(features.url),
         )
         for h in _sampled(features.sentences):
             bucket = self._by_sentence.get(h)
@@ -257,4 +385,4 @@ class DuplicateIndex:
         return DuplicateMatch(key, self.original_of(found), kind, round(similarity, 4))
 
 
-__all__ = ["DEFAULT_THRESHOLD", "DuplicateIndex", "DuplicateMatch"]
+__all__ = ["DEFAULT_THRESHOLD", "VERSION", "DuplicateIndex", "DuplicateMatch"]

@@ -130,3 +130,81 @@ def test_equal_similarities_go_to_the_earliest_whatever_the_hash_seed() -> None:
         match = index.find(copy)
         assert match is not None and match.kind == "near"
         assert match.original_key == min(keys, key=published.__getitem__), trial
+
+
+def _from(key: str, text: str, published: float, *, source: str | None = None, url=None):
+    return features_from(
+        key, title="", text=text, language="ar", published=published, source=source, url=url
+    )
+
+
+def test_a_near_copy_by_the_same_outlet_is_a_version_by_another_a_copy() -> None:
+    index = DuplicateIndex()
+    index.add(_from("first", BASE, 1, source="7"))
+    update = BASE.replace("مليوني شخص", "2.2 مليون شخص") + " وهذا الخبر محدث."
+    version = index.add(_from("update", update, 2, source="7"))
+    assert version is not None and (version.original_key, version.kind) == ("first", "version")
+    assert version.evidence()["method"] == "near"
+    copy = index.add(_from("copy", update + " المصدر: وكالات.", 3, source="9"))
+    assert copy is not None and (copy.original_key, copy.kind) == ("first", "near")
+
+
+def test_an_outlet_is_one_source_on_one_site() -> None:
+    index = DuplicateIndex()
+    index.add(_from("first", BASE, 1, source="1", url="https://www.sahil.example/a"))
+    update = BASE + " تحديث."
+    same = _from("update", update, 2, source="1", url="https://sahil.example/b")
+    assert index.find(same).kind == "version"
+    # Another source on the same host (an aggregator's links, the demo's local server): a copy.
+    other_source = _from("other", update, 2, source="2", url="https://sahil.example/c")
+    assert index.find(other_source).kind == "near"
+    # One aggregator feed carrying another site: a copy.
+    other_site = _from("other", update, 2, source="1", url="https://rafid.example/c")
+    assert index.find(other_site).kind == "near"
+    # Without a URL the source decides; without a source, the site.
+    assert index.find(_from("bare", update, 2, source="1")).kind == "version"
+    assert index.find(_from("nosrc", update, 2, url="http://m.sahil.example/d")).kind == "version"
+
+
+def test_a_version_of_another_outlets_copy_is_still_a_copy_of_the_original() -> None:
+    index = DuplicateIndex()
+    index.add(_from("original", _STORY, 1, source="1"))
+    index.add(_from("copy", f"رافد نيوز | عاجل\n{_STORY}", 2, source="2"))
+    again = index.add(
+        _from("copy-updated", f"رافد نيوز | عاجل\n{_STORY}\n{_READ_ALSO}", 3, source="2")
+    )
+    assert again is not None and (again.original_key, again.kind) == ("original", "near")
+
+
+def test_a_one_sentence_original_under_a_wrapper_is_found() -> None:
+    short = "أعلنت وزارة الصحة السودانية تسجيل أول إصابة بالكوليرا في ولاية القضارف شرق البلاد"
+    index = DuplicateIndex()
+    index.add(_wrapped("short", short + ".", 0.0))
+    wrapped = f"رافد نيوز | عاجل\n{_WRAPPER_INTRO}\n{short}.\n{_READ_ALSO}"
+    match = index.add(_wrapped("copy", wrapped, 60.0))
+    assert match is not None and match.original_key == "short" and match.containment == 1.0
+    # The same sentence quoted in another article, with more of its own words around it in
+    # the one sentence, is no copy; nor is an article that ends with it in a teaser block.
+    quoted = f"{_STORY}\nوفي خبر آخر قالت الوزارة: {short}، وإن الوضع تحت السيطرة."
+    assert index.find(_wrapped("quoted", quoted, 90.0)) is None
+
+
+def test_pages_sharing_only_a_related_articles_tail_are_not_copies() -> None:
+    tail = "\n".join(
+        f"{t}: خبر رقم {n} من أخبار اليوم في الموقع ويتابع القراء تفاصيله الكاملة هنا."
+        for n, t in enumerate(("النفط", "قمة المناخ", "كينيا", "الذهب", "الدوري"))
+    )
+    index = DuplicateIndex()
+    index.add(_wrapped("a", f"{BASE}\n{tail}", 0.0))
+    # Five of the eight sentences of the shorter page are shared, but none of its lead.
+    assert index.find(_wrapped("b", f"{_STORY}\n{tail}", 10.0)) is None
+
+
+def test_an_intro_that_looks_like_another_article_does_not_decide() -> None:
+    # The intro is another article's first sentences, long enough to fill most of the copy's
+    # signed lead: the signature points to that article, the sentences to the one it carries.
+    index = DuplicateIndex()
+    index.add(_wrapped("lead-owner", f"{BASE}\n{OTHER}\n{_WRAPPER_INTRO}", 0.0))
+    index.add(_wrapped("original", _STORY, 1.0))
+    copy = index.add(_wrapped("copy", f"{BASE}\n{OTHER}\n{_STORY}", 60.0))
+    assert copy is not None and copy.original_key == "original" and copy.containment == 1.0
