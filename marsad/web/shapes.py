@@ -60,7 +60,13 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
     _time("fetched_at", "When Marsad fetched it."),
     _field("story_id", _INT_OR_NULL, "The story it belongs to."),
     _field("duplicate_of", _INT_OR_NULL, "The article it republishes or translates."),
-    _field("duplicate_kind", _STR_OR_NULL, "copy, near-copy or translation."),
+    _field(
+        "duplicate_kind",
+        _STR_OR_NULL,
+        "How it relates to duplicate_of: url or text (the same page or text), near (a "
+        "republished copy, perhaps under another site's header or cut short), version (an "
+        "update by the same outlet) or translation.",
+    ),
     Field(
         "extraction_status",
         _STR,
