@@ -123,13 +123,15 @@ def _same_outlet(entry: _Entry, features: ArticleFeatures) -> bool:
 
     Different sources on one host are two outlets (a news aggregator's links, or the demo's
     outlets on one local server); one source carrying several sites is an aggregator feed.
+    When neither side has a source (pages imported from files), a host alone does not say
+    the outlet is the same (one host can serve several outlets): it stays a copy.
     """
     host = _host(features.url)
     sources = features.source is not None and entry.source is not None
     hosts = host is not None and entry.host is not None
     if (sources and features.source != entry.source) or (hosts and host != entry.host):
         return False
-    return sources or hosts
+    return sources or (hosts and (features.source is not None or entry.source is not None))
 
 
 def _unpack(sentences: bytes) -> tuple[int, ...]:
