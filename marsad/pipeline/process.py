@@ -113,6 +113,9 @@ SNAPSHOT_EVERY_SECONDS = 600.0
 # and always on ``close``: one replay of the span from the earliest late article, what a restart
 # costs for that span.
 RECHECK_EVERY_SECONDS = 60.0
+# ... and never spends more than a tenth of its time on them: after a re-check that took T
+# seconds the next waits at least 10 T (a 100,000-article window replays in about a minute).
+RECHECK_TIME_SHARE = 0.1
 # A bigger snapshot is not written (SQLite refuses values over 1 GB; PostgreSQL's bytea too):
 # the successor replays instead. The bench's 100,000-article window takes 344 MB.
 SNAPSHOT_MAX_BYTES = 512 * 1024 * 1024
@@ -187,6 +190,7 @@ class Pipeline:
         self.snapshot_loaded = False  # whether the window came from a snapshot
         self._snapshot_current = False  # whether the stored snapshot is this window now
         self._saved_at = self._rechecked_at = time.monotonic()
+        self._recheck_seconds = 0.0  # how long the last re-check took
         self._hold_grouping()  # before the restore, so the window starts from the holder's view
         self.restored = self._restore_window()
         if self._holding:
@@ -351,7 +355,8 @@ class Pipeline:
             self._save_learned(source_id)
         if self._holding:
             self.drain()
-            if time.monotonic() - self._rechecked_at >= RECHECK_EVERY_SECONDS:
+            wait = max(RECHECK_EVERY_SECONDS, self._recheck_seconds / RECHECK_TIME_SHARE)
+            if time.monotonic() - self._rechecked_at >= wait:
                 self.recheck()
             if time.monotonic() - self._saved_at >= SNAPSHOT_EVERY_SECONDS:
                 self.save_window()
@@ -380,10 +385,16 @@ class Pipeline:
         publication order (``marsad.cluster.recheck``), and write what changed in one
         transaction (story ids kept: a story continues the stored one it shares most articles
         with). Returns the articles whose story or copy link changed."""
-        self._rechecked_at = time.monotonic()
+        started = self._rechecked_at = time.monotonic()
         since = self.clusterer.disorder_since
         if since is None or not self._hold_grouping():
             return 0
+        try:
+            return self._recheck(since)
+        finally:
+            self._recheck_seconds = time.monotonic() - started
+
+    def _recheck(self, since: float) -> int:
         horizon = self.clusterer.options.horizon_days * 86400.0
         # Bounded by the window: an article older than it was decided against what the
         # window held then, and stays so.
