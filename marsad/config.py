@@ -167,6 +167,41 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "search_recency_weight", float, 0.3, "How much recency counts in search ranking (0 = none)."
     ),
+    Setting(
+        "broker_url",
+        str,
+        "",
+        "RabbitMQ URL (amqp://user:password@host:5672/vhost) of the task queues that "
+        "`marsad scheduler` and `marsad worker` share when scaling out; empty: no task engine.",
+    ),
+    Setting(
+        "redis_url",
+        str,
+        "",
+        "Redis URL (redis://host:6379/0) where workers share per-host politeness (request "
+        "rate and concurrency); empty: each worker process keeps its own limits.",
+    ),
+    Setting(
+        "queue_prefix",
+        str,
+        "marsad",
+        "Prefix of the queue names and Redis keys, so several installations share one RabbitMQ "
+        "and one Redis.",
+    ),
+    Setting(
+        "fetch_queue_depth",
+        int,
+        1000,
+        "`marsad scheduler` sends no more fetch_source messages while the fetch queue holds more "
+        "than this many (back-pressure: a slow stage never piles up messages).",
+    ),
+    Setting(
+        "metrics_port",
+        int,
+        0,
+        "Port of the Prometheus /metrics of `marsad worker` (process N of --processes uses "
+        "port + N); 0: none. `marsad serve` answers /metrics on its own port.",
+    ),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

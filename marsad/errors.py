@@ -22,6 +22,8 @@
     │   └── HTTPStatusError          a non-success HTTP status
     │       └── RetryLaterError      429 / 503 after the retries (carries ``retry_after``)
     ├── MediaError                   a picture the media proxy will not show (logged; a 404)
+    ├── BrokerUnavailable            RabbitMQ or Redis (``marsad worker``, ``scheduler``,
+    │                                ``status``, ``tasks``) cannot be reached (CLI exit 2)
     └── TranslationError             the translation engine or model failed or is missing
 
 Errors that reach HTTP carry ``status``; errors shown to people carry an English message and,
@@ -159,6 +161,13 @@ class MediaError(MarsadError):
     code = "media_refused"
 
 
+class BrokerUnavailable(MarsadError):
+    """The task broker (RabbitMQ) or Redis cannot be reached, or refuses us."""
+
+    status = 503
+    code = "broker_unavailable"
+
+
 class TranslationError(MarsadError):
     status = 503
     code = "translation_error"
@@ -167,6 +176,7 @@ class TranslationError(MarsadError):
 __all__ = [
     "BlockedAddressError",
     "BodyTooLargeError",
+    "BrokerUnavailable",
     "ConfigError",
     "FetchError",
     "FetchTimeoutError",

@@ -42,7 +42,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from marsad.config import Settings
-from marsad.errors import FetchError, HTTPStatusError, StorageError
+from marsad.errors import FetchError, HTTPStatusError, NotFoundError, StorageError
 from marsad.extract.decode import charset_from_content_type
 from marsad.ingest.discover import discover_feeds, find_canonical, html_to_text
 from marsad.ingest.feeds import parse_feed
@@ -615,6 +615,37 @@ async def crawl_once(
     return run.summary
 
 
+async def poll_source(
+    store: Store, settings: Settings, source_id: int, *, pipeline: Pipeline, fetcher: Fetcher
+) -> CrawlSummary | None:
+    """One poll of one source, as a pass polls it (conditional GET, parse, article pages,
+    ``pipeline.ingest``), its poll state saved (which ends its lease). For a task worker that
+    was handed the source by ``marsad scheduler``; the caller owns ``pipeline`` and
+    ``fetcher``. None when the source is gone (removed since it was sent)."""
+    started = time.monotonic()
+    source = await asyncio.to_thread(_source_or_none, store, source_id)
+    if source is None:
+        return None
+    run = _Pass(store, settings, pipeline, fetcher)
+    requests = fetcher.requests
+    try:
+        await run.crawl_source(source)
+        await run.flush()
+    finally:
+        run.close()
+    run.summary.sources = 1
+    run.summary.requests = fetcher.requests - requests
+    run.summary.seconds = time.monotonic() - started
+    return run.summary
+
+
+def _source_or_none(store: Store, source_id: int) -> Source | None:
+    try:
+        return store.get_source(source_id)
+    except NotFoundError:
+        return None
+
+
 async def _run_sources(
     run: _Pass,
     first: list[Source],
@@ -802,4 +833,4 @@ async def _scheduler_loop(
             on_pass(summary)
 
 
-__all__ = ["CrawlSummary", "crawl_once", "run_scheduler", "seconds_until_due"]
+__all__ = ["CrawlSummary", "crawl_once", "poll_source", "run_scheduler", "seconds_until_due"]

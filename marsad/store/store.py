@@ -1482,6 +1482,48 @@ class Store(StoreReads):
                 for r in rows
             }
 
+    # -- session locks (added for marsad/scale: one active `marsad scheduler`) ---------------
+    def try_session_lock(self, name: str) -> tuple[Callable[[], bool], Callable[[], None]] | None:
+        """PostgreSQL only: take the advisory lock ``name`` on a connection of its own, held
+        until released or until this process (or its connection) dies, when the server frees
+        it at once. Returns (still_held, release), or None while another session holds it."""
+        if self.dialect != "postgresql":
+            raise UserError("session locks need PostgreSQL (MARSAD_DATABASE_URL=postgresql://...)")
+        conn = self.engine.connect()
+        try:
+            taken = conn.execute(
+                sa.text("SELECT pg_try_advisory_lock(hashtextextended(:name, 0))"), {"name": name}
+            ).scalar()
+            conn.commit()
+        except BaseException:
+            conn.close()
+            raise
+        if not taken:
+            conn.close()
+            return None
+
+        def still_held() -> bool:
+            try:
+                conn.execute(sa.text("SELECT 1")).scalar()
+                conn.commit()
+                return True
+            except sa.exc.SQLAlchemyError:
+                return False
+
+        def release() -> None:
+            try:
+                conn.execute(
+                    sa.text("SELECT pg_advisory_unlock(hashtextextended(:name, 0))"),
+                    {"name": name},
+                )
+                conn.commit()
+            except sa.exc.SQLAlchemyError:
+                pass  # the connection is gone, and the lock with it
+            finally:
+                conn.close()
+
+        return still_held, release
+
 
 def open_store(database_url: str, *, migrate_schema: bool = True) -> Store:
     """Open the database at ``database_url``, migrating it to the newest schema first."""

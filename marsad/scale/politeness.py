@@ -1,0 +1,113 @@
+"""Per-host politeness shared by every worker through Redis.
+
+One process's ``Fetcher`` keeps ``per_host_concurrency`` requests in flight to a host and
+``per_host_delay`` seconds between two starts. Ten worker processes on five machines would each
+keep those limits, and together hit a site ten times as hard; ``SharedFetcher`` also takes, for
+every request, a slot of the host's shared semaphore and the host's next start time, both in
+Redis, so the limits hold for all the workers together:
+
+- concurrency: a sorted set per host of the requests in flight, scored by when each slot runs
+  out (a killed worker's slots free themselves after the longest exchange);
+- rate: the host's next allowed start, reserved atomically (each request takes the next turn,
+  ``per_host_delay`` after the one before, on Redis's clock, so machines' clocks do not matter).
+
+Waiting for a turn is not counted against the request's deadline (the fetcher's rule).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from marsad.config import Settings
+from marsad.ingest.fetcher import Fetcher
+from marsad.ingest.urls import host_key
+
+# Reserve the next start: max(now, stored next) is ours; the stored next moves ``delay`` on.
+_TURN = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
+local start = math.max(now, nxt)
+local delay = tonumber(ARGV[1])
+redis.call('SET', KEYS[1], start + delay, 'PX', start - now + delay + 1000)
+return start - now
+"""
+# Take a slot when fewer than ARGV[1] unexpired ones are taken.
+_SLOT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) + 1000)
+  return 1
+end
+return 0
+"""
+# How often a request waiting for a free slot asks again.
+SLOT_POLL_SECONDS = 0.02
+
+
+class SharedLimits:
+    """The per-host semaphore and rate of all workers, in Redis (a sync client, used from
+    threads so the event loop keeps running)."""
+
+    def __init__(self, client: Any, settings: Settings, *, slot_seconds: float) -> None:
+        self.client = client
+        self.prefix = f"{settings.queue_prefix}:host:"
+        self.concurrency = max(1, int(settings.per_host_concurrency))
+        self.delay_ms = max(0, round(float(settings.per_host_delay) * 1000))
+        self.slot_ms = max(1000, round(slot_seconds * 1000))
+        self._turn = client.register_script(_TURN)
+        self._slot = client.register_script(_SLOT)
+
+    def _take_slot(self, host: str, token: str) -> bool:
+        keys = [self.prefix + host + ":slots"]
+        return bool(self._slot(keys=keys, args=[self.concurrency, self.slot_ms, token]))
+
+    def _take_turn(self, host: str) -> float:
+        wait_ms = self._turn(keys=[self.prefix + host + ":next"], args=[self.delay_ms])
+        return float(wait_ms) / 1000.0
+
+    def _free_slot(self, host: str, token: str) -> None:
+        self.client.zrem(self.prefix + host + ":slots", token)
+
+    async def acquire(self, host: str) -> str:
+        """Wait for a slot of ``host`` and then for its turn; returns the slot's token."""
+        token = uuid.uuid4().hex
+        while not await asyncio.to_thread(self._take_slot, host, token):
+            await asyncio.sleep(SLOT_POLL_SECONDS)
+        try:
+            wait = await asyncio.to_thread(self._take_turn, host)
+            if wait > 0:
+                await asyncio.sleep(wait)
+        except BaseException:
+            await asyncio.shield(asyncio.to_thread(self._free_slot, host, token))
+            raise
+        return token
+
+    async def release(self, host: str, token: str) -> None:
+        await asyncio.shield(asyncio.to_thread(self._free_slot, host, token))
+
+
+class SharedFetcher(Fetcher):
+    """The one fetcher, each request also within the limits shared through Redis."""
+
+    def __init__(self, settings: Settings, limits: SharedLimits) -> None:
+        super().__init__(settings)
+        self.limits = limits
+
+    async def _exchange(self, url: str, *args: Any) -> tuple[int, dict[str, str], bytes]:
+        host = host_key(url)
+        token = await self.limits.acquire(host)
+        try:
+            return await super()._exchange(url, *args)
+        finally:
+            await self.limits.release(host, token)
+
+
+def slot_seconds(settings: Settings) -> float:
+    """How long a shared slot lasts when its worker dies holding it: the longest exchange."""
+    return float(settings.connect_timeout) + 2 * float(settings.read_timeout) + 5.0

@@ -1,0 +1,162 @@
+"""``marsad scheduler``: one active instance sends ``fetch_source`` for the due sources.
+
+Leadership: a PostgreSQL advisory lock held on a connection of its own (the server frees it
+the moment the process or its connection dies, and a standby takes it within
+``STANDBY_SECONDS``); on SQLite the store's lock row with an expiry plays that part.
+
+Each round the leader claims due sources with leases (``Store.claim_sources``: ``FOR UPDATE
+SKIP LOCKED``, 15 minutes; the worker's saved poll state ends the lease, and a lost message's
+source comes back when its lease runs out) and sends one message per source, now: there are no
+long-ETA messages in the broker. Back-pressure: while the fetch queue holds more than
+``fetch_queue_depth`` ready messages it sends nothing, and it never sends more than the room
+left, so a slow stage never piles up messages.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from marsad.config import Settings
+from marsad.errors import BrokerUnavailable
+from marsad.pipeline.crawl import LEASE_SECONDS, seconds_until_due
+from marsad.scale.engine import Queues, open_broker, require_packages
+from marsad.scale.worker import declare_actors
+from marsad.store import Store, utcnow
+
+log = logging.getLogger(__name__)
+
+# A standby asks for leadership this often; the leader looks for due sources at least this often.
+STANDBY_SECONDS = 2.0
+IDLE_SECONDS = 2.0
+# Sources claimed per round (one claim transaction), at most.
+CLAIM_BATCH = 500
+# On SQLite (no advisory locks) leadership is the lock row's, renewed every round.
+SCHEDULER_LOCK_SECONDS = 30.0
+
+
+@dataclass
+class SchedulerStats:
+    rounds: int = 0
+    sent: int = 0
+    held_back: int = 0  # rounds without sending because the fetch queue was full
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class _Leadership:
+    """One active scheduler per installation (queue_prefix) and store."""
+
+    def __init__(self, store: Store, settings: Settings, owner: str) -> None:
+        self.store = store
+        self.name = f"marsad-scheduler:{settings.queue_prefix}"
+        self.owner = owner
+        self._held: tuple[Callable[[], bool], Callable[[], None]] | None = None
+        self._row = False
+
+    def take(self) -> bool:
+        if self.store.dialect == "postgresql":
+            if self._held is not None and self._held[0]():
+                return True
+            if self._held is not None:  # its connection died, and the lock with it
+                self._held[1]()
+                self._held = None
+            self._held = self.store.try_session_lock(self.name)
+            return self._held is not None
+        self._row = self.store.acquire_lock(self.name, self.owner, ttl=SCHEDULER_LOCK_SECONDS)
+        return self._row
+
+    def release(self) -> None:
+        if self._held is not None:
+            self._held[1]()
+            self._held = None
+        if self._row:
+            self.store.release_lock(self.name, self.owner)
+            self._row = False
+
+
+def run_scheduler(
+    store: Store,
+    settings: Settings,
+    stop: threading.Event,
+    *,
+    on_leader: Callable[[bool], None] | None = None,
+) -> SchedulerStats:
+    """Schedule until ``stop`` is set: stand by while another instance leads."""
+    require_packages()
+    from dramatiq.errors import ConnectionError as BrokerConnectionError
+
+    broker = open_broker(settings)
+    actors = declare_actors(broker, settings, None)
+    owner = _owner()
+    leadership = _Leadership(store, settings, owner)
+    stats = SchedulerStats()
+    leading = False
+    queues: Queues | None = None
+    try:
+        while not stop.is_set():
+            now_leading = leadership.take()
+            if now_leading != leading:
+                leading = now_leading
+                log.info("scheduler %s: %s", owner, "leading" if leading else "standing by")
+                if on_leader is not None:
+                    on_leader(leading)
+            if not leading:
+                stop.wait(STANDBY_SECONDS)
+                continue
+            try:
+                if queues is None:
+                    queues = Queues(settings)
+                stats.rounds += 1
+                sent = _round(store, settings, queues, actors.fetch_source, owner, stats)
+            except (BrokerUnavailable, BrokerConnectionError) as exc:
+                # The broker is cut: sources claimed but not sent come back when their lease
+                # ends; try again shortly.
+                log.warning("scheduler: the broker is not answering (%s); retrying", exc)
+                if queues is not None:
+                    queues.close()
+                    queues = None
+                stop.wait(IDLE_SECONDS)
+                continue
+            if not sent:
+                stop.wait(min(IDLE_SECONDS, max(0.5, seconds_until_due(store))))
+    finally:
+        if queues is not None:
+            queues.close()
+        leadership.release()
+        broker.close()
+    return stats
+
+
+def _round(
+    store: Store,
+    settings: Settings,
+    queues: Queues,
+    fetch_source: Any,
+    owner: str,
+    stats: SchedulerStats,
+) -> int:
+    """Claim what is due, as much as the fetch queue has room for, and send it."""
+    room = int(settings.fetch_queue_depth) - queues.depth("fetch")
+    if room <= 0:
+        stats.held_back += 1
+        return 0
+    sources = store.claim_sources(
+        owner,
+        limit=min(room, CLAIM_BATCH),
+        lease_seconds=LEASE_SECONDS,
+        due_before=utcnow(),
+        include_paused=False,
+    )
+    for source in sources:
+        fetch_source.send(source.id)
+    stats.sent += len(sources)
+    return len(sources)

@@ -1,0 +1,91 @@
+"""Loopback feeds for the scaling-out tests, and checks on the record."""
+
+from __future__ import annotations
+
+import random
+
+import sqlalchemy as sa
+from conftest import TOPICS
+from feedgen_helpers import rss
+from loopback import LoopbackServer, Reply
+
+from marsad.store import open_store
+from marsad.store import schema as t
+
+RSS = {"Content-Type": "application/rss+xml"}
+HTML = {"Content-Type": "text/html"}
+
+
+def story_page(feed: int, item: int, n_items: int) -> tuple[str, bytes]:
+    """A report of one of five stories, in words of its own outlet (no two are copies)."""
+    topic = TOPICS[(feed * n_items + item) % len(TOPICS)]
+    words = topic.split()
+    rng = random.Random(feed * 1000 + item)
+    syllables = ["ka", "lo", "mi", "ren", "tas", "vu", "zor", "bel", "dri", "fen", "gul", "hos"]
+    own = ["".join(rng.choice(syllables) for _ in range(4)) for _ in range(60)]
+    title = f"{words[0].title()} {words[1]} {words[2]}: {own[0]} {own[1]}"
+    sentences = " ".join(
+        f"{own[2 + 6 * j].title()} {own[3 + 6 * j]} {words[j % len(words)]} {own[4 + 6 * j]} "
+        f"{own[5 + 6 * j]} {own[6 + 6 * j]} {own[7 + 6 * j]}."
+        for j in range(9)
+    )
+    html = (
+        f"<!doctype html><html><head><title>{title}</title></head><body><article>"
+        f"<h1>{title}</h1><p>The {topic}.</p><p>{sentences}</p></article></body></html>"
+    )
+    return title, html.encode()
+
+
+def serve_feeds(
+    server: LoopbackServer, n_feeds: int, n_items: int, *, page_delay: float = 0.0
+) -> tuple[list[str], set[str]]:
+    feeds, expected = [], set()
+    for f in range(n_feeds):
+        items = []
+        for i in range(n_items):
+            title, html = story_page(f, i, n_items)
+            url = server.route(f"/o{f}/a{i}", Reply(body=html, headers=HTML, delay=page_delay))
+            items.append((url, title))
+            expected.add(url)
+        feeds.append(server.route(f"/o{f}.xml", Reply(body=rss(items), headers=RSS)))
+    return feeds, expected
+
+
+def add_sources(database_url: str, feeds: list[str]) -> None:
+    store = open_store(database_url)
+    try:
+        for url in feeds:
+            store.add_source(url)
+    finally:
+        store.close()
+
+
+def progress(database_url: str) -> tuple[int, int]:
+    """(articles stored, outbox rows waiting for grouping)."""
+    store = open_store(database_url, migrate_schema=False)
+    try:
+        return store.count_articles(), store.outbox_counts().get("group", 0)
+    finally:
+        store.close()
+
+
+def check_record(database_url: str, expected: set[str]) -> None:
+    """Every article stored once, each in exactly one story, nothing left in the outbox."""
+    store = open_store(database_url, migrate_schema=False)
+    try:
+        with store.engine.connect() as conn:
+            rows = conn.execute(sa.select(t.articles.c.url, t.articles.c.story_id)).all()
+            waiting = conn.execute(sa.select(sa.func.count()).select_from(t.outbox)).scalar_one()
+            counted = conn.execute(
+                sa.select(sa.func.sum(t.stories.c.article_count)).where(
+                    t.stories.c.merged_into.is_(None)
+                )
+            ).scalar_one()
+        urls = [r.url for r in rows]
+        assert len(urls) == len(set(urls)), "an article stored twice"
+        assert set(urls) == expected
+        assert all(r.story_id is not None for r in rows), "an article without a story"
+        assert waiting == 0, f"{waiting} rows left in the outbox"
+        assert counted == len(expected), "story counts disagree with the articles"
+    finally:
+        store.close()
