@@ -1,4 +1,7 @@
-"""One article through the stages: extract -> analyse -> store (+ index) -> group.
+"""One article through the steps: extract -> analyse -> store (+ index) -> group.
+
+Extract and analyse are ``marsad.pipeline.steps`` (the same functions ``marsad cluster`` runs);
+this module adds what needs the store: the source's learned boilerplate, storing, grouping.
 
 ``Pipeline.ingest`` is called by the crawler (``marsad.pipeline.crawl``), by ``marsad import``
 and by the demo. It is idempotent: an article already stored under any of its URLs or guids is
@@ -28,7 +31,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import socket
 import time
 import uuid
@@ -48,32 +50,17 @@ from marsad.cluster import (
 from marsad.cluster.recheck import RecheckArticle, RecheckResult, recheck
 from marsad.cluster.snapshot import SNAPSHOT_FORMAT, WindowSnapshot, dump_window, load_window
 from marsad.config import Settings
-from marsad.dedup import (
-    ArticleFeatures,
-    content_hash,
-    features_from,
-    features_from_dict,
-    features_to_dict,
-)
-from marsad.extract import (
-    BoilerplateLearner,
-    ExtractedArticle,
-    LanguageDetector,
-    extract_page,
-    lines_for_learning,
-)
+from marsad.dedup import ArticleFeatures, features_from_dict
+from marsad.extract import BoilerplateLearner, LanguageDetector
 from marsad.extract.langid import default_detector
-from marsad.ingest.urls import publisher_canonical
 from marsad.models import (
     AnalysedArticle,
     Article,
-    ArticleEntity,
-    Entity,
-    ExtractionStatus,
     NewArticle,
     Regrouping,
     StoryChange,
 )
+from marsad.pipeline.steps import ExtractLimits, IncomingArticle, analyse_step, extract_step
 from marsad.search.index import index_in
 from marsad.store import Store, utcnow
 from marsad.store.store import (
@@ -84,15 +71,12 @@ from marsad.store.store import (
 )
 from marsad.translate import Translator, names_from_knowledge
 from marsad.translate.pipeline_hook import TranslateOnIngest
-from marsad.understand import Knowledge, Understanding, load_knowledge, understand
+from marsad.understand import Knowledge, Understanding, load_knowledge
 
 log = logging.getLogger(__name__)
 
-# Feed summaries are often one sentence; below this a page's text is not better than the feed's.
-_MIN_TEXT_CHARS = 80
-_LANGUAGE_RE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9-]*)?$", re.IGNORECASE)
-# Clocks and time zones differ; a day ahead is still believable.
-_FUTURE_SLACK = timedelta(days=1)
+__all__ = ["IncomingArticle", "IngestResult", "Pipeline", "dead_local_owners"]
+
 # Older articles read at start-up for the clusterer's word statistics: bounded, so a big archive
 # does not slow a restart (5,000 articles' features load in about a second).
 BACKGROUND_ARTICLES = 5_000
@@ -122,29 +106,6 @@ SNAPSHOT_MAX_BYTES = 512 * 1024 * 1024
 
 
 @dataclass(frozen=True)
-class IncomingArticle:
-    """An article as the crawler or an importer found it, before extraction."""
-
-    url: str  # canonical URL
-    source_id: int | None = None
-    guid: str | None = None
-    aliases: tuple[str, ...] = ()  # other URL variants it was seen under
-    html: str | bytes | None = None  # the fetched article page, if any
-    page_status: str | None = None  # why there is no page (e.g. "fetch_failed: 404")
-    page_charset: str | None = None  # the page's charset as its HTTP header declared it
-    # What the feed entry said (fallbacks when the page gives nothing better):
-    title: str | None = None
-    summary: str | None = None
-    text: str | None = None
-    author: str | None = None
-    image: str | None = None
-    language: str | None = None
-    published_at: datetime | None = None
-    updated_at: datetime | None = None
-    site_name: str | None = None
-
-
-@dataclass(frozen=True)
 class IngestResult:
     article: Article
     created: bool
@@ -168,6 +129,7 @@ class Pipeline:
         self.settings = settings
         self.knowledge = knowledge or load_knowledge(settings.entities_file)
         self.detector = detector or default_detector()
+        self.limits = ExtractLimits(settings.extract_timeout, settings.max_body_bytes)
         self.clusterer = StoryClusterer(
             ClusterOptions(
                 window_days=settings.cluster_window_days, dedup_threshold=settings.dedup_threshold
@@ -215,16 +177,8 @@ class Pipeline:
         if new.url != item.url and self.store.find_article_id([new.url]) is not None:
             article, _ = self.store.add_article(new)  # the publisher's canonical is known
             return IngestResult(article, False)
-        understanding = understand(self.knowledge, new.title or "", new.text or "", new.language)
-        features = self._features(new, understanding)
-        bundle = AnalysedArticle(
-            article=new,
-            countries=understanding.countries,
-            entity_links=self._entity_links(understanding),
-            entities=self._entities(understanding),
-            minhash=features.signature or None,
-            features=features_to_dict(features),
-        )
+        analysed = analyse_step(new, self.knowledge)
+        understanding, features, bundle = analysed.understanding, analysed.features, analysed.stored
         kinds = [OUTBOX_GROUP]
         if self.translation.worker is not None and new.language and new.language != "ar":
             kinds.append(OUTBOX_TRANSLATE)
@@ -490,72 +444,19 @@ class Pipeline:
         )
 
     def _extract(self, item: IncomingArticle) -> NewArticle:
-        """The page's article when it has one; the feed entry's fields otherwise, with why."""
-        extracted: ExtractedArticle | None = None
-        if item.html is not None:
-            learner = self._learner(item.source_id)
-            extracted = extract_page(
-                item.html,
-                item.url,
-                feed_published=item.published_at,
-                source_boilerplate=learner.boilerplate() if learner else frozenset(),
-                timeout=self.settings.extract_timeout,
-                max_bytes=self.settings.max_body_bytes,
-                detector=self.detector,
-                declared_charset=item.page_charset,
-            )
-            if extracted.warning:
-                # A declared charset that the bytes contradict: decoded by detection instead.
-                log.warning("article %s: %s", item.url, extracted.warning)
-            if learner is not None and extracted.ok and item.source_id is not None:
-                self._learn(item.source_id, lines_for_learning(extracted))
-        feed_text = item.text or item.summary
-        url, aliases = item.url, item.aliases
-        if extracted is not None and extracted.ok and len(extracted.text or "") >= _MIN_TEXT_CHARS:
-            status = ExtractionStatus.OK
-            canonical = publisher_canonical(extracted.canonical_url, item.url)
-            if canonical and canonical != url:
-                url, aliases = canonical, (*aliases, item.url)
-            title = extracted.title or item.title
-            text = extracted.text
-            summary = extracted.summary or item.summary
-            language = extracted.language
-        else:
-            if extracted is not None:
-                status = extracted.status if not extracted.ok else ExtractionStatus.FEED_ONLY
-            elif item.page_status:
-                status = ExtractionStatus.FETCH_FAILED
-            else:
-                status = ExtractionStatus.FEED_ONLY
-            title, text, summary, language = item.title, feed_text, item.summary, None
-            if extracted is not None and not title:
-                title = extracted.title  # a page too thin to be an article still names itself
-        language = _language_code(language or item.language) or self._detect(title, text)
-        fetched = utcnow()
-        title, text, summary = _no_nul(title), _no_nul(text), _no_nul(summary)
-        e = extracted if extracted is not None and extracted.ok else None
-        return NewArticle(
-            url=url,
-            source_id=item.source_id,
-            guid=item.guid,
-            aliases=tuple(dict.fromkeys(a for a in aliases if a and a != url)),
-            title=(title or "").strip() or None,
-            text=text,
-            summary=summary,
-            author=(e.author if e else None) or item.author,
-            image=(e.image if e else None) or item.image,
-            language=language,
-            site_name=(e.site_name if e else None) or item.site_name,
-            published_at=_plausible(item.published_at or (e.published if e else None), fetched),
-            updated_at=_plausible((e.modified if e else None) or item.updated_at, fetched),
-            fetched_at=fetched,
-            content_hash=content_hash(text) if text else None,
-            extraction_status=status,
+        """``extract_step`` with the source's learned boilerplate; learns from the page."""
+        learner = self._learner(item.source_id) if item.html is not None else None
+        extracted = extract_step(
+            item,
+            fetched_at=utcnow(),
+            detector=self.detector,
+            limits=self.limits,
+            boilerplate=learner.boilerplate() if learner else frozenset(),
         )
-
-    def _detect(self, title: str | None, text: str | None) -> str | None:
-        sample = f"{title or ''}\n{(text or '')[:2000]}".strip()
-        return self.detector.detect(sample) if sample else None
+        page = extracted.page
+        if learner is not None and page is not None and page.ok and item.source_id is not None:
+            self._learn(item.source_id, extracted.learned_lines)
+        return extracted.article
 
     def _learner(self, source_id: int | None) -> BoilerplateLearner | None:
         if source_id is None:
@@ -585,32 +486,6 @@ class Pipeline:
         learner = self._boilerplate.get(source_id)
         if learner is not None:  # what other processes learned about the site comes back too
             learner.articles, learner.counts = articles, Counter(counts)
-
-    def _features(self, new: NewArticle, u: Understanding) -> ArticleFeatures:
-        return features_from(
-            new.url,
-            title=new.title,
-            text=new.text,
-            language=new.language,
-            published=new.published_at or new.fetched_at,
-            url=new.url,
-            entities=[e.id for e in u.entities],
-            countries=u.about,
-            regions=u.regions,
-            source=str(new.source_id) if new.source_id is not None else None,
-        )
-
-    @staticmethod
-    def _entity_links(u: Understanding) -> tuple[ArticleEntity, ...]:
-        total = sum(e.count for e in u.entities) or 1
-        return tuple(
-            ArticleEntity(e.id, mentions=e.count, salience=round(e.count / total, 4))
-            for e in u.entities
-        )
-
-    def _entities(self, u: Understanding) -> tuple[Entity, ...]:
-        found = (self.knowledge.entity(e.id) for e in u.entities)
-        return tuple(e for e in found if e is not None)
 
     def _story_change(self, assignment: Assignment) -> StoryChange:
         key = self.clusterer.resolve(assignment.story_key)
@@ -792,23 +667,3 @@ def _stored_features(
     except (KeyError, TypeError, ValueError) as exc:
         log.warning("article %s: stored features unreadable (%s); not used", article_id, exc)
         return None
-
-
-def _plausible(when: datetime | None, fetched: datetime) -> datetime | None:
-    """A date more than a day in the future is a typo or a lie: one such date would move the
-    story window's clock years ahead and empty it, so it is dropped."""
-    if when is None:
-        return None
-    when = when if when.tzinfo else when.replace(tzinfo=UTC)
-    return None if when > fetched + _FUTURE_SLACK else when
-
-
-def _language_code(value: str | None) -> str | None:
-    """ISO 639 code from whatever an importer or page said ("ar-SA" -> "ar"); None if not one."""
-    match = _LANGUAGE_RE.match((value or "").strip())
-    return match.group(1).lower() if match else None
-
-
-def _no_nul(text: str | None) -> str | None:
-    """PostgreSQL refuses NUL in text; SQLite would keep it. Both get the same."""
-    return text.replace("\x00", "") if text else text
