@@ -9,8 +9,11 @@ from typing import Any
 from marsad.cli.context import CLIContext, print_json_line
 from marsad.cluster.clusterer import ClusterOptions, StoryClusterer
 from marsad.cluster.recheck import RecheckedStream
-from marsad.cluster.stream import cluster_stream, load_understander, read_inputs
 from marsad.errors import UserError
+from marsad.extract.langid import default_detector
+from marsad.pipeline.steps import ExtractLimits
+from marsad.pipeline.stream import cluster_stream, read_inputs
+from marsad.understand import load_knowledge
 
 
 def register(sub: Any) -> None:
@@ -18,7 +21,10 @@ def register(sub: Any) -> None:
         "cluster",
         help="group pages or JSON Lines articles into stories and duplicates, without storing",
         description="Group HTML pages or JSON Lines articles (fields: url, title, text, language, "
-        "published, optional id) into stories and duplicates as one stream. Articles are "
+        "published, source, optional id) into stories and duplicates as one stream. Each goes "
+        "through the pipeline's own extract and analyse steps (a page like a crawled page, a "
+        "record like a feed entry with its text), so it is grouped as it would be stored. "
+        "Articles are "
         "decided as they come, then re-checked in publication order, so the result does not "
         "depend on the order of the inputs. Nothing is stored.",
     )
@@ -47,7 +53,16 @@ def _cluster(ctx: CLIContext, args: argparse.Namespace) -> int:
     grouped = RecheckedStream(StoryClusterer(options))
     input_of: dict[str, str] = {}
     rows: list[tuple[Any, str | None]] = []
-    results = cluster_stream(read_inputs(paths), understander=load_understander(), add=grouped.add)
+    # The pipeline's own extract and analyse steps, with its settings: the stream is grouped on
+    # the features the pipeline would store for the same inputs.
+    settings = ctx.settings
+    results = cluster_stream(
+        read_inputs(paths),
+        grouped.add,
+        knowledge=load_knowledge(settings.entities_file),
+        detector=default_detector(),
+        limits=ExtractLimits(settings.extract_timeout, settings.max_body_bytes),
+    )
     for article, assignment in results:
         rows.append((article, assignment.key if assignment else None))
         if assignment is not None:

@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from marsad.cli.main import main
-from marsad.cluster.stream import parse_time, read_jsonl
+from marsad.cluster.stream import parse_time
+from marsad.pipeline.stream import read_jsonl
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "cluster"
 
