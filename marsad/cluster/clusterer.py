@@ -389,6 +389,13 @@ class StoryClusterer:
             evidence=dup.evidence() if dup else None,
         )
 
+    def note_disorder(self, since: float) -> None:
+        """Decisions from ``since`` on may depend on arrival order (known from elsewhere: a
+        restart replaying what a previous holder decided without its re-check)."""
+        self._disorder_since = (
+            since if self._disorder_since is None else min(self._disorder_since, since)
+        )
+
     def mark_rechecked(self) -> None:
         """The window's decisions are the publication-order ones again (after a re-check)."""
         self._disorder_since = None

@@ -564,6 +564,11 @@ class Pipeline:
                 self._story_ids[story_key] = row.story_id
         if rows:
             log.info("restored %d articles of the last %g days", len(rows), horizon)
+        late = _first_late(rows)
+        if late is not None:
+            # Stored after newer articles: the previous holder may have been stopped before
+            # its re-check; the next ``flush`` or ``close`` does it.
+            self.clusterer.note_disorder(late.timestamp())
         return len(rows)
 
     def _background(self, before: datetime) -> DocumentFrequencies | None:
@@ -575,6 +580,18 @@ class Pipeline:
         stored = (_stored_features(i, features, minhash) for i, minhash, features in rows)
         features = [f for f in stored if f is not None]
         return document_frequencies(features) if features else None
+
+
+def _first_late(rows: Sequence[Any]) -> datetime | None:
+    """The stream time of the earliest replayed article stored after a newer one (ids are in
+    storing order, rows in stream order): from there the stored stories may depend on order."""
+    first: datetime | None = None
+    newest_id: int | None = None
+    for row in reversed(rows):
+        if newest_id is not None and row.id > newest_id and row.stream_time is not None:
+            first = row.stream_time
+        newest_id = row.id if newest_id is None else min(newest_id, row.id)
+    return first
 
 
 def _stream_seconds(row: Any) -> float:

@@ -87,6 +87,7 @@ class GroupedArticle:
     minhash: bytes | None
     features: dict[str, Any] | None
     story_first_seen: datetime | None
+    stream_time: datetime | None = None  # published, else fetched
 
 
 def _story_values(change: StoryChange, now: datetime) -> dict[str, Any]:
@@ -703,6 +704,7 @@ class Store(StoreReads):
                 sig.c.minhash,
                 sig.c.features,
                 s.c.first_seen,
+                when.label("stream_time"),
             )
             .join(sig, sig.c.article_id == a.c.id)
             .outerjoin(s, s.c.id == a.c.story_id)
@@ -710,7 +712,10 @@ class Store(StoreReads):
             .order_by(when, a.c.id)
         )
         with self._read() as conn:
-            return [GroupedArticle(*row) for row in conn.execute(query)]
+            return [
+                GroupedArticle(*row[:-1], _as_utc(row[-1]) if row[-1] is not None else None)
+                for row in conn.execute(query)
+            ]
 
     def signatures_between(
         self, since: datetime, before: datetime, *, limit: int

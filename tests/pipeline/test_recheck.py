@@ -11,6 +11,7 @@ from marsad.config import load_settings
 from marsad.pipeline.process import IncomingArticle, Pipeline
 from marsad.search.index import index_disagreement
 from marsad.store import Store, open_store
+from marsad.store.store import GROUPING_LOCK
 
 DEMO = Path(__file__).resolve().parents[2] / "marsad" / "demo" / "data" / "articles.jsonl"
 
@@ -90,6 +91,26 @@ def test_stories_do_not_depend_on_the_order_articles_were_stored(
     assert again.recheck() == 0
     again.close()
     assert _grouping(store) == (reference, reference_links)
+
+
+def test_a_holder_killed_before_its_recheck_is_rechecked_by_its_successor(
+    store: Store, tmp_path: Path
+) -> None:
+    items = _demo()
+    reference_store = open_store(f"sqlite:///{tmp_path / 'reference.db'}")
+    _ingest(reference_store, tmp_path / "ref", items).close()
+    reference = _grouping(reference_store)
+    reference_store.close()
+    killed = _ingest(store, tmp_path / "home", items[::-1])
+    assert _grouping(store) != reference
+    # Killed: no close, no re-check, no snapshot; its lock is broken as for a dead process.
+    store.break_lock(GROUPING_LOCK, killed.holder)
+    successor = Pipeline(store, load_settings(env={"MARSAD_HOME": str(tmp_path / "home")}))
+    assert successor.holds_grouping and not successor.snapshot_loaded
+    # The store shows articles stored after newer ones: the successor re-checks from there.
+    assert successor.clusterer.disorder_since is not None
+    successor.close()
+    assert _grouping(store) == reference
 
 
 def test_in_order_articles_need_no_recheck(store: Store, tmp_path: Path) -> None:
