@@ -92,7 +92,7 @@ def run_scheduler(
 ) -> SchedulerStats:
     """Schedule until ``stop`` is set: stand by while another instance leads."""
     require_packages()
-    from dramatiq.errors import ConnectionError as BrokerConnectionError
+    from dramatiq.errors import BrokerConnectionError
 
     broker = open_broker(settings)
     actors = declare_actors(broker, settings, None)

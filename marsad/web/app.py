@@ -158,6 +158,18 @@ def _robots(request: Request) -> Response:
     return Response("User-agent: *\nDisallow: /api/\nDisallow: /search\n", media_type="text/plain")
 
 
+def _metrics(request: Request) -> Response:
+    """Prometheus metrics (queue depths, grouping lag, due sources) with the 'scale' extra."""
+    from marsad.scale.metrics import render_metrics
+
+    web = request.app.state.web
+    try:
+        body, content_type = render_metrics(web.store, web.settings)
+    except ImportError:
+        return Response("metrics need the 'scale' extra\n", 404, media_type="text/plain")
+    return Response(body, media_type=content_type)
+
+
 def build_routes() -> list[BaseRoute]:
     feed_kinds = {
         "regions": "/regions/{code}",
@@ -182,6 +194,7 @@ def build_routes() -> list[BaseRoute]:
         Route("/media/{sig}/{url}", media_endpoint),
         Route("/openapi.json", _openapi),
         Route("/robots.txt", _robots),
+        Route("/metrics", _metrics),
         Route("/api/v1/stories", api.stories),
         Route("/api/v1/stories/{id}", api.story),
         Route("/api/v1/articles", api.articles),

@@ -37,7 +37,12 @@ def story_page(feed: int, item: int, n_items: int) -> tuple[str, bytes]:
 
 
 def serve_feeds(
-    server: LoopbackServer, n_feeds: int, n_items: int, *, page_delay: float = 0.0
+    server: LoopbackServer,
+    n_feeds: int,
+    n_items: int,
+    *,
+    page_delay: float = 0.0,
+    feed_delay: float = 0.0,
 ) -> tuple[list[str], set[str]]:
     feeds, expected = [], set()
     for f in range(n_feeds):
@@ -47,7 +52,9 @@ def serve_feeds(
             url = server.route(f"/o{f}/a{i}", Reply(body=html, headers=HTML, delay=page_delay))
             items.append((url, title))
             expected.add(url)
-        feeds.append(server.route(f"/o{f}.xml", Reply(body=rss(items), headers=RSS)))
+        feeds.append(
+            server.route(f"/o{f}.xml", Reply(body=rss(items), headers=RSS, delay=feed_delay))
+        )
     return feeds, expected
 
 
