@@ -38,7 +38,8 @@ def checks() -> list[tuple[str, float, float]]:
     fp_rate = random_pair_false_positives(sample, 20_000)
     wrapped_fp = containment_false_positives(sample, 20_000, containment=True)
     # Translation links on the FLORES-200 TEST documents (dev tuned, split by URL) with 1,030
-    # distractors, measured: precision 1.000, recall 0.511, same-language links 0. Copies
+    # distractors, measured: precision 0.969 (3 false links), recall 0.689, without numbers
+    # 0.625 (45/72), same-language links 0 (before the size path: 1.000, 0.511, 0.333). Copies
     # under wrappers (ANT duplicate groups, the DEV set, tuned on; no held-out copy set exists
     # here), a pair counted when both end under one original: header 1.000, intro 0.996,
     # read-also 0.997, footer 1.000, all four 0.993, cut 1.000; random pairs flagged with the
@@ -46,7 +47,8 @@ def checks() -> list[tuple[str, float, float]]:
     return [
         *pinned,
         ("translation_precision_flores_test", links.precision, 0.95),
-        ("translation_recall_flores_test", links.recall, 0.48),
+        ("translation_recall_flores_test", links.recall, 0.65),
+        ("translation_recall_no_numbers_flores_test", links.recall_no_number, 0.58),
         ("no_same_language_translation_links", 1.0 if links.same_language == 0 else 0.0, 1.0),
         ("copy_recall_under_all_wrappers", wrapped["all"], 0.98),
         ("copy_recall_with_intro", wrapped["intro"], 0.98),

@@ -601,13 +601,18 @@ class Alignment:
     beads: int
     sentences: tuple[int, int]
 
-    def is_translation(self) -> bool:
+    def is_aligned(self) -> bool:
+        """Most of the shorter text aligned sentence for sentence, whatever the evidence: the
+        floors of ``is_translation`` but ``MIN_EVIDENCE`` (``could_be_translation`` bounds
+        them). On its own no proof: ``TranslationIndex`` asks more of such a pair."""
         return (
             min(self.sentences) >= MIN_SENTENCES
             and self.coverage >= MIN_COVERAGE
-            and self.evidence >= MIN_EVIDENCE
             and self.beads >= MIN_BEAD_SHARE * max(self.sentences)
         )
+
+    def is_translation(self) -> bool:
+        return self.is_aligned() and self.evidence >= MIN_EVIDENCE
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready, for ``articles.duplicate_evidence``."""
@@ -854,6 +859,197 @@ def _ordered_chains_may_pass(
     return count[n][m] >= need and chars[n][m] >= floor
 
 
+# The screen below (``could_be_translations``) looks at all of one article's candidates in one
+# pass of array arithmetic; it must let through every pair ``could_be_translation`` lets
+# through, so its float sums (in another order) get this much more room.
+_SCREEN_SLACK = 1e-6
+_MISSING = np.array(_MISSING_LLR, dtype=np.float64)
+_BIT = np.left_shift(np.uint32(1), np.arange(MAX_SENTENCES, dtype=np.uint32))
+_HEAD = np.dtype([("length", "<u2"), ("names", "u1"), ("words", "u1")])
+
+
+def profile_heads(profile: bytes) -> bytes:
+    """The headers (``_ENTRY``: characters, names, other words) of the sentences ``align``
+    reads from ``profile``, 4 bytes each: ``could_be_translations`` reads a profile with them
+    without walking it."""
+    out = bytearray()
+    offset = 0
+    while offset + _ENTRY.size <= len(profile) and len(out) < _ENTRY.size * MAX_SENTENCES:
+        _, n_names, n_words = _ENTRY.unpack_from(profile, offset)
+        end = offset + _ENTRY.size + 2 * (n_names + n_words)
+        if end > len(profile):
+            break
+        out += profile[offset : offset + _ENTRY.size]
+        offset = end
+    return bytes(out)
+
+
+def heads_size(heads: bytes) -> tuple[int, int]:
+    """Sentences and their characters, from ``profile_heads``."""
+    return len(heads) // _ENTRY.size, sum(length for length, _, _ in _ENTRY.iter_unpack(heads))
+
+
+def _read(
+    profiles: Sequence[bytes], heads: Sequence[bytes]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The sentences of ``profiles`` (numbered across all of them): characters, and per hash
+    its value, sentence and whether it is a name."""
+    head = np.frombuffer(b"".join(heads), dtype=_HEAD)
+    sizes = np.array([len(h) // _ENTRY.size for h in heads], dtype=np.int64)
+    count = head["names"].astype(np.int64) + head["words"]
+    # Where each sentence's hashes start in the profiles laid end to end, in 2-byte units.
+    step = count + _ENTRY.size // 2
+    before = np.cumsum(step) - step
+    first = np.cumsum(sizes) - sizes
+    owner = np.repeat(np.arange(len(heads)), sizes)
+    bases = np.cumsum([0, *((len(p) + 1) // 2 for p in profiles[:-1])])
+    start = bases[owner] + before - before[first][owner] + _ENTRY.size // 2
+    units = np.frombuffer(b"".join(p + b"\0" if len(p) % 2 else p for p in profiles), "<u2")
+    sentence = np.repeat(np.arange(len(count)), count)
+    rank = np.arange(int(count.sum())) - (np.cumsum(count) - count)[sentence]
+    hashes = units[start[sentence] + rank]
+    is_name = rank < head["names"][sentence]
+    return head["length"].astype(np.float64), sizes, hashes, sentence, is_name
+
+
+def could_be_translations(
+    profile: bytes,
+    language: str,
+    others: Sequence[tuple[bytes, str]],
+    heads: Sequence[bytes] | None = None,
+) -> list[bool]:
+    """For each of ``others`` (a profile and its language; ``heads``, their ``profile_heads``
+    when the caller keeps them), False only when ``could_be_translation`` of ``profile`` and it
+    is False: both of its bounds for all of them in one pass of array arithmetic.
+
+    A window's article has a dozen candidates of about its size; most share too few anchors in
+    too few sentences to align, and this tells so for all of them in about the time one
+    ``could_be_translation`` takes, reading the profiles' bytes, not decoded sentences. Where it
+    is not exact it errs towards True: the ``missing`` terms of a two-sentence bead side are
+    bounded by one sentence's (all are negative), and float sums get ``_SCREEN_SLACK``.
+    """
+    out = [False] * len(others)
+    mine = profile_heads(profile)
+    n = len(mine) // _ENTRY.size
+    if heads is None:
+        heads = [profile_heads(other) for other, _ in others]
+    picked = [k for k, h in enumerate(heads) if may_be_translation(n, len(h) // _ENTRY.size)]
+    if not picked:
+        return out
+    p = len(picked)
+    # Mine and theirs read together: my sentences are the first n, my hashes the first ones.
+    lengths, sizes, hashes, sentence, is_name = _read(
+        [profile, *(others[k][0] for k in picked)], [mine, *(heads[k] for k in picked)]
+    )
+    split = int(np.searchsorted(sentence, n))
+    lx1, ly_flat, sizes = lengths[:n], lengths[n:], sizes[1:]
+    hx, sx, nx = hashes[:split], sentence[:split], is_name[:split]
+    hy, sy, ny = hashes[split:], sentence[split:] - n, is_name[split:]
+    # Per hash of mine: the sentences it is a name of, and a word (names included) of.
+    keys, inverse = np.unique(hx, return_inverse=True)
+    as_name = np.zeros(len(keys), dtype=np.uint32)
+    as_word = np.zeros(len(keys), dtype=np.uint32)
+    np.bitwise_or.at(as_name, inverse[nx], _BIT[sx[nx]])
+    np.bitwise_or.at(as_word, inverse, _BIT[sx])
+    lack_x = np.zeros(n, dtype=np.float64)
+    np.add.at(lack_x, sx[nx], _MISSING[hx[nx]])
+    # Per sentence of theirs: the sentences of mine it shares an anchor with, as bits.
+    total = len(ly_flat)
+    rows = np.zeros(total, dtype=np.uint32)
+    if len(keys) and len(hy):
+        at = np.minimum(np.searchsorted(keys, hy), len(keys) - 1)
+        mask = np.where(keys[at] == hy, as_name[at] | np.where(ny, as_word[at], 0), 0)
+        np.bitwise_or.at(rows, sy, mask.astype(np.uint32))
+    lack_flat = np.zeros(total, dtype=np.float64)
+    np.add.at(lack_flat, sy[ny], _MISSING[hy[ny]])
+    # Padded to (candidate, sentence), then one- and two-sentence bead sides side by side:
+    # mine [0, n) alone and [n, 2n - 1) with the next; theirs [0, 16) and [16, 31).
+    shape = (p, MAX_SENTENCES)
+    owner = np.repeat(np.arange(p), sizes)
+    place = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    ly1, lack_y, valid, masks = (
+        np.zeros(shape, dtype=np.float64),
+        np.zeros(shape, dtype=np.float64),
+        np.zeros(shape, dtype=bool),
+        np.zeros(shape, dtype=np.uint32),
+    )
+    ly1[owner, place] = ly_flat
+    lack_y[owner, place] = lack_flat
+    valid[owner, place] = True
+    masks[owner, place] = rows
+    lt = np.concatenate((ly1, ly1[:, :-1] + ly1[:, 1:]), axis=1)
+    lack_t = np.concatenate((lack_y, np.minimum(lack_y[:, :-1], lack_y[:, 1:])), axis=1)
+    valid_t = np.concatenate((valid, valid[:, 1:]), axis=1)
+    masks_t = np.concatenate((masks, masks[:, :-1] | masks[:, 1:]), axis=1)
+    lm = np.concatenate((lx1, lx1[:-1] + lx1[1:]))
+    lack_m = np.concatenate((lack_x, np.minimum(lack_x[:-1], lack_x[1:])))
+    bits_m = np.concatenate((_BIT[:n], _BIT[: n - 1] | _BIT[1:n]))
+    shared = (masks_t[:, None, :] & bits_m[None, :, None]) != 0  # (candidate, mine, theirs)
+    # Which side ``could_be_translation`` calls x, and the length model, per candidate.
+    swap = np.array([(others[k][1], language) in LENGTH_RATIO for k in picked], dtype=bool)
+    models = [
+        _length_model((others[k][1], language) if s else (language, others[k][1]))
+        for k, s in zip(picked, swap.tolist(), strict=True)
+    ]
+    ratio = np.array([r for r, _ in models], dtype=np.float64)
+    variance = np.array([v for _, v in models], dtype=np.float64)
+    mine3, theirs3 = lm[None, :, None], lt[:, None, :]
+    if swap.all():
+        lx, ly = theirs3, mine3
+    elif not swap.any():
+        lx, ly = mine3, theirs3
+    else:
+        lx, ly = (
+            np.where(swap[:, None, None], theirs3, mine3),
+            np.where(swap[:, None, None], mine3, theirs3),
+        )
+    r3, v3 = ratio[:, None, None], variance[:, None, None]
+    delta = (ly - lx * r3) / np.sqrt(v3 * np.maximum((lx + ly / r3) / 2.0, 1.0))
+    bare = _LENGTH_TOP - delta * delta * _LENGTH_SLOPE + lack_m[None, :, None]
+    bare += lack_t[:, None, :]
+    ok = (np.abs(delta) <= MAX_DELTA + _SLACK + _SCREEN_SLACK) & valid_t[:, None, :]
+    ok &= shared | (bare > -_SLACK - _SCREEN_SLACK)
+    rows_ok, cols_ok = ok.any(axis=2), ok.any(axis=1)
+    starts_m = rows_ok[:, :n].copy()
+    starts_m[:, : n - 1] |= rows_ok[:, n:]
+    covered_m = starts_m.copy()
+    covered_m[:, 1:] |= rows_ok[:, n:]
+    starts_t = cols_ok[:, :MAX_SENTENCES].copy()
+    starts_t[:, :-1] |= cols_ok[:, MAX_SENTENCES:]
+    covered_t = starts_t.copy()
+    covered_t[:, 1:] |= cols_ok[:, MAX_SENTENCES:]
+    need = MIN_BEAD_SHARE * np.maximum(n, sizes)
+    enough = np.minimum(starts_m.sum(axis=1), starts_t.sum(axis=1)) >= need
+    # ``coverage`` is measured on the side with fewer characters in comparable units.
+    total_m, total_t = float(lx1.sum()), ly1.sum(axis=1)
+    on_x = np.where(swap, total_t * ratio <= total_m, total_m * ratio <= total_t)
+    on_mine = on_x != swap
+    side_total = np.where(on_mine, total_m, total_t)
+    chars = np.where(on_mine, covered_m @ lx1, (covered_t * ly1).sum(axis=1))
+    floor = (MIN_COVERAGE - 1e-3) * side_total
+    passes = enough & (side_total > 0) & (chars >= floor - _SCREEN_SLACK)
+    # The few left: the chains in order (``_ordered_chains_may_pass``) over the same beads.
+    for q in np.flatnonzero(passes).tolist():
+        m = int(sizes[q])
+        block = ok[q]
+        beads = {
+            (1, 1): block[:n, :m],
+            (2, 1): block[n:, :m],
+            (1, 2): block[:n, MAX_SENTENCES : MAX_SENTENCES + m - 1],
+            (2, 2): block[n:, MAX_SENTENCES : MAX_SENTENCES + m - 1],
+        }
+        lengths = lx1 if on_mine[q] else ly1[q, :m]
+        if swap[q]:
+            possible = {(dj, di): v.T for (di, dj), v in beads.items()}
+            dims = (m, n)
+        else:
+            possible, dims = beads, (n, m)
+        out[picked[q]] = _ordered_chains_may_pass(
+            possible, lengths, bool(on_x[q]), *dims, float(need[q]), float(floor[q])
+        )
+    return out
+
+
 def _bead_evidence(xs: list[ProfileSentence], ys: list[ProfileSentence]) -> tuple[float, int, int]:
     """Log-likelihood ratio of one bead's anchors (``ANCHOR_LLR``), how many were found across
     it and how many one side asserts that the other lacks."""
@@ -979,9 +1175,12 @@ __all__ = [
     "align_decoded",
     "alignment_profile",
     "could_be_translation",
+    "could_be_translations",
     "decode_profile",
+    "heads_size",
     "link_keys",
     "may_be_translation",
+    "profile_heads",
     "profile_sentences",
     "sentence_count",
     "split_sentences",

@@ -10,25 +10,34 @@ articles in the same language: that is a republished copy or another report of t
 
 ``TranslationIndex`` finds candidates on a stream through the lead's name skeletons
 (``align.link_keys``), canonical entity ids and strong numbers, in other languages within a
-short time, and aligns only the few that share the most.
+short time, and aligns only the few that share the most. A translation that shares none of them
+(no number, names the two scripts write apart) is found by its size: the other language's
+articles of about as many sentences and characters. Such a pair is linked on a weaker alignment
+(``Alignment.is_aligned``) only when it is clearly the best on both sides (``WEAK_MARGIN``).
+Every candidate first goes through ``align.could_be_translations``, one array pass for all of
+an article's candidates that rules out most of them before any is decoded and aligned.
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 
 from marsad.dedup.align import (
+    LENGTH_RATIO,
+    MIN_SENTENCES,
     NO_ALIGNMENT,
     Alignment,
+    DecodedProfile,
     align,
     align_decoded,
-    could_be_translation,
+    could_be_translations,
     decode_profile,
+    heads_size,
     may_be_translation,
-    profile_sentences,
-    sentence_count,
+    profile_heads,
 )
 from marsad.dedup.features import ArticleFeatures
 
@@ -41,6 +50,23 @@ MAX_CANDIDATES = 12
 # An item that more recent articles carry than this (a year, "country:US", a common word's
 # skeleton) finds nothing specific.
 MAX_POSTING = 200
+# Without an anchor-rich alignment (``Alignment.is_translation``), a pair that aligns sentence
+# for sentence (``Alignment.is_aligned``) is linked only when it is each side's clear best among
+# the articles of the other language that could be its translation by their size (sentences
+# within ``may_be_translation``, characters in comparable units within ``SIZE_SPREAD``) and its
+# name candidates: lengths and a few anchors tell a translation from a few same-sized texts, not
+# from hundreds. Set on the FLORES-200 dev documents with 1,030 distractors in one window
+# (``python -m bench.dedup.translation``); sweep of spread 0.18-0.35, evidence 1-2, margin 1-2:
+# 0.3, 1.5 and 2 gave precision 0.979, recall 0.637, without numbers 41/77; evidence 2: 0.989,
+# 0.623, 39/77; spread 0.18: 0.969, 0.616, 38/77 (evidence 2: 0.978). The peers' bound did not
+# bind on dev (100 and 150 alike); it keeps a thousand copies of one story from being aligned.
+SIZE_SPREAD = 0.3  # |log| of the ratio of the two texts' characters in comparable units
+SIZE_BUCKET = SIZE_SPREAD  # postings by size this wide: a peer is in the next bucket at most
+MAX_SIZE_PEERS = 100  # more same-sized articles than this in the window: no weak link
+WEAK_EVIDENCE = 1.5  # the aligned beads' evidence, at least (strong links need 8)
+WEAK_MARGIN = 2.0  # over the next best pair, on either side
+# Characters of a language per character of English (``align.LENGTH_RATIO``), so sizes compare.
+_SCALE = {b: r for (a, b), r in LENGTH_RATIO.items() if a == "en"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +87,23 @@ class _Entry:
     language: str
     alignment: bytes
     items: tuple[str, ...]
+    heads: bytes  # ``profile_heads``: what the screen reads first
+    size: float  # log of the characters in English units (``_size``)
+
+    @property
+    def sentences(self) -> int:
+        return len(self.heads) // 4  # one 4-byte header per sentence
+
+
+def _size(language: str, heads: bytes) -> tuple[int, float]:
+    """Sentences and the log of the characters (in English units) of a profile, from its
+    ``profile_heads`` (``_peers``)."""
+    count, chars = heads_size(heads)
+    return count, math.log(max(chars / _SCALE.get(language, 1.0), 1.0))
+
+
+def _size_key(language: str, count: int, size: float) -> tuple[str, int, int]:
+    return language, count, int(size / SIZE_BUCKET)
 
 
 def _items(features: ArticleFeatures) -> tuple[str, ...]:
@@ -89,8 +132,29 @@ def translation_score(
     return found.coverage if found.is_translation() else 0.0
 
 
+class _Side:
+    """One article's profile as the alignment reads it, decoded once on first use."""
+
+    __slots__ = ("decoded", "language", "profile")
+
+    def __init__(self, profile: bytes, language: str) -> None:
+        self.profile = profile
+        self.language = language
+        self.decoded: DecodedProfile | None = None
+
+    def align(self, other: _Side) -> Alignment:
+        """The alignment with ``other``: asked only of pairs ``could_be_translations`` lets
+        through (the others' alignments cannot pass ``Alignment.is_aligned``)."""
+        if self.decoded is None:
+            self.decoded = decode_profile(self.profile)
+        if other.decoded is None:
+            other.decoded = decode_profile(other.profile)
+        return align_decoded(self.decoded, other.decoded, (self.language, other.language))
+
+
 class TranslationIndex:
-    """Recent articles by name skeleton, entity and number, to find translations on a stream."""
+    """Recent articles by name skeleton, entity, number and size, to find translations on a
+    stream."""
 
     def __init__(self, *, window_seconds: float = DEFAULT_WINDOW_SECONDS) -> None:
         self.window_seconds = window_seconds
@@ -98,75 +162,179 @@ class TranslationIndex:
         # Postings per language ("en|kSTNFRD"): a name common in the window's Arabic articles
         # may still be rare among its English ones.
         self._postings: dict[str, set[str]] = {}
+        # And by size: (language, sentences, ``SIZE_BUCKET`` of the characters).
+        self._sizes: dict[tuple[str, int, int], set[str]] = {}
         self._languages: Counter[str] = Counter()
         self._expiry: list[tuple[float, str]] = []
 
     def __len__(self) -> int:
         return len(self._articles)
 
-    def find(self, features: ArticleFeatures) -> TranslationMatch | None:
-        """The article in another language that this one translates (or that translates it),
-        when the alignment says so; the best-aligned one when several do."""
-        if not features.alignment:
-            return None
-        # Candidates ranked by the rarity of what they share: a skeleton that half the window's
-        # articles carry (a common Arabic word's consonants) weighs little.
+    def _ranked(self, items: tuple[str, ...], languages: list[str]) -> list[str]:
+        """Keys of articles in ``languages`` sharing ``items``, by the rarity of what they
+        share: a skeleton that half the window's articles carry (a common Arabic word's
+        consonants) weighs little."""
         weights: dict[str, float] = {}
-        others = [lang for lang in self._languages if lang != features.language]
         # Sorted: float sums in a set's order (PYTHONHASHSEED) could tip a near tie in ``ranked``.
-        for item in sorted({f"{lang}|{i}" for lang in others for i in _items(features)}):
+        for item in sorted({f"{lang}|{i}" for lang in languages for i in items}):
             keys = self._postings.get(item)
             if keys is not None and len(keys) <= MAX_POSTING:
                 share = 1.0 / len(keys)
                 for key in keys:
                     weights[key] = weights.get(key, 0.0) + share
-        best: TranslationMatch | None = None
-        ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
-        tried = 0
-        sentences = sentence_count(features.alignment)
-        mine = mine_decoded = None  # read on the first candidate that needs them, once
-        for key, _ in ranked:
-            if tried >= MAX_CANDIDATES:
+        return [key for key, _ in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+    def _candidates(
+        self, items: tuple[str, ...], language: str, published: float, languages: list[str]
+    ) -> list[str]:
+        """The ``MAX_CANDIDATES`` best-ranked articles in ``languages`` within the window."""
+        out: list[str] = []
+        for key in self._ranked(items, languages):
+            if len(out) >= MAX_CANDIDATES:
                 break
             other = self._articles[key]
-            if other.language == features.language:
+            if other.language == language:
                 continue
-            if abs(other.published - features.published) > self.window_seconds:
+            if abs(other.published - published) > self.window_seconds:
                 continue
-            tried += 1  # a candidate ruled out below still takes its place among the tried
-            if not may_be_translation(sentences, sentence_count(other.alignment)):
-                continue  # the counts alone fail ``is_translation``: no programme to run
-            if mine is None:
-                mine = profile_sentences(features.alignment)
-            theirs = profile_sentences(other.alignment)
-            languages = (features.language, other.language)
-            if not could_be_translation(mine, theirs, languages):
-                continue  # no chain of beads that can count is long enough: no translation
-            if mine_decoded is None:
-                mine_decoded = decode_profile(mine)
-            found = align_decoded(mine_decoded, decode_profile(theirs), languages)
+            out.append(key)  # ruled out later or not, a candidate takes its place
+        return out
+
+    def _peers(
+        self, count: int, size: float, published: float, languages: list[str]
+    ) -> list[str] | None:
+        """Articles in ``languages`` within the window of about the size (``_size``) of the
+        translation of an article of ``count`` sentences (``SIZE_SPREAD``), sorted; None when
+        there are more than ``MAX_SIZE_PEERS``."""
+        if count < MIN_SENTENCES:
+            return None
+        bucket = int(size / SIZE_BUCKET)
+        reach = math.ceil(SIZE_SPREAD / SIZE_BUCKET)
+        found: list[str] = []
+        for lang in languages:
+            for other_count in (count - 1, count, count + 1):
+                if not may_be_translation(count, other_count):
+                    continue
+                for other_bucket in range(bucket - reach, bucket + reach + 1):
+                    for key in self._sizes.get((lang, other_count, other_bucket), ()):
+                        entry = self._articles[key]
+                        if abs(entry.published - published) > self.window_seconds:
+                            continue
+                        if abs(entry.size - size) <= SIZE_SPREAD:
+                            found.append(key)
+                            if len(found) > MAX_SIZE_PEERS:
+                                return None
+        return sorted(found)
+
+    def _screened(self, side: _Side, keys: list[str]) -> set[str]:
+        """Those of ``keys`` that ``could_be_translations`` lets through against ``side``."""
+        entries = [self._articles[key] for key in keys]
+        passes = could_be_translations(
+            side.profile,
+            side.language,
+            [(e.alignment, e.language) for e in entries],
+            [e.heads for e in entries],
+        )
+        return {key for key, ok in zip(keys, passes, strict=True) if ok}
+
+    def find(self, features: ArticleFeatures) -> TranslationMatch | None:
+        """The article in another language that this one translates (or that translates it),
+        when the alignment says so; the best-aligned one when several do."""
+        if not features.alignment:
+            return None
+        return self._find(features, profile_heads(features.alignment))
+
+    def _find(self, features: ArticleFeatures, heads: bytes) -> TranslationMatch | None:
+        others = [lang for lang in self._languages if lang != features.language]
+        mine = _Side(features.alignment, features.language)
+        sides: dict[str, _Side] = {}
+        aligned: dict[str, Alignment] = {}
+        best: TranslationMatch | None = None
+        candidates = self._candidates(
+            _items(features), features.language, features.published, others
+        )
+        count, size = _size(features.language, heads)
+        peers = self._peers(count, size, features.published, others)
+        # One screen for the name candidates and the same-sized articles: most fail it, and
+        # only the rest are decoded and aligned.
+        passing = self._screened(mine, list(dict.fromkeys((*candidates, *(peers or ())))))
+        for key in candidates:
+            if key not in passing:
+                continue  # ``could_be_translation`` would say no: no translation
+            found = aligned[key] = mine.align(self._side(key, sides))
             if not found.is_translation():
                 continue
             if best is None or found.evidence > best.alignment.evidence:
                 best = TranslationMatch(features.key, key, found.coverage, found)
-        return best
+        if best is not None or peers is None:
+            return best
+        for key in peers:
+            if key in passing and key not in aligned:
+                aligned[key] = mine.align(self._side(key, sides))
+        return self._weak(features, sides, aligned)
+
+    def _side(self, key: str, sides: dict[str, _Side]) -> _Side:
+        side = sides.get(key)
+        if side is None:
+            entry = self._articles[key]
+            side = sides[key] = _Side(entry.alignment, entry.language)
+        return side
+
+    def _weak(
+        self, features: ArticleFeatures, sides: dict[str, _Side], aligned: dict[str, Alignment]
+    ) -> TranslationMatch | None:
+        """A link on alignment without strong anchors: this article's clear best among the
+        other languages' same-sized articles and name candidates (``aligned``), and it theirs
+        (see ``WEAK_EVIDENCE``)."""
+        scored = sorted(
+            ((found.evidence, key) for key, found in aligned.items() if found.is_aligned()),
+            key=lambda pair: (-pair[0], pair[1]),
+        )
+        if not scored or scored[0][0] < WEAK_EVIDENCE:
+            return None
+        evidence, key = scored[0]
+        if len(scored) > 1 and evidence - scored[1][0] < WEAK_MARGIN:
+            return None
+        # The other side's rivals in this article's language: its name candidates and peers.
+        entry = self._articles[key]
+        languages = [features.language]
+        bare = tuple(item.split("|", 1)[1] for item in entry.items)
+        rivals = self._peers(entry.sentences, entry.size, entry.published, languages)
+        if rivals is None:
+            return None
+        rivals += self._candidates(bare, entry.language, entry.published, languages)
+        theirs = self._side(key, sides)
+        passing = self._screened(theirs, sorted(set(rivals)))
+        for rival in sorted(passing):
+            found = theirs.align(self._side(rival, sides))
+            if found.is_aligned() and found.evidence > evidence - WEAK_MARGIN:
+                return None
+        found = aligned[key]
+        return TranslationMatch(features.key, key, found.coverage, found)
 
     def add(self, features: ArticleFeatures) -> TranslationMatch | None:
-        match = self.find(features)
-        self.insert(features)
+        if not features.alignment:
+            return None
+        heads = profile_heads(features.alignment)
+        match = self._find(features, heads)
+        self._insert(features, heads)
         return match
 
     def insert(self, features: ArticleFeatures) -> None:
         # Only what the alignment reads is kept: the window must stay small.
-        if not features.alignment:
-            return
+        if features.alignment:
+            self._insert(features, profile_heads(features.alignment))
+
+    def _insert(self, features: ArticleFeatures, heads: bytes) -> None:
         language = features.language
+        count, size = _size(language, heads)
         items = tuple(dict.fromkeys(f"{language}|{i}" for i in _items(features)))
         self._articles[features.key] = _Entry(
-            features.published, features.language, features.alignment, items
+            features.published, features.language, features.alignment, items, heads, size
         )
         for item in items:
             self._postings.setdefault(item, set()).add(features.key)
+        self._sizes.setdefault(_size_key(language, count, size), set()).add(features.key)
         self._languages[language] += 1
         heapq.heappush(self._expiry, (features.published, features.key))
 
@@ -187,6 +355,12 @@ class TranslationIndex:
                     keys.discard(key)
                     if not keys:
                         del self._postings[item]
+            size_key = _size_key(entry.language, entry.sentences, entry.size)
+            keys = self._sizes.get(size_key)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self._sizes[size_key]
 
 
 __all__ = [

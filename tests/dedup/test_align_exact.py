@@ -29,8 +29,11 @@ from marsad.dedup.align import (
     align_decoded,
     alignment_profile,
     could_be_translation,
+    could_be_translations,
     decode_profile,
+    heads_size,
     may_be_translation,
+    profile_heads,
     profile_sentences,
     sentence_count,
 )
@@ -257,3 +260,61 @@ def test_index_links_the_same_as_aligning_every_candidate() -> None:
     match = index.add(ar())
     assert match is not None and match.original_key == "en"
     assert match.alignment == align_plain(ar().alignment, en().alignment, ("ar", "en"))
+
+
+def test_profile_heads_read_what_the_programme_reads() -> None:
+    rng = random.Random(23)
+    for _ in range(300):
+        profile = _random_pair(rng)[rng.randint(0, 1)]
+        cut = profile[: rng.randint(0, len(profile))]  # truncated ones too
+        sentences = _unpack(cut)
+        assert heads_size(profile_heads(cut)) == (
+            len(sentences),
+            sum(s.length for s in sentences),
+        )
+
+
+def test_the_batched_screen_lets_through_every_pair_the_bound_does() -> None:
+    # ``could_be_translations`` screens a dozen candidates at once; it may keep a pair
+    # ``could_be_translation`` rules out, never the other way round (the index aligns only what
+    # it keeps, so its decisions stay those of aligning every candidate).
+    rng = random.Random(29)
+    languages = ["en", "ar", "fr"]
+    single = screened = kept = 0
+    for _ in range(150):
+        a, first = _random_pair(rng)
+        others = [first] + [_random_pair(rng)[rng.randint(0, 1)] for _ in range(rng.randint(0, 8))]
+        others.append(first[: rng.randint(0, len(first))])  # a truncated one
+        mine = rng.choice(languages)
+        theirs = [rng.choice(languages) for _ in others]
+        pairs = list(zip(others, theirs, strict=True))
+        passes = could_be_translations(a, mine, pairs)
+        assert passes == could_be_translations(a, mine, pairs, [profile_heads(b) for b in others])
+        for (b, language), screen in zip(pairs, passes, strict=True):
+            bound = could_be_translation(
+                profile_sentences(a), profile_sentences(b), (mine, language)
+            )
+            assert screen or not bound, (a.hex(), b.hex(), mine, language)
+            single += bound
+            kept += screen
+            screened += 1
+    # Worth running: it rules out about as much as the single bound does.
+    assert single > 50 and kept <= 1.1 * single and screened > 3 * kept
+
+
+def test_the_batched_screen_lets_real_translations_through() -> None:
+    texts = [
+        (EN, "en"),
+        (EN_NO_NUMBERS, "en"),
+        (AR, "ar"),
+        (AR_NO_NUMBERS, "ar"),
+        (AR_RETOLD, "ar"),
+    ]
+    profiles = [(alignment_profile(t, lang), lang) for t, lang in texts]
+    for a, la in profiles:
+        passes = could_be_translations(a, la, profiles)
+        for (b, lb), screen in zip(profiles, passes, strict=True):
+            bound = could_be_translation(profile_sentences(a), profile_sentences(b), (la, lb))
+            assert screen or not bound, (la, lb)
+    assert could_be_translations(profiles[0][0], "en", [profiles[2]]) == [True]
+    assert could_be_translations(profiles[1][0], "en", [profiles[3], profiles[4]]) == [True, False]
