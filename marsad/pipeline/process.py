@@ -49,6 +49,7 @@ from marsad.cluster import (
 )
 from marsad.cluster.recheck import RecheckArticle, RecheckResult, recheck
 from marsad.cluster.snapshot import SNAPSHOT_FORMAT, WindowSnapshot, dump_window, load_window
+from marsad.cluster.story import StoryView
 from marsad.config import Settings
 from marsad.dedup import ArticleFeatures, features_from_dict
 from marsad.extract import BoilerplateLearner, LanguageDetector
@@ -493,19 +494,8 @@ class Pipeline:
         absorbed = tuple(
             self._story_ids.pop(k) for k in assignment.merged_story_keys if k in self._story_ids
         )
-        story_id = self._story_ids.get(key)
-        if view is None:  # cannot happen for a story just joined; keep the article anyway
-            return StoryChange(story_id=story_id, absorbed=absorbed)
-        return StoryChange(
-            story_id=story_id,
-            title_ar=view.title_ar,
-            title=view.title,
-            first_seen=datetime.fromtimestamp(view.first_seen, UTC),
-            last_seen=datetime.fromtimestamp(view.last_seen, UTC),
-            countries=view.countries,
-            regions=view.regions,
-            absorbed=absorbed,
-        )
+        # A story just joined always has a view; without one the article is kept anyway.
+        return _story_change(view, self._story_ids.get(key), absorbed)
 
     # -- restart ----------------------------------------------------------------------------
     def _restore_window(self) -> int:
@@ -637,21 +627,26 @@ def _regrouping(
     stories: dict[str, StoryChange] = {}
     for key in touched:
         label = result.label(key)
-        view = window.story(key)
-        story_id = _stored_story_id(label)
-        if view is None:
-            stories[label] = StoryChange(story_id=story_id)
-            continue
-        stories[label] = StoryChange(
-            story_id=story_id,
-            title_ar=view.title_ar,
-            title=view.title,
-            first_seen=datetime.fromtimestamp(view.first_seen, UTC),
-            last_seen=datetime.fromtimestamp(view.last_seen, UTC),
-            countries=view.countries,
-            regions=view.regions,
-        )
+        stories[label] = _story_change(window.story(key), _stored_story_id(label))
     return Regrouping(stories, tuple(articles), tuple(absorbed))
+
+
+def _story_change(
+    view: StoryView | None, story_id: int | None, absorbed: tuple[int, ...] = ()
+) -> StoryChange:
+    """The ``stories`` row a window story gives (only its id when the window has no view)."""
+    if view is None:
+        return StoryChange(story_id=story_id, absorbed=absorbed)
+    return StoryChange(
+        story_id=story_id,
+        title_ar=view.title_ar,
+        title=view.title,
+        first_seen=datetime.fromtimestamp(view.first_seen, UTC),
+        last_seen=datetime.fromtimestamp(view.last_seen, UTC),
+        countries=view.countries,
+        regions=view.regions,
+        absorbed=absorbed,
+    )
 
 
 def dead_local_owners(owners: Sequence[str]) -> list[str]:
