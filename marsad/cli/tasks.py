@@ -30,14 +30,15 @@ def register(sub: Any) -> None:
 
 
 def _tasks(ctx: CLIContext, args: argparse.Namespace) -> int:
-    from marsad.scale.engine import Queues, require_packages
+    from marsad.scale.engine import Queues, open_redis, require_packages
 
     require_packages()
     kinds = args.queue or list(KINDS)
+    redis = open_redis(ctx.settings) if args.action == "list" else None
     with Queues(ctx.settings) as queues:
         for kind in kinds:
             if args.action == "list":
-                for letter in queues.dead_letters(kind):
+                for letter in queues.dead_letters(kind, redis):
                     print(json.dumps(letter, ensure_ascii=False, default=str))
             elif args.action == "retry":
                 print(f"{kind}: {queues.retry_dead(kind)} dead letters sent back to their queue")

@@ -170,6 +170,35 @@ def open_redis(settings: Settings) -> Any:
     return client
 
 
+# RabbitMQ dead-letters the message as it was sent, without the error that failed it; workers
+# note the error in Redis (when there is one) for ``marsad tasks list``, kept as long.
+DEAD_NOTE_SECONDS = 7 * 86400
+
+
+def _dead_key(settings: Settings, message_id: str) -> str:
+    return f"{settings.queue_prefix}:dead:{message_id}"
+
+
+def dead_letter_notes(settings: Settings, client: Any) -> Any:
+    """Middleware that logs why a message goes to the dead letters, and notes it in Redis."""
+    from dramatiq import Middleware
+
+    class DeadLetterNotes(Middleware):  # type: ignore[misc]
+        def before_nack(self, broker: Any, message: Any) -> None:
+            trace = str(message.options.get("traceback") or "").strip().splitlines()
+            error = trace[-1] if trace else "failed"
+            log.warning(
+                "%s%r failed every retry, now a dead letter: %s",
+                message.actor_name,
+                tuple(message.args),
+                error,
+            )
+            if client is not None:
+                client.set(_dead_key(settings, message.message_id), error, ex=DEAD_NOTE_SECONDS)
+
+    return DeadLetterNotes()
+
+
 # -- queues: depths, dead letters ------------------------------------------------------------
 @dataclass(frozen=True)
 class QueueStats:
@@ -248,11 +277,12 @@ class Queues:
                     return
                 yield method.delivery_tag, Message.decode(body)
 
-    def dead_letters(self, kind: str) -> list[dict[str, Any]]:
-        """The dead letters of ``kind`` (left in their queue)."""
+    def dead_letters(self, kind: str, redis: Any = None) -> list[dict[str, Any]]:
+        """The dead letters of ``kind`` (left in their queue), with the error a worker noted
+        in ``redis``, when given."""
         out = []
         for _, message in self._dead(kind):
-            trace = str(message.options.get("traceback") or "").strip().splitlines()
+            note = redis.get(_dead_key(self.settings, message.message_id)) if redis else None
             out.append(
                 {
                     "id": message.message_id,
@@ -260,7 +290,7 @@ class Queues:
                     "actor": message.actor_name,
                     "args": list(message.args),
                     "retries": message.options.get("retries", 0),
-                    "error": trace[-1] if trace else None,
+                    "error": note.decode("utf-8", "replace") if note else None,
                 }
             )
         self._requeue_unacked()

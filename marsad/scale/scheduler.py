@@ -99,7 +99,7 @@ def run_scheduler(
     owner = _owner()
     leadership = _Leadership(store, settings, owner)
     stats = SchedulerStats()
-    leading = False
+    leading: bool | None = None  # unknown until the first try
     queues: Queues | None = None
     try:
         while not stop.is_set():

@@ -35,7 +35,13 @@ from marsad.extract.langid import default_detector
 from marsad.ingest.fetcher import Fetcher
 from marsad.pipeline.crawl import CrawlSummary, poll_source
 from marsad.pipeline.process import Pipeline
-from marsad.scale.engine import open_broker, open_redis, queue_name, require_packages
+from marsad.scale.engine import (
+    dead_letter_notes,
+    open_broker,
+    open_redis,
+    queue_name,
+    require_packages,
+)
 from marsad.scale.metrics import Metrics
 from marsad.scale.politeness import SharedFetcher, SharedLimits, slot_seconds
 from marsad.store import Store, open_store
@@ -190,7 +196,9 @@ class WorkerRuntime:
         self.kinds = queues
         self.threads = max(1, threads)
         self.redis = open_redis(settings)
-        self.broker = open_broker(settings)
+        self.broker = open_broker(
+            settings, extra_middleware=[dead_letter_notes(settings, self.redis)]
+        )
         self.store = open_store(settings.effective_database_url)
         self.metrics = Metrics(self.store, settings)
         self.limits = (
