@@ -917,9 +917,10 @@ def could_be_translations(
     language: str,
     others: Sequence[tuple[bytes, str]],
     heads: Sequence[bytes] | None = None,
+    own_heads: bytes | None = None,
 ) -> list[bool]:
-    """For each of ``others`` (a profile and its language; ``heads``, their ``profile_heads``
-    when the caller keeps them), False only when ``could_be_translation`` of ``profile`` and it
+    """For each of ``others`` (a profile and its language; ``heads`` and ``own_heads``, the
+    ``profile_heads`` the caller keeps), False only when ``could_be_translation`` of ``profile`` and it
     is False: both of its bounds for all of them in one pass of array arithmetic.
 
     A window's article has a dozen candidates of about its size; most share too few anchors in
@@ -929,11 +930,13 @@ def could_be_translations(
     bounded by one sentence's (all are negative), and float sums get ``_SCREEN_SLACK``.
     """
     out = [False] * len(others)
-    mine = profile_heads(profile)
+    mine = profile_heads(profile) if own_heads is None else own_heads
     n = len(mine) // _ENTRY.size
     if heads is None:
         heads = [profile_heads(other) for other, _ in others]
-    picked = [k for k, h in enumerate(heads) if may_be_translation(n, len(h) // _ENTRY.size)]
+    # Sizes (in header bytes) whose sentence counts ``may_be_translation`` lets through.
+    fit = {_ENTRY.size * m for m in range(MAX_SENTENCES + 1) if may_be_translation(n, m)}
+    picked = [k for k, h in enumerate(heads) if len(h) in fit]
     if not picked:
         return out
     p = len(picked)
@@ -963,8 +966,9 @@ def could_be_translations(
     lack_flat = np.zeros(total, dtype=np.float64)
     np.add.at(lack_flat, sy[ny], _MISSING[hy[ny]])
     # Padded to (candidate, sentence), then one- and two-sentence bead sides side by side:
-    # mine [0, n) alone and [n, 2n - 1) with the next; theirs [0, 16) and [16, 31).
-    shape = (p, MAX_SENTENCES)
+    # mine [0, n) alone and [n, 2n - 1) with the next; theirs likewise, ``width`` wide.
+    width = int(sizes.max())  # theirs padded to the longest of them
+    shape = (p, width)
     owner = np.repeat(np.arange(p), sizes)
     place = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     ly1, lack_y, valid, masks = (
@@ -985,25 +989,31 @@ def could_be_translations(
     lack_m = np.concatenate((lack_x, np.minimum(lack_x[:-1], lack_x[1:])))
     bits_m = np.concatenate((_BIT[:n], _BIT[: n - 1] | _BIT[1:n]))
     shared = (masks_t[:, None, :] & bits_m[None, :, None]) != 0  # (candidate, mine, theirs)
-    # Which side ``could_be_translation`` calls x, and the length model, per candidate.
-    swap = np.array([(others[k][1], language) in LENGTH_RATIO for k in picked], dtype=bool)
-    models = [
-        _length_model((others[k][1], language) if s else (language, others[k][1]))
-        for k, s in zip(picked, swap.tolist(), strict=True)
-    ]
-    ratio = np.array([r for r, _ in models], dtype=np.float64)
-    variance = np.array([v for _, v in models], dtype=np.float64)
+    # Which side ``could_be_translation`` calls x, and the length model, per language of theirs.
+    models: dict[str, tuple[bool, float, float]] = {}
+    for k in picked:
+        other_language = others[k][1]
+        if other_language not in models:
+            swapped = (other_language, language) in LENGTH_RATIO
+            pair = (other_language, language) if swapped else (language, other_language)
+            models[other_language] = (swapped, *_length_model(pair))
     mine3, theirs3 = lm[None, :, None], lt[:, None, :]
-    if swap.all():
-        lx, ly = theirs3, mine3
-    elif not swap.any():
-        lx, ly = mine3, theirs3
+    ratio: float | np.ndarray
+    r3: float | np.ndarray
+    v3: float | np.ndarray
+    if len(models) == 1:  # the usual case: one other language
+        swapped, ratio, variance = next(iter(models.values()))
+        swap = np.full(p, swapped)
+        lx, ly = (theirs3, mine3) if swapped else (mine3, theirs3)
+        r3, v3 = ratio, variance
     else:
-        lx, ly = (
-            np.where(swap[:, None, None], theirs3, mine3),
-            np.where(swap[:, None, None], mine3, theirs3),
-        )
-    r3, v3 = ratio[:, None, None], variance[:, None, None]
+        each = [models[others[k][1]] for k in picked]
+        swap = np.array([model[0] for model in each], dtype=bool)
+        ratio = np.array([model[1] for model in each], dtype=np.float64)
+        r3 = ratio[:, None, None]
+        v3 = np.array([model[2] for model in each], dtype=np.float64)[:, None, None]
+        lx = np.where(swap[:, None, None], theirs3, mine3)
+        ly = np.where(swap[:, None, None], mine3, theirs3)
     delta = (ly - lx * r3) / np.sqrt(v3 * np.maximum((lx + ly / r3) / 2.0, 1.0))
     bare = _LENGTH_TOP - delta * delta * _LENGTH_SLOPE + lack_m[None, :, None]
     bare += lack_t[:, None, :]
@@ -1014,10 +1024,10 @@ def could_be_translations(
     starts_m[:, : n - 1] |= rows_ok[:, n:]
     covered_m = starts_m.copy()
     covered_m[:, 1:] |= rows_ok[:, n:]
-    starts_t = cols_ok[:, :MAX_SENTENCES].copy()
-    starts_t[:, :-1] |= cols_ok[:, MAX_SENTENCES:]
+    starts_t = cols_ok[:, :width].copy()
+    starts_t[:, :-1] |= cols_ok[:, width:]
     covered_t = starts_t.copy()
-    covered_t[:, 1:] |= cols_ok[:, MAX_SENTENCES:]
+    covered_t[:, 1:] |= cols_ok[:, width:]
     need = MIN_BEAD_SHARE * np.maximum(n, sizes)
     enough = np.minimum(starts_m.sum(axis=1), starts_t.sum(axis=1)) >= need
     # ``coverage`` is measured on the side with fewer characters in comparable units.
@@ -1035,8 +1045,8 @@ def could_be_translations(
         beads = {
             (1, 1): block[:n, :m],
             (2, 1): block[n:, :m],
-            (1, 2): block[:n, MAX_SENTENCES : MAX_SENTENCES + m - 1],
-            (2, 2): block[n:, MAX_SENTENCES : MAX_SENTENCES + m - 1],
+            (1, 2): block[:n, width : width + m - 1],
+            (2, 2): block[n:, width : width + m - 1],
         }
         lengths = lx1 if on_mine[q] else ly1[q, :m]
         if swap[q]:

@@ -226,14 +226,16 @@ class TranslationIndex:
                                 return None
         return sorted(found)
 
-    def _screened(self, side: _Side, keys: list[str]) -> set[str]:
-        """Those of ``keys`` that ``could_be_translations`` lets through against ``side``."""
+    def _screened(self, side: _Side, heads: bytes, keys: list[str]) -> set[str]:
+        """Those of ``keys`` that ``could_be_translations`` lets through against ``side``
+        (``heads``: its ``profile_heads``)."""
         entries = [self._articles[key] for key in keys]
         passes = could_be_translations(
             side.profile,
             side.language,
             [(e.alignment, e.language) for e in entries],
             [e.heads for e in entries],
+            heads,
         )
         return {key for key, ok in zip(keys, passes, strict=True) if ok}
 
@@ -257,7 +259,7 @@ class TranslationIndex:
         peers = self._peers(count, size, features.published, others)
         # One screen for the name candidates and the same-sized articles: most fail it, and
         # only the rest are decoded and aligned.
-        passing = self._screened(mine, list(dict.fromkeys((*candidates, *(peers or ())))))
+        passing = self._screened(mine, heads, list(dict.fromkeys((*candidates, *(peers or ())))))
         for key in candidates:
             if key not in passing:
                 continue  # ``could_be_translation`` would say no: no translation
@@ -304,7 +306,7 @@ class TranslationIndex:
             return None
         rivals += self._candidates(bare, entry.language, entry.published, languages)
         theirs = self._side(key, sides)
-        passing = self._screened(theirs, sorted(set(rivals)))
+        passing = self._screened(theirs, entry.heads, sorted(set(rivals)))
         for rival in sorted(passing):
             found = theirs.align(self._side(rival, sides))
             if found.is_aligned() and found.evidence > evidence - WEAK_MARGIN:
