@@ -21,6 +21,7 @@ memory the window adds.
 from __future__ import annotations
 
 import argparse
+import gc
 import gzip
 import itertools
 import json
@@ -29,6 +30,7 @@ import random
 import resource
 import sys
 import time
+import types
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -419,6 +421,44 @@ def run_scale(base: list[ArticleFeatures], total: int, checkpoints: list[int], p
     return results
 
 
+def _deep_size(roots: Sequence[Any], seen: set[int]) -> int:
+    """Bytes of ``roots`` and what they reach, each object counted once across calls."""
+    size, stack = 0, list(roots)
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or isinstance(obj, type | types.ModuleType | types.FunctionType):
+            continue
+        seen.add(id(obj))
+        size += sys.getsizeof(obj)
+        stack.extend(gc.get_referents(obj))
+    return size
+
+
+def window_memory(clusterer: StoryClusterer) -> list[tuple[str, int]]:
+    """Bytes per structure of a clusterer's window (``--memory``): each object is counted in
+    the first structure that reaches it, the article keys (shared by all) apart."""
+    c, dup = clusterer, clusterer.duplicates
+    seen: set[int] = {id(c.options), id(c._window.background)}
+    stories = list(c._stories.values())
+    parts: list[tuple[str, list[Any]]] = [
+        ("article keys", list(c._story_of)),
+        ("story keys", [s.key for s in stories]),
+        ("StoryState.members", [s.members for s in stories]),
+        ("_story_of", [c._story_of]),
+        ("_postings", [c._postings]),
+        ("story terms+evidence", [[s.terms, s.evidence] for s in stories]),
+        ("stories, the rest", [c._stories, c._story_expiry, c._renamed]),
+        ("window df", [c._window]),
+        ("dedup entries", [dup._entries]),
+        ("dedup LSH bands", [dup._bands]),
+        ("dedup sentences", [dup._by_sentence]),
+        ("dedup url/hash/expiry", [dup._by_url, dup._by_hash, dup._expiry]),
+        ("TranslationIndex", [c.translations]),
+        ("clusterer, the rest", [c]),
+    ]
+    return [(name, _deep_size(roots, seen)) for name, roots in parts]
+
+
 def base_features(limit: int | None = None) -> list[ArticleFeatures]:
     path = eval_data_dir() / "ant-arabic-news" / "ant_multisource_sample.jsonl.gz"
     with gzip.open(path, "rt", encoding="utf-8") as handle:
@@ -436,6 +476,21 @@ def base_features(limit: int | None = None) -> list[ArticleFeatures]:
     ]
 
 
+def print_window_memory(total: int) -> None:
+    """Fill a synthetic window of ``total`` articles and print its bytes per structure."""
+    clusterer = StoryClusterer(ClusterOptions(window_days=3))
+    base = base_features()
+    rss0 = _rss_mb()
+    for f in synthetic_stream(base, total):
+        clusterer.add(f)
+    rss = _rss_mb() - rss0
+    n = clusterer.article_count
+    rows = window_memory(clusterer)
+    print(f"window {n:,} articles, {len(clusterer):,} stories, +{rss:,.0f} MB resident")
+    for name, size in [*rows, ("total", sum(size for _, size in rows))]:
+        print(f"  {name:<22} {size / 2**20:8.1f} MB  {size / n:8,.0f} B/article")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=int, default=100_000, help="window size to reach")
@@ -443,9 +498,18 @@ def main() -> None:
     parser.add_argument("--no-understand", action="store_true", help="leave entities out")
     parser.add_argument("--no-scale", action="store_true", help="quality only")
     parser.add_argument(
+        "--memory",
+        type=int,
+        metavar="N",
+        help="only the bytes per structure of an N-article window",
+    )
+    parser.add_argument(
         "--no-background", action="store_true", help="window document frequencies only"
     )
     args = parser.parse_args()
+    if args.memory:
+        print_window_memory(args.memory)
+        return
     stream = labelled_stream(not args.no_understand, not args.no_background)
     n_en = sum(f.language == "en" for f in stream.feats)
     bg = stream.background

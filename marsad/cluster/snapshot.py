@@ -33,6 +33,7 @@ from marsad.cluster.clusterer import ClusterOptions, StoryClusterer
 from marsad.cluster.frequencies import WindowFrequencies
 from marsad.cluster.story import Member, StoryState
 from marsad.dedup import index as dedup_index
+from marsad.dedup import minhash as dedup_minhash
 from marsad.dedup import translated as dedup_translated
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ _CLASSES: tuple[type, ...] = (
     WindowFrequencies,
     dedup_index.DuplicateIndex,
     dedup_index._Entry,
+    dedup_minhash.BandTable,
     dedup_translated.TranslationIndex,
     dedup_translated._Entry,
 )

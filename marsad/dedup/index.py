@@ -21,7 +21,13 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from marsad.dedup.features import ArticleFeatures
-from marsad.dedup.minhash import SIGNATURE_BYTES, band_keys, estimated_jaccard, signature_array
+from marsad.dedup.minhash import (
+    SIGNATURE_BYTES,
+    BandTable,
+    band_keys,
+    estimated_jaccard,
+    signature_array,
+)
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +94,7 @@ class _Entry:
     sentences: bytes = b""
     source: str | None = None
     host: str | None = None
+    slot: int = -1  # in the LSH ``BandTable``
 
 
 def _host(url: str | None) -> str | None:
@@ -151,7 +158,7 @@ class DuplicateIndex:
         self._entries: dict[str, _Entry] = {}
         self._by_url: dict[str, str] = {}
         self._by_hash: dict[str, str] = {}
-        self._bands: dict[int, str | list[str]] = {}
+        self._bands = BandTable()
         # A few sentences of each article (the ``SAMPLED_SENTENCES`` smallest hashes: chosen by
         # content, so a wrapper added around a text leaves most of them in place).
         self._by_sentence: dict[int, str | list[str]] = {}
@@ -303,6 +310,9 @@ class DuplicateIndex:
         key = features.key
         if key in self._entries:
             self.remove(key)
+        # A bucket records at most ``MAX_BUCKET + 1`` articles: one over the limit marks it
+        # as boilerplate (``_candidates``).
+        slot = self._bands.add(key, band_keys(features.signature), MAX_BUCKET + 1)
         self._entries[key] = _Entry(
             published=features.published,
             signature=features.signature,
@@ -312,6 +322,7 @@ class DuplicateIndex:
             sentences=features.sentences,
             source=features.source,
             host=_host(features.url),
+            slot=slot,
         )
         for h in _sampled(features.sentences):
             bucket = self._by_sentence.get(h)
@@ -326,14 +337,6 @@ class DuplicateIndex:
             self._by_url.setdefault(features.url, key)
         if features.text_hash:
             self._by_hash.setdefault(features.text_hash, key)
-        for band in band_keys(features.signature):
-            bucket = self._bands.get(band)
-            if bucket is None:
-                self._bands[band] = key
-            elif isinstance(bucket, str):
-                self._bands[band] = [bucket, key]
-            elif len(bucket) < MAX_BUCKET + 1:
-                bucket.append(key)
         heapq.heappush(self._expiry, (features.published, key))
 
     def remove(self, key: str) -> None:
@@ -351,14 +354,7 @@ class DuplicateIndex:
                 del self._by_sentence[h]
             elif isinstance(found, list) and key in found:
                 found.remove(key)
-        for band in band_keys(entry.signature):
-            bucket = self._bands.get(band)
-            if bucket == key:
-                del self._bands[band]
-            elif isinstance(bucket, list) and key in bucket:
-                bucket.remove(key)
-                if len(bucket) == 1:
-                    self._bands[band] = bucket[0]
+        self._bands.discard(entry.slot)
 
     def expire(self, before: float) -> list[str]:
         """Forget articles published before ``before`` (POSIX seconds); returns their keys."""
@@ -373,13 +369,8 @@ class DuplicateIndex:
 
     def _candidates(self, signature: bytes) -> set[str]:
         found: set[str] = set()
-        for band in band_keys(signature):
-            bucket = self._bands.get(band)
-            if bucket is None:
-                continue
-            if isinstance(bucket, str):
-                found.add(bucket)
-            elif len(bucket) <= MAX_BUCKET:
+        for bucket in self._bands.members(band_keys(signature)):
+            if len(bucket) <= MAX_BUCKET:
                 found.update(bucket)
         return found
 

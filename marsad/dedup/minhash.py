@@ -17,6 +17,7 @@ to 0.37 and 0.33 while random pairs stay below 0.05 for all three).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import rensa
@@ -72,12 +73,123 @@ def band_keys(signature: bytes) -> list[int]:
     return [hash((band, int(row[0]), int(row[1]))) for band, row in enumerate(rows.tolist())]
 
 
+class BandTable:
+    """LSH buckets: for each band key, the articles recorded under it (a multimap).
+
+    A dict of Python ints held about 2.2 KB per article (32 int objects and dict slots); here
+    the bulk is two sorted numpy arrays (band key, article slot: 12 bytes an entry), with the
+    latest additions in a small dict merged in every ``MERGE_EVERY`` entries. A removed
+    article's slot is forgotten at once (its entries stop counting) and its entries are purged
+    from the arrays once they are a quarter of them.
+    """
+
+    MERGE_EVERY = 1 << 15  # entries in the dict before a merge (about 1,000 articles)
+
+    def __init__(self) -> None:
+        self._keys = np.empty(0, dtype=np.int64)
+        self._slots = np.empty(0, dtype=np.int32)
+        self._recent: dict[int, list[int]] = {}
+        self._pending = 0  # entries in ``_recent``
+        self._names: dict[int, str] = {}  # live slot -> article key
+        self._next = 0
+        self._dead = 0  # slots removed since the last purge
+
+    def members(self, keys: Sequence[int]) -> list[list[str]]:
+        """For each band key, the live articles recorded under it."""
+        out: list[list[str]] = [[] for _ in keys]
+        if not keys:
+            return out
+        names, recent = self._names, self._recent
+        if len(self._keys):
+            query = np.array(keys, dtype=np.int64)
+            lo = np.searchsorted(self._keys, query, "left")
+            hi = np.searchsorted(self._keys, query, "right")
+            for i in np.flatnonzero(hi > lo).tolist():
+                found = out[i]
+                for slot in self._slots[lo[i] : hi[i]].tolist():
+                    name = names.get(slot)
+                    if name is not None:
+                        found.append(name)
+        for i, key in enumerate(keys):
+            slots = recent.get(key)
+            if slots:
+                found = out[i]
+                for slot in slots:
+                    name = names.get(slot)
+                    if name is not None:
+                        found.append(name)
+        return out
+
+    def add(self, name: str, keys: Sequence[int], limit: int) -> int:
+        """Record ``name`` under each key that holds fewer than ``limit`` live articles;
+        returns its slot (for ``discard``)."""
+        counts = [len(found) for found in self.members(keys)]
+        slot = self._next
+        self._next += 1
+        self._names[slot] = name
+        for key, count in zip(keys, counts, strict=True):
+            if count < limit:
+                self._recent.setdefault(key, []).append(slot)
+                self._pending += 1
+        if self._pending >= self.MERGE_EVERY:
+            self._merge()
+        return slot
+
+    def discard(self, slot: int) -> None:
+        """Forget an article: its entries no longer count."""
+        if self._names.pop(slot, None) is not None:
+            self._dead += 1
+            if self._dead * BANDS > max(self.MERGE_EVERY, len(self._keys) // 4):
+                self._purge()
+
+    def _merge(self) -> None:
+        keys = np.fromiter(
+            (k for k, slots in self._recent.items() for _ in slots), np.int64, self._pending
+        )
+        slots = np.fromiter(
+            (s for found in self._recent.values() for s in found), np.int32, self._pending
+        )
+        order = np.argsort(keys, kind="stable")
+        keys, slots = keys[order], slots[order]
+        at = np.searchsorted(self._keys, keys, "right")
+        self._keys = np.insert(self._keys, at, keys)
+        self._slots = np.insert(self._slots, at, slots)
+        self._recent, self._pending = {}, 0
+
+    def _purge(self) -> None:
+        live = np.fromiter(self._names, np.int32, len(self._names))
+        keep = np.isin(self._slots, live)
+        self._keys, self._slots = self._keys[keep], self._slots[keep]
+        names = self._names
+        for key in list(self._recent):
+            found = [s for s in self._recent[key] if s in names]
+            if found:
+                self._recent[key] = found
+            else:
+                del self._recent[key]
+        self._pending = sum(map(len, self._recent.values()))
+        self._dead = 0
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Bytes, not arrays: the snapshot's unpickler builds no numpy objects.
+        state = dict(vars(self))
+        state["_keys"], state["_slots"] = self._keys.tobytes(), self._slots.tobytes()
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        state["_keys"] = np.frombuffer(state["_keys"], dtype=np.int64).copy()
+        state["_slots"] = np.frombuffer(state["_slots"], dtype=np.int32).copy()
+        vars(self).update(state)
+
+
 __all__ = [
     "BANDS",
     "NUM_PERM",
     "ROWS",
     "SHINGLE_SIZE",
     "SIGNATURE_BYTES",
+    "BandTable",
     "band_keys",
     "estimated_jaccard",
     "minhash_signature",
