@@ -25,10 +25,11 @@ from marsad.errors import BrokerUnavailable, ConfigError
 log = logging.getLogger(__name__)
 
 QUEUE_KINDS = ("fetch", "group")
-# Retries of a failed message, with exponential back-off from MIN to MAX (then dead letter):
-# five tries span about ten minutes, long enough for a database restart.
+# Retries of a failed message, with exponential back-off from MIN, doubled each time, to MAX
+# (then a dead letter): 15 s, 30 s, 1, 2 and 4 min, about 8 minutes in all, long enough for
+# a database or broker restart.
 MAX_RETRIES = 5
-MIN_BACKOFF_MS = 5_000
+MIN_BACKOFF_MS = 15_000
 MAX_BACKOFF_MS = 300_000
 # How long a connection attempt to RabbitMQ or Redis may take before it counts as unreachable.
 CONNECT_TIMEOUT = 5.0

@@ -9,7 +9,12 @@ Redis, so the limits hold for all the workers together:
 - concurrency: a sorted set per host of the requests in flight, scored by when each slot runs
   out (a killed worker's slots free themselves after the longest exchange);
 - rate: the host's next allowed start, reserved atomically (each request takes the next turn,
-  ``per_host_delay`` after the one before, on Redis's clock, so machines' clocks do not matter).
+  ``per_host_delay`` after the one before, on Redis's clock, so machines' clocks do not matter);
+- ``Retry-After``: a 429 or 503 pushes the host's next start for every worker, not only the
+  one that was told.
+
+robots.txt is still read by each worker thread's fetcher (once per host, renewed every ten
+minutes), not shared.
 
 Waiting for a turn is not counted against the request's deadline (the fetcher's rule).
 """
@@ -46,6 +51,17 @@ if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
 end
 return 0
 """
+# A server's Retry-After (or a 429/503 back-off): nobody starts before now + ARGV[1] ms.
+_PUSH = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local want = now + tonumber(ARGV[1])
+local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
+if want > nxt then
+  redis.call('SET', KEYS[1], want, 'PX', tonumber(ARGV[1]) + 1000)
+end
+return want - now
+"""
 # How often a request waiting for a free slot asks again.
 SLOT_POLL_SECONDS = 0.02
 
@@ -62,6 +78,7 @@ class SharedLimits:
         self.slot_ms = max(1000, round(slot_seconds * 1000))
         self._turn = client.register_script(_TURN)
         self._slot = client.register_script(_SLOT)
+        self._push = client.register_script(_PUSH)
 
     def _take_slot(self, host: str, token: str) -> bool:
         keys = [self.prefix + host + ":slots"]
@@ -70,6 +87,10 @@ class SharedLimits:
     def _take_turn(self, host: str) -> float:
         wait_ms = self._turn(keys=[self.prefix + host + ":next"], args=[self.delay_ms])
         return float(wait_ms) / 1000.0
+
+    def delay(self, host: str, seconds: float) -> None:
+        """No worker starts a request to ``host`` for ``seconds`` (the server asked so)."""
+        self._push(keys=[self.prefix + host + ":next"], args=[max(0, round(seconds * 1000))])
 
     def _free_slot(self, host: str, token: str) -> None:
         self.client.zrem(self.prefix + host + ":slots", token)
@@ -98,6 +119,19 @@ class SharedFetcher(Fetcher):
     def __init__(self, settings: Settings, limits: SharedLimits) -> None:
         super().__init__(settings)
         self.limits = limits
+        self._keys: dict[int, str] = {}  # id of the fetcher's per-host state -> host key
+
+    def _host(self, url: str) -> Any:
+        state = super()._host(url)
+        self._keys[id(state)] = host_key(url)
+        return state
+
+    def _delay_host(self, host: Any, seconds: float) -> None:
+        """A 429/503's wait holds back every worker, not only this one."""
+        super()._delay_host(host, seconds)
+        key = self._keys.get(id(host))
+        if key is not None:
+            self.limits.delay(key, seconds)
 
     async def _exchange(self, url: str, *args: Any) -> tuple[int, dict[str, str], bytes]:
         host = host_key(url)

@@ -4,12 +4,17 @@ starts at least ``per_host_delay`` apart, as the test server measures them."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import signal
+import time
 
 from conftest import Scale, wait_for
 from helpers import add_sources, progress, serve_feeds
-from loopback import LoopbackServer
+from loopback import Handler, LoopbackServer, Reply, Seen
+
+from marsad.scale.engine import open_redis
+from marsad.scale.politeness import SharedFetcher, SharedLimits
 
 DELAY = 0.25
 CONCURRENCY = 2
@@ -19,9 +24,40 @@ CONCURRENCY = 2
 SLACK = DELAY / 2
 
 
-def _run(scale: Scale, server: LoopbackServer, redis_url: str | None) -> list[float]:
-    """Two workers over 12 feeds of one host; returns the request starts the server saw."""
-    feeds, expected = serve_feeds(server, 12, 1, page_delay=0.5, feed_delay=0.5)
+# Each answer takes this long at the server, so requests overlap unless something limits them.
+ANSWER_SECONDS = 0.5
+
+
+def _timed(reply: Reply, spans: list[tuple[float, float]]) -> Handler:
+    """The route's reply after ANSWER_SECONDS, its span at the server recorded. (The server's
+    own in-flight count falls only after the body is written, in a thread of this busy test
+    process: a next request could arrive first and count as a third one in flight.)"""
+
+    def handler(seen: Seen) -> Reply:
+        time.sleep(ANSWER_SECONDS)
+        spans.append((seen.at, time.time()))
+        return reply
+
+    return handler
+
+
+def most_at_once(spans: list[tuple[float, float]]) -> int:
+    events = sorted([(a, 1) for a, _ in spans] + [(b, -1) for _, b in spans])
+    most = now = 0
+    for _, step in events:
+        now += step
+        most = max(most, now)
+    return most
+
+
+def _run(scale: Scale, server: LoopbackServer, redis_url: str | None) -> tuple[list[float], int]:
+    """Two workers over 12 feeds of one host; returns the request starts the server saw and
+    the most requests it answered at once."""
+    feeds, expected = serve_feeds(server, 12, 1)
+    spans: list[tuple[float, float]] = []
+    for path, reply in list(server.routes.items()):
+        assert isinstance(reply, Reply)
+        server.routes[path] = _timed(reply, spans)
     add_sources(scale.database_url, feeds)
     limits = {
         "MARSAD_PER_HOST_DELAY": str(DELAY),
@@ -42,20 +78,20 @@ def _run(scale: Scale, server: LoopbackServer, redis_url: str | None) -> list[fl
     )
     for w in workers:
         w.send_signal(signal.SIGTERM)
-    return sorted(seen.at for seen in server.log)
+    return sorted(seen.at for seen in server.log), most_at_once(spans)
 
 
 def test_two_workers_share_one_hosts_limits(scale: Scale, server: LoopbackServer) -> None:
-    starts = _run(scale, server, None)
+    starts, at_once = _run(scale, server, None)
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     rate = (len(starts) - 1) / (starts[-1] - starts[0])
     print(
         f"\n{len(starts)} requests to one host from 2 workers: {rate:.2f} requests/s "
         f"(limit {1 / DELAY:.1f}), smallest gap {min(gaps):.3f}s, "
-        f"at most {server.max_in_flight} in flight (limit {CONCURRENCY})"
+        f"at most {at_once} in flight (limit {CONCURRENCY})"
     )
     assert len(starts) >= 24  # 12 feeds, 12 pages (and robots.txt)
-    assert server.max_in_flight <= CONCURRENCY
+    assert at_once <= CONCURRENCY
     assert min(gaps) >= DELAY - SLACK, gaps
     assert rate <= 1.05 / DELAY  # n starts DELAY apart: exactly 1 / DELAY, plus jitter
 
@@ -65,7 +101,36 @@ def test_without_redis_two_workers_would_not_be_polite(
 ) -> None:
     """The control: the same run with each worker keeping its own limits breaks them (so the
     test above measures the sharing, not a slow machine)."""
-    starts = _run(scale, server, "")
+    starts, at_once = _run(scale, server, "")
     rate = (len(starts) - 1) / (starts[-1] - starts[0])
-    print(f"\nwithout Redis: {rate:.2f} requests/s, {server.max_in_flight} in flight")
-    assert server.max_in_flight > CONCURRENCY
+    print(f"\nwithout Redis: {rate:.2f} requests/s, {at_once} in flight")
+    assert at_once > CONCURRENCY
+
+
+def test_retry_after_holds_back_every_worker(scale: Scale, server: LoopbackServer) -> None:
+    """A 503 with Retry-After told to one worker's fetcher delays another's requests to that
+    host too (two fetchers with separate local state, sharing only Redis)."""
+    settings = scale.settings(per_host_delay=0.0, respect_robots=False)
+    answers = iter([Reply(503, headers={"Retry-After": "2"})])
+    server.route("/busy", lambda seen: next(answers, Reply(body=b"ok")))
+    server.route("/other", Reply(body=b"ok"))
+    client = open_redis(settings)
+    limits = SharedLimits(client, settings, slot_seconds=30)
+
+    async def both() -> None:
+        async with SharedFetcher(settings, limits) as a, SharedFetcher(settings, limits) as b:
+
+            async def later() -> None:
+                await asyncio.sleep(0.3)  # after the 503
+                await b.fetch(server.url("/other"))
+
+            await asyncio.gather(a.fetch(server.url("/busy")), later())
+
+    try:
+        asyncio.run(both())
+    finally:
+        client.close()
+    told = next(s.at for s in server.log if s.path == "/busy")
+    other = next(s.at for s in server.log if s.path == "/other")
+    assert other - told >= 1.9, f"the other worker waited only {other - told:.2f}s"
+    assert server.hits["/busy"] == 2  # retried in place after the wait
