@@ -14,6 +14,7 @@ left, so a slow stage never piles up messages.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from marsad.config import Settings
-from marsad.errors import BrokerUnavailable
+from marsad.errors import BrokerUnavailable, MarsadError
 from marsad.pipeline.crawl import LEASE_SECONDS, seconds_until_due
 from marsad.scale.engine import Queues, open_broker, require_packages
 from marsad.scale.worker import declare_actors
@@ -156,7 +157,13 @@ def _round(
         due_before=utcnow(),
         include_paused=False,
     )
-    for source in sources:
-        fetch_source.send(source.id)
-    stats.sent += len(sources)
+    for i, source in enumerate(sources):
+        try:
+            fetch_source.send(source.id)
+        except BaseException:
+            # Not sent: give these sources back now rather than when their leases run out.
+            with contextlib.suppress(MarsadError):
+                store.release_sources(owner, [s.id for s in sources[i:]])
+            raise
+        stats.sent += 1
     return len(sources)

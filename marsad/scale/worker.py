@@ -265,7 +265,10 @@ class WorkerRuntime:
         self.metrics.fetch_outcomes.labels(_outcome(summary)).inc()
         if summary is not None and summary.new_articles:
             self.metrics.articles_stored.inc(summary.new_articles)
-            self.actors.group.send()
+            try:
+                self.actors.group.send()
+            except Exception as exc:  # only a nudge: the holder drains every tick anyway
+                log.info("could not nudge the grouping holder: %s", exc)
         return summary
 
     # -- group ----------------------------------------------------------------------------
