@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import threading
 import time
@@ -54,3 +55,17 @@ def test_one_scheduler_leads_and_a_standby_takes_over(scale: Scale) -> None:
     wait_for("the standby takes over", lambda: "leading" in scale.output(second), 30)
     second.send_signal(signal.SIGTERM)
     assert second.wait(timeout=60) == 0, scale.output(second)
+
+
+def test_worker_processes_start_consume_and_stop_together(scale: Scale) -> None:
+    parent = scale.start("worker", "--queues", "fetch", "--processes", "2", "--threads", "1")
+
+    def consumers() -> int:
+        answer = scale.run("status", "--json")
+        queues = json.loads(answer.stdout)["queues"]
+        return int(next(q["consumers"] for q in queues if q["queue"].endswith(".fetch")))
+
+    wait_for("two worker processes consuming", lambda: consumers() == 2, timeout=60, step=1)
+    parent.send_signal(signal.SIGTERM)
+    assert parent.wait(timeout=90) == 0, scale.output(parent)[-3000:]
+    wait_for("no worker left consuming", lambda: consumers() == 0, timeout=30, step=1)
