@@ -8,7 +8,7 @@ before issue 14), unpacked with ``git archive`` into ``/tmp/marsad-baseline-<rev
 a subprocess with that folder first on ``PYTHONPATH``; the measuring code (``en_eval``,
 ``ner_eval``) is this tree's in both runs, and calls only the API both releases share.
 Prints: LGL article-level country P/R/F1 and top-country accuracy, GUM PER/ORG P/R (exact span
-and overlap), NewsFANE Arabic country P/R, false-friend hits on the trap files (dev and test),
+and overlap; all 24 documents, and GUM's dev and test documents: tune on train and dev), NewsFANE Arabic country P/R, false-friend hits on the trap files (dev and test),
 articles per CPU second (English LGL ~1.9 kB, Arabic ANT cut to 2 kB; the best of four rounds
 each, baseline and this tree alternating, since the shared machine's load drifts) and the memory
 of the loaded knowledge (tracemalloc peak while loading).
@@ -49,6 +49,8 @@ def measure(quick: bool) -> dict[str, float]:
     for split in ("dev", "test"):
         out.update({f"lgl_{split}_{k}": v for k, v in eval_lgl(knowledge, split=split).items()})
     out.update({f"gum_{k}": v for k, v in eval_gum(knowledge).items()})
+    for split in ("dev", "test"):  # GUM's own split: tune on train and dev, report test
+        out.update({f"gum_{split}_{k}": v for k, v in eval_gum(knowledge, split).items()})
     fane = eval_newsfane(knowledge, 2000 if quick else None)
     out["newsfane_nation_precision"] = fane["nation_precision"]
     out["newsfane_nation_recall"] = fane["nation_recall"]
@@ -114,6 +116,14 @@ ROWS = [
     ("GUM PER recall (0.60)", "gum_PER_recall"),
     ("GUM ORG precision (0.80)", "gum_ORG_precision"),
     ("GUM ORG recall (0.60)", "gum_ORG_recall"),
+    ("GUM dev PER P", "gum_dev_PER_precision"),
+    ("GUM dev PER R", "gum_dev_PER_recall"),
+    ("GUM dev ORG P", "gum_dev_ORG_precision"),
+    ("GUM dev ORG R", "gum_dev_ORG_recall"),
+    ("GUM test PER P", "gum_test_PER_precision"),
+    ("GUM test PER R", "gum_test_PER_recall"),
+    ("GUM test ORG P", "gum_test_ORG_precision"),
+    ("GUM test ORG R", "gum_test_ORG_recall"),
     ("GUM PER overlap P", "gum_PER_overlap_precision"),
     ("GUM PER overlap R", "gum_PER_overlap_recall"),
     ("GUM ORG overlap P", "gum_ORG_overlap_precision"),

@@ -14,7 +14,9 @@ run the same code over the old package (see there).
   by LGL document id into a dev half (tuning, error analysis) and a test half (reported):
   ``zlib.crc32(id) % 2 == 0`` is dev (314 articles; test 274), as bench/dedup splits FLORES.
 - GUM news (``en-news-entities``): PER and ORG exact-span precision and recall over the 24
-  documents (the headline is the first line of the text), and the overlap ("partial") figures.
+  documents (the headline is the first line of the text), and the overlap ("partial") figures;
+  also by GUM's own split (``gum_split``: 20 train, 2 dev, 2 test): tune on train and dev (see
+  ``gum_errors``), report test.
 - Trap file (``tests/data/understand/traps-*.jsonl``, written by the team): a false-friend hit is
   a country we mention that a line says is not named (Paris Hilton, turkey the bird...); a missed
   country is one the line says is named.
@@ -225,6 +227,8 @@ def main() -> None:
         ("LGL dev", eval_lgl(knowledge, split="dev")),
         ("LGL test", eval_lgl(knowledge, split="test")),
         ("GUM", eval_gum(knowledge)),
+        ("GUM dev", eval_gum(knowledge, "dev")),
+        ("GUM test", eval_gum(knowledge, "test")),
         ("traps dev", eval_traps(knowledge, "dev")),
         ("traps test", eval_traps(knowledge, "test")),
         ("speed", speed(knowledge)),
