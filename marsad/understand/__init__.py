@@ -19,7 +19,7 @@ import ahocorasick
 from marsad.models import ArticleCountry, Entity, EntityName, EntityType
 from marsad.text import is_stopword
 from marsad.understand.about import LEAD_CHARS, WeightedMention, rank_countries
-from marsad.understand.english import find_english_names, is_club
+from marsad.understand.english import find_english_names, find_teams, is_club
 from marsad.understand.entities import (
     UNKNOWN_PREFIX,
     EntityRecord,
@@ -243,6 +243,34 @@ def _analyse(
             found = _english_spans(
                 zone, taken, place_tokens, gazetteer.given_names_en | given, surnames
             )
+            teams = find_teams(
+                zone.scanned,
+                [
+                    (m.token, m.token + len(m.normalized.split()) - 1)
+                    for m in mentions
+                    if m.field == zone.name and m.kind == "country"
+                ],
+            )
+            for first, last in teams:  # Sweden 1 - 0 Korea: the team, not the country
+                start, end = tokens[first].start, tokens[last].end
+                spans = [
+                    s
+                    for s in spans
+                    if not (
+                        s.type is EntityType.PLACE and s.field == zone.name and s.start == start
+                    )
+                ]
+                name = zone.scanned.text[start:end]
+                found.append(
+                    EntitySpan(
+                        zone.name,
+                        start,
+                        end,
+                        EntityType.ORGANIZATION,
+                        org_id(f"{normalize_key(name)} national team"),
+                        name,
+                    )
+                )
             bodies = [s for s in found if s.type is EntityType.ORGANIZATION]
             # the United States Navy, the Bank of England: the place is part of the body's name
             spans = [

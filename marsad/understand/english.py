@@ -8,6 +8,10 @@ names no one). A run is then read:
 
 - an organisation when it holds a head word (Ministry, University, Party, Bank, Inc, FC...), is a
   sports club (a place's name with United, City, FC, Rovers...; Real Madrid), or is an acronym;
+- an organisation, too, when its context says so though it has no head word: "Scientology
+  officials", "members of the Sea Org", "Nathan Law of Demosisto", "Demosisto's Nathan Law", "the
+  Church"; a name so found is a body wherever else the text writes it (``_bodies_by_context``);
+  in a sports story a country's name is its national team (``find_teams``);
 - a person when a title comes before it, or it has two to five name words with no place, event
   or building word in it (Aung San Suu Kyi, Luiz Inácio Lula da Silva);
 - nothing when it is a place, an event or work (World Cup, Hurricane Katrina), a building or
@@ -21,6 +25,7 @@ Rule-based on purpose: no model, a few microseconds a token (see bench/understan
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from marsad.models import EntityType
@@ -173,6 +178,7 @@ def find_english_names(
     sentence_start = [True, *(sentence[k - 1] != sentence[k] for k in range(1, n))]
     found: list[EnglishName] = []
     surnames = known_people if known_people is not None else {}
+    leftovers: list[list[int]] = []  # runs read as nothing: a body known by its context?
     k = 0
     starts = iter([i for i, c in enumerate(capital) if c])  # runs start on a capital only
     while True:
@@ -208,9 +214,11 @@ def find_english_names(
                 end += 1
                 continue
             break
-        run = list(range(k, end))
+        run = _trim(list(range(k, end)), norms, sentence_start, lower_seen)
         k = end
-        found += _read_run(
+        if not run:
+            continue
+        names = _read_run(
             run,
             words,
             norms,
@@ -220,6 +228,25 @@ def find_english_names(
             title_case,
             surnames,
             given_names,
+        )
+        found += names
+        if not title_case:
+            # its parts between joiners that hold no name: "Critics of Scientology", "Rathbun
+            # the Scientology", "Mary Jones of Quellpoint"
+            joiners = [j for j, i in enumerate(run) if norms[i] in _ORG_JOINERS]
+            parts = _split(run, joiners) if joiners else [] if names else [run]
+            for part in parts:
+                if names and any(x.first <= part[-1] and part[0] <= x.last for x in names):
+                    continue
+                while part and not capital[part[-1]]:  # Scientology-related
+                    part = part[:-1]
+                if joiners:
+                    part = _trim(part, norms, sentence_start, lower_seen)
+                if part and len(part) <= _MAX_NAME_WORDS:
+                    leftovers.append(part)
+    if leftovers:
+        found = _bodies_by_context(
+            scanned, words, found, leftovers, place_tokens, surnames, given_names
         )
     # displays as written (Okonjo-Iweala keeps its hyphen); a surname mention shows the full name
     shown: dict[str, str] = {}
@@ -250,23 +277,7 @@ def _read_run(
     surnames: dict[str, tuple[str, str]],
     given_names: frozenset[str],
 ) -> list[EnglishName]:
-    # leading words that are not names: The, In, and a sentence-initial common word
-    while run and (
-        is_stopword(norms[run[0]], "en")
-        or norms[run[0]] in _ORG_JOINERS
-        or norms[run[0]] in _NAME_PARTICLES
-        or (
-            sentence_start[run[0]]
-            and (
-                norms[run[0]] in lower_seen
-                or norms[run[0]] in _OPENERS
-                or (norms[run[0]].endswith("ly") and len(run) > 1)
-            )
-        )
-    ):
-        run = run[1:]
-    while run and (norms[run[-1]] in _ORG_JOINERS or norms[run[-1]] in _NAME_PARTICLES):
-        run = run[:-1]
+    run = _trim(run, norms, sentence_start, lower_seen)
     if not run:
         return []
     run_norms = [norms[i] for i in run]
@@ -331,10 +342,204 @@ def _read_run(
         if piece:
             out += _person(piece, words, norms, after_title, surnames, given_names)
         piece = []
-        if acronym:  # NASA Administrator Charles Bolden
+        if acronym and not any(
+            norms[j] in _MISC_WORDS or norms[j] in _PLACE_LAST for j in run if j > i
+        ):
+            # NASA Administrator Charles Bolden; not the first word of the name of an event or
+            # a place (FIFA World Cup, NTU Hospital Station): GUM train+dev 3 false bodies fewer
             out.append(EnglishName(i, i, EntityType.ORGANIZATION, norms[i], ""))
         after_title = i >= 0 and norms[i] in _TITLE_WORDS
     return out
+
+
+def _trim(
+    run: list[int], norms: list[str], sentence_start: list[bool], lower_seen: set[str]
+) -> list[int]:
+    """The run without its leading words that are not names (The, In, a sentence-initial
+    common word) and trailing joiners."""
+    while run and (
+        is_stopword(norms[run[0]], "en")
+        or norms[run[0]] in _ORG_JOINERS
+        or norms[run[0]] in _NAME_PARTICLES
+        or (
+            sentence_start[run[0]]
+            and (
+                norms[run[0]] in lower_seen
+                or norms[run[0]] in _OPENERS
+                or (norms[run[0]].endswith("ly") and len(run) > 1)
+            )
+        )
+    ):
+        run = run[1:]
+    while run and (norms[run[-1]] in _ORG_JOINERS or norms[run[-1]] in _NAME_PARTICLES):
+        run = run[:-1]
+    return run
+
+
+# A body named without a head word is told by what stands around it: "Scientology officials",
+# "the Hamas website", "members of the Sea Org", "Nathan Law of Demosisto", "Youngspiration's
+# Baggio Leung", "the Church" (a head word alone, mid-sentence, after "the"). A name so found
+# is then a body wherever else the text writes it ("Wikinews has learned").
+_BODY_AFTER = _words(
+    """officials official spokesman spokeswoman spokesperson spokespeople executives employees
+    staff staffers reporters journalists members lawyers attorneys website homepage
+    headquarters shareholders leadership"""
+)
+_MEMBERS = _words(
+    """members member critics officials employees staff leader leaders head founder founders
+    spokesman spokeswoman spokesperson defector defectors"""
+)
+# head words that alone, after "the", name one body (not "the Government": whose?)
+_THE_HEADS = _words(
+    """church court party army navy senate congress parliament council commission ministry
+    agency bureau federation league union"""
+)
+_JOINING = _words("joined join joins joining left leave leaves leaving quit quits")
+# single words ending so are adjectives of peoples or parties (Chinese, Republican, Islamic,
+# Israeli), which stand before "officials" without being a body
+_ADJECTIVE_ENDINGS = ("an", "ese", "ish", "ic", "i")
+_POSSESSIVE = ("'", "\u2019")
+
+
+def _bodies_by_context(
+    scanned: Scanned,
+    words: list[str],
+    found: list[EnglishName],
+    leftovers: list[list[int]],
+    place_tokens: set[int],
+    surnames: dict[str, tuple[str, str]],
+    given_names: frozenset[str],
+) -> list[EnglishName]:
+    """``found`` with the leftover runs that name a body by their context, or that repeat a body
+    so named or found (see _BODY_AFTER)."""
+    tokens, text = scanned.tokens, scanned.text
+    norms = [t.norm for t in tokens]
+    n = len(tokens)
+    person_first = {f.first for f in found if f.type is EntityType.PERSON}
+    person_last = {f.last for f in found if f.type is EntityType.PERSON}
+    bodies = {f.normalized for f in found if f.type is EntityType.ORGANIZATION}
+    candidates = []
+    for run in leftovers:
+        run_norms = [norms[i] for i in run]
+        key = " ".join(run_norms)
+        if (
+            any(i in place_tokens for i in run)
+            or key in surnames
+            or run_norms[0] in given_names
+            or run_norms[-1] in _PLACE_LAST
+            or any(w in _TITLE_WORDS or w in _MONTHS_DAYS or w in _MISC_WORDS for w in run_norms)
+            or not all(
+                words[i][:1].isupper() or w in _ORG_JOINERS
+                for i, w in zip(run, run_norms, strict=True)
+            )
+            or (len(run) == 1 and key.endswith(_ADJECTIVE_ENDINGS) and key not in _ORG_HEADS)
+        ):
+            continue
+        candidates.append((run, key))
+        if key in bodies:
+            continue
+        first, last = run[0], run[-1]
+        before = first - 1
+        the = before >= 0 and norms[before] == "the"
+        if the:
+            before -= 1
+        after = last + 1
+        if (
+            # Scientology officials
+            (
+                after < n
+                and norms[after] in _BODY_AFTER
+                and _joined(text, tokens[last].end, tokens[after].start)
+            )
+            # members of the Sea Org; joined the Sea Org
+            or (
+                before >= 1
+                and norms[before] in ("of", "for", "from")
+                and norms[before - 1] in _MEMBERS
+            )
+            or (the and before >= 0 and norms[before] in _JOINING)
+            # Nathan Law of Demosisto
+            or (
+                before >= 1
+                and norms[before] == "of"
+                and before - 1 in person_last
+                and not _name_goes_on(scanned, words, after)
+            )
+            # Youngspiration's Baggio Leung
+            or (
+                after + 1 < n
+                and norms[after] == "s"
+                and text[tokens[last].end : tokens[after].start] in _POSSESSIVE
+                and after + 1 in person_first
+            )
+            # the Church, the Court: a head word alone names the body the text is about
+            or (
+                len(run) == 1
+                and the
+                and key in _THE_HEADS
+                and tokens[first].sentence == tokens[first - 1].sentence
+                and (after >= n or norms[after] not in ("on", "of", "for"))
+            )
+        ):
+            bodies.add(key)
+    added = [
+        EnglishName(run[0], run[-1], EntityType.ORGANIZATION, key, "")
+        for run, key in candidates
+        if key in bodies
+    ]
+    if not added:
+        return found
+    return sorted([*found, *added], key=lambda name: name.first)
+
+
+# National teams: in a sports story a country's name is often its team ("Sweden faced South
+# Korea", "Belgium 3 - 0 Panama", "Tunisia's coach"). A story is about sport when it holds
+# _SPORT_STORY_MIN of these words (a political story may say "won" or "match", rarely "goal"
+# three times); a country named in one of its sentences holding a sports word is then a team,
+# unless it is where something happens (in Russia, from Brazil).
+_SPORT_STRONG = _words(
+    """goal goals goalkeeper striker midfielder defender referee penalty stadium football
+    soccer footballer wicket wickets innings halftime half-time substituted substitute
+    equaliser equalizer fifa uefa rugby cricket hockey basketball"""
+)
+_SPORT_WORDS = _SPORT_STRONG | _words(
+    """match matches game games cup tournament league final finals semi-final quarter-final
+    coach captain squad team scored score scoring win wins won beat beats defeated defeat
+    lost draw drew faced face points victory possession kick corner header minute debutants
+    champions championship qualifier qualifiers group lead equalise equalize"""
+)
+_SPORT_STORY_MIN = 3
+# over the scan's joined norms, at C speed: most stories name a country and hold no sport
+_SPORT_STRONG_RE = re.compile(r"\b(?:" + "|".join(sorted(_SPORT_STRONG, key=len)[::-1]) + r")\b")
+_WHERE = _words("in at from inside across throughout near within into")
+
+
+def find_teams(scanned: Scanned, countries: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The country names (token spans) of ``countries`` that stand for a national team."""
+    tokens = scanned.tokens
+    if not countries or len(_SPORT_STRONG_RE.findall(scanned.joined)) < _SPORT_STORY_MIN:
+        return []
+    sporting = {t.sentence for t in tokens if t.norm in _SPORT_WORDS}
+    teams = []
+    for first, last in countries:
+        score = (last + 1 < len(tokens) and tokens[last + 1].norm.isdigit()) or (
+            first > 0 and tokens[first - 1].norm.isdigit()
+        )
+        where = first > 0 and tokens[first - 1].norm in _WHERE
+        if score or (tokens[first].sentence in sporting and not where):
+            teams.append((first, last))
+    return teams
+
+
+def _name_goes_on(scanned: Scanned, words: list[str], after: int) -> bool:
+    """The name goes on past the run: Studio 54, The Globe and Mail, New People's Party."""
+    tokens, text = scanned.tokens, scanned.text
+    if after >= len(tokens) or not _joined(text, tokens[after - 1].end, tokens[after].start):
+        return False
+    nxt = tokens[after].norm
+    return nxt.isdigit() or (
+        nxt in ("and", "s") and after + 1 < len(tokens) and words[after + 1][:1].isupper()
+    )
 
 
 def is_club(normalized: str) -> bool:
