@@ -159,7 +159,7 @@ def _round(
     )
     for i, source in enumerate(sources):
         try:
-            fetch_source.send(source.id)
+            fetch_source.send(source.id, owner)
         except BaseException:
             # Not sent: give these sources back now rather than when their leases run out.
             with contextlib.suppress(MarsadError):

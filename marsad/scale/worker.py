@@ -33,7 +33,7 @@ from marsad.config import Settings
 from marsad.errors import MarsadError
 from marsad.extract.langid import default_detector
 from marsad.ingest.fetcher import Fetcher
-from marsad.pipeline.crawl import CrawlSummary, poll_source
+from marsad.pipeline.crawl import LEASE_SECONDS, CrawlSummary, poll_source
 from marsad.pipeline.process import Pipeline
 from marsad.scale.engine import (
     dead_letter_notes,
@@ -50,7 +50,7 @@ from marsad.understand import Knowledge, load_knowledge
 log = logging.getLogger(__name__)
 
 # A fetch_source message may run this long (a sitemap of 1,000 pages at per-host pace) before
-# Dramatiq stops it and retries it; below the scheduler's 15-minute source lease.
+# Dramatiq stops it and retries it (the source's lease is renewed meanwhile).
 FETCH_TIME_LIMIT_MS = 14 * 60 * 1000
 GROUP_TIME_LIMIT_MS = 10 * 60 * 1000
 # The grouping holder looks at the outbox this often besides the group messages.
@@ -82,10 +82,10 @@ def declare_actors(broker: Any, settings: Settings, runtime: WorkerRuntime | Non
     """The actors on ``broker``; ``runtime`` runs them (None: a sender only, the scheduler)."""
     import dramatiq
 
-    def fetch_source(source_id: int) -> None:
+    def fetch_source(source_id: int, lease_owner: str | None = None) -> None:
         if runtime is None:
             raise RuntimeError("this process only sends messages")
-        runtime.fetch(int(source_id))
+        runtime.fetch(int(source_id), lease_owner)
 
     def group() -> None:
         if runtime is None:
@@ -246,7 +246,39 @@ class WorkerRuntime:
             state.fetcher_born = time.monotonic()
         return state
 
-    def fetch(self, source_id: int) -> CrawlSummary | None:
+    def _keep_lease(self, source_id: int, owner: str, done: threading.Event) -> None:
+        """Renew the scheduler's lease on the source every third of a lease while it is
+        polled here (a message may wait in the queue; a big sitemap takes long)."""
+        while not done.wait(LEASE_SECONDS / 3):
+            try:
+                self.store.renew_source_leases(owner, [source_id], lease_seconds=LEASE_SECONDS)
+            except MarsadError as exc:
+                log.info("could not renew the lease of source %d: %s", source_id, exc.message)
+
+    def fetch(self, source_id: int, lease_owner: str | None = None) -> CrawlSummary | None:
+        """One poll of the source. With ``lease_owner`` (the scheduler that sent it), its
+        lease is renewed first and while the poll runs; when another owner holds the source
+        now (this message waited past the lease, and the source was sent again), nothing is
+        done: the newer message polls it."""
+        if lease_owner is not None:
+            taken = self.store.renew_source_leases(
+                lease_owner, [source_id], lease_seconds=LEASE_SECONDS
+            )
+            if taken:
+                log.info("source %d was sent again meanwhile; this message is skipped", source_id)
+                self.metrics.fetch_outcomes.labels("skipped").inc()
+                return None
+        done = threading.Event()
+        if lease_owner is not None:
+            threading.Thread(
+                target=self._keep_lease, args=(source_id, lease_owner, done), daemon=True
+            ).start()
+        try:
+            return self._fetch(source_id)
+        finally:
+            done.set()
+
+    def _fetch(self, source_id: int) -> CrawlSummary | None:
         state = self._state()
         assert state.fetcher is not None
         started = time.monotonic()

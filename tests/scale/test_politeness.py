@@ -18,10 +18,11 @@ from marsad.scale.politeness import SharedFetcher, SharedLimits
 
 DELAY = 0.25
 CONCURRENCY = 2
-# Between a start reserved on Redis's clock and its arrival at the server lie the connection
-# and a loaded machine's scheduling (up to 50 ms seen on a busy 2-core machine); without the
-# shared limits two workers start requests at once (gaps near 0).
-SLACK = DELAY / 2
+# A start is reserved on Redis's clock before the connection is made: a cold or busy worker
+# that connects late shortens one gap seen at the server (to 0.07 s once on a loaded 2-core
+# machine) without making the host busier. So the rate is checked per second: never more than
+# 1 / DELAY starts in any second, plus the one such late start.
+MOST_PER_SECOND = round(1 / DELAY) + 1
 
 
 # Each answer takes this long at the server, so requests overlap unless something limits them.
@@ -51,9 +52,9 @@ def most_at_once(spans: list[tuple[float, float]]) -> int:
 
 
 def _run(scale: Scale, server: LoopbackServer, redis_url: str | None) -> tuple[list[float], int]:
-    """Two workers over 12 feeds of one host; returns the request starts the server saw and
+    """Two workers over 8 feeds of one host; returns the request starts the server saw and
     the most requests it answered at once."""
-    feeds, expected = serve_feeds(server, 12, 1)
+    feeds, expected = serve_feeds(server, 8, 1)
     spans: list[tuple[float, float]] = []
     for path, reply in list(server.routes.items()):
         assert isinstance(reply, Reply)
@@ -90,9 +91,10 @@ def test_two_workers_share_one_hosts_limits(scale: Scale, server: LoopbackServer
         f"(limit {1 / DELAY:.1f}), smallest gap {min(gaps):.3f}s, "
         f"at most {at_once} in flight (limit {CONCURRENCY})"
     )
-    assert len(starts) >= 24  # 12 feeds, 12 pages (and robots.txt)
+    assert len(starts) >= 16  # 8 feeds, 8 pages (and robots.txt)
     assert at_once <= CONCURRENCY
-    assert min(gaps) >= DELAY - SLACK, gaps
+    busiest = max(sum(1 for u in starts if t <= u < t + 1.0) for t in starts)
+    assert busiest <= MOST_PER_SECOND, (busiest, gaps)
     assert rate <= 1.05 / DELAY  # n starts DELAY apart: exactly 1 / DELAY, plus jitter
 
 

@@ -53,7 +53,7 @@ def test_a_failing_message_becomes_a_dead_letter_to_list_retry_and_drop(scale: S
 def test_a_standby_takes_grouping_over_from_a_killed_holder(
     scale: Scale, server: LoopbackServer
 ) -> None:
-    feeds, expected = serve_feeds(server, 6, 3)
+    feeds, expected = serve_feeds(server, 4, 3)
     add_sources(scale.database_url, feeds)
     store = open_store(scale.database_url)
     try:
