@@ -242,7 +242,9 @@ class StoryClusterer:
         self._stories: dict[str, StoryState] = {}
         self._story_of: dict[str, str] = {}  # article key -> story key (articles in window)
         self._renamed: dict[str, str] = {}  # merged story key -> surviving key
-        self._postings: dict[str, set[str]] = {}  # term/entity/number -> story keys
+        # term/entity/number -> story keys (one key as a plain string: most items are in one
+        # story, and an empty set is 216 bytes)
+        self._postings: dict[str, str | set[str]] = {}
         self._article_terms: dict[str, tuple[str, ...]] = {}  # primary article -> its df terms
         self._article_expiry: list[tuple[float, str]] = []
         self._story_expiry: list[tuple[float, str]] = []
@@ -456,9 +458,22 @@ class StoryClusterer:
         while self._story_expiry and self._story_expiry[0][0] < published - late:
             expires, key = heapq.heappop(self._story_expiry)
             state = self._stories.get(key)
-            if state is None or self._expires(state) != expires:
-                continue  # merged away, or grown since (a newer heap entry exists)
-            self._drop_story(state)
+            if state is None:
+                continue  # merged away
+            now = self._expires(state)
+            if now == expires:
+                self._drop_story(state)
+            elif now > expires:  # grown since: queued again at its present expiry
+                heapq.heappush(self._story_expiry, (now, key))
+
+    def _queue(self, state: StoryState) -> None:
+        """Give a story its entry in the expiry heap. One entry a story, not one a member: a
+        story's expiry only grows, so an entry popped early is pushed again at the present
+        one (``_advance``); the story is dropped when the first entry found due is current,
+        as with an entry pushed at every change."""
+        if not state.queued:
+            state.queued = True
+            heapq.heappush(self._story_expiry, (self._expires(state), state.key))
 
     def _lifetime(self, state: StoryState) -> float:
         """Seconds a story stays open after its last member: longer for a busy story and for a
@@ -512,7 +527,6 @@ class StoryClusterer:
                 features.key,
                 features.published,
                 features.language,
-                features.title,
                 features.source,
                 dup_of,
                 tr_of,
@@ -520,7 +534,7 @@ class StoryClusterer:
         )
         state.add(features, terms_w, evidence_w, primary)
         self._story_of[features.key] = state.key
-        heapq.heappush(self._story_expiry, (self._expires(state), state.key))
+        self._queue(state)
         if not primary:
             return
         terms = (*terms_w, *evidence_w)
@@ -530,10 +544,18 @@ class StoryClusterer:
             heapq.heappush(self._article_expiry, (features.published, features.key))
         if items is None:
             items = self._candidate_items(terms_w, evidence_w)
+        postings = self._postings
         for item in items:
             if item not in state.indexed:
                 state.indexed.add(item)
-                self._postings.setdefault(item, set()).add(state.key)
+                keys = postings.get(item)
+                if keys is None:
+                    postings[item] = state.key
+                elif isinstance(keys, str):
+                    if keys != state.key:
+                        postings[item] = {keys, state.key}
+                else:
+                    keys.add(state.key)
         self._update_norm(state, terms_w)
 
     def _update_norm(self, state: StoryState, added: dict[str, float]) -> None:
@@ -616,7 +638,11 @@ class StoryClusterer:
         hits: Counter[str] = Counter()
         for item in items:
             keys = self._postings.get(item)
-            if keys and len(keys) <= opts.max_posting:
+            if keys is None:
+                continue
+            if isinstance(keys, str):
+                hits[keys] += 1
+            elif keys and len(keys) <= opts.max_posting:
                 hits.update(keys)  # counted in C
         if not hits:
             return []
@@ -701,9 +727,14 @@ class StoryClusterer:
 
     def _merge(self, survivor: StoryState, gone: StoryState) -> None:
         survivor.absorb(gone)
+        postings = self._postings
         for item in gone.indexed:
-            keys = self._postings.get(item)
-            if keys is not None:
+            keys = postings.get(item)
+            if isinstance(keys, str):
+                postings[item] = (
+                    survivor.key if keys in (gone.key, survivor.key) else {keys, survivor.key}
+                )
+            elif keys is not None:
                 keys.discard(gone.key)
                 keys.add(survivor.key)
             survivor.indexed.add(item)
@@ -716,15 +747,21 @@ class StoryClusterer:
         survivor.aliases.extend((gone.key, *gone.aliases))
         survivor.norm_sq = self._norm(survivor.terms) ** 2
         survivor.norm = math.sqrt(survivor.norm_sq)
-        heapq.heappush(self._story_expiry, (self._expires(survivor), survivor.key))
+        self._queue(survivor)
 
     def _drop_story(self, state: StoryState) -> None:
+        postings = self._postings
         for item in state.indexed:
-            keys = self._postings.get(item)
-            if keys is not None:
+            keys = postings.get(item)
+            if isinstance(keys, str):
+                if keys == state.key:
+                    del postings[item]
+            elif keys is not None:
                 keys.discard(state.key)
-                if not keys:
-                    del self._postings[item]
+                if len(keys) == 1:
+                    postings[item] = next(iter(keys))
+                elif not keys:
+                    del postings[item]
         for member in state.members:
             if self._story_of.get(member.key) == state.key:
                 del self._story_of[member.key]

@@ -163,6 +163,9 @@ class DuplicateIndex:
         # content, so a wrapper added around a text leaves most of them in place).
         self._by_sentence: dict[int, str | list[str]] = {}
         self._expiry: list[tuple[float, str]] = []  # min-heap of (published, key)
+        # The last signature looked up, its band keys and their buckets: ``add`` looks them
+        # up in ``find`` and again to record the article. Cleared by every change.
+        self._probe: tuple[bytes, list[int], list[list[str]]] | None = None
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -312,7 +315,9 @@ class DuplicateIndex:
             self.remove(key)
         # A bucket records at most ``MAX_BUCKET + 1`` articles: one over the limit marks it
         # as boilerplate (``_candidates``).
-        slot = self._bands.add(key, band_keys(features.signature), MAX_BUCKET + 1)
+        keys, buckets = self._band_buckets(features.signature)
+        slot = self._bands.add(key, keys, MAX_BUCKET + 1, buckets)
+        self._probe = None
         self._entries[key] = _Entry(
             published=features.published,
             signature=features.signature,
@@ -344,6 +349,7 @@ class DuplicateIndex:
         entry = self._entries.pop(key, None)
         if entry is None:
             return
+        self._probe = None
         if entry.url and self._by_url.get(entry.url) == key:
             del self._by_url[entry.url]
         if entry.text_hash and self._by_hash.get(entry.text_hash) == key:
@@ -369,10 +375,20 @@ class DuplicateIndex:
 
     def _candidates(self, signature: bytes) -> set[str]:
         found: set[str] = set()
-        for bucket in self._bands.members(band_keys(signature)):
+        for bucket in self._band_buckets(signature)[1]:
             if len(bucket) <= MAX_BUCKET:
                 found.update(bucket)
         return found
+
+    def _band_buckets(self, signature: bytes) -> tuple[list[int], list[list[str]]]:
+        """The signature's band keys and the articles recorded under each."""
+        probe = self._probe
+        if probe is not None and probe[0] == signature:
+            return probe[1], probe[2]
+        keys = band_keys(signature)
+        buckets = self._bands.members(keys)
+        self._probe = (signature, keys, buckets)
+        return keys, buckets
 
     def _match(self, key: str, found: str, kind: str, similarity: float) -> DuplicateMatch:
         return DuplicateMatch(key, self.original_of(found), kind, round(similarity, 4))

@@ -99,14 +99,17 @@ class BandTable:
         out: list[list[str]] = [[] for _ in keys]
         if not keys:
             return out
-        names, recent = self._names, self._recent
-        if len(self._keys):
-            query = np.array(keys, dtype=np.int64)
-            lo = np.searchsorted(self._keys, query, "left")
-            hi = np.searchsorted(self._keys, query, "right")
-            for i in np.flatnonzero(hi > lo).tolist():
+        names, recent, table = self._names, self._recent, self._keys
+        if len(table):
+            query = np.fromiter(keys, np.int64, len(keys))
+            lo = table.searchsorted(query)
+            # Most bands are in no other article: one search, and a second only for a hit.
+            hits = np.flatnonzero(table[np.minimum(lo, len(table) - 1)] == query).tolist()
+            for i in hits:
+                start = int(lo[i])
+                end = int(table.searchsorted(query[i], "right"))
                 found = out[i]
-                for slot in self._slots[lo[i] : hi[i]].tolist():
+                for slot in self._slots[start:end].tolist():
                     name = names.get(slot)
                     if name is not None:
                         found.append(name)
@@ -120,10 +123,17 @@ class BandTable:
                         found.append(name)
         return out
 
-    def add(self, name: str, keys: Sequence[int], limit: int) -> int:
-        """Record ``name`` under each key that holds fewer than ``limit`` live articles;
-        returns its slot (for ``discard``)."""
-        counts = [len(found) for found in self.members(keys)]
+    def add(
+        self,
+        name: str,
+        keys: Sequence[int],
+        limit: int,
+        members: list[list[str]] | None = None,
+    ) -> int:
+        """Record ``name`` under each key that holds fewer than ``limit`` live articles
+        (``members``: what ``members(keys)`` says now, when the caller has it); returns its
+        slot (for ``discard``)."""
+        counts = [len(found) for found in (self.members(keys) if members is None else members)]
         slot = self._next
         self._next += 1
         self._names[slot] = name
