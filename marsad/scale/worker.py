@@ -255,6 +255,17 @@ class WorkerRuntime:
             except MarsadError as exc:
                 log.info("could not renew the lease of source %d: %s", source_id, exc.message)
 
+    @staticmethod
+    def _renew_loop(state: _ThreadState) -> None:
+        old = state.loop
+        state.loop, state.fetcher = asyncio.new_event_loop(), None
+        try:
+            for task in asyncio.all_tasks(old):
+                task.cancel()
+            old.close()
+        except Exception:  # a loop stopped mid-step may refuse; it is dropped either way
+            log.debug("could not close a worker thread's event loop", exc_info=True)
+
     def fetch(self, source_id: int, lease_owner: str | None = None) -> CrawlSummary | None:
         """One poll of the source. With ``lease_owner`` (the scheduler that sent it), its
         lease is renewed first and while the poll runs; when another owner holds the source
@@ -283,15 +294,21 @@ class WorkerRuntime:
         assert state.fetcher is not None
         started = time.monotonic()
         with state.lock:
-            summary = state.loop.run_until_complete(
-                poll_source(
-                    self.store,
-                    self.settings,
-                    source_id,
-                    pipeline=state.pipeline,
-                    fetcher=state.fetcher,
+            try:
+                summary = state.loop.run_until_complete(
+                    poll_source(
+                        self.store,
+                        self.settings,
+                        source_id,
+                        pipeline=state.pipeline,
+                        fetcher=state.fetcher,
+                    )
                 )
-            )
+            except BaseException:
+                # Stopped mid-poll (a storage error, Dramatiq's time limit): the loop may hold
+                # the poll's leftovers; the next message starts on a fresh loop and fetcher.
+                self._renew_loop(state)
+                raise
             state.pipeline.flush()  # learned boilerplate into the store
         self.metrics.stage_seconds.labels("fetch_source").observe(time.monotonic() - started)
         self.metrics.fetch_outcomes.labels(_outcome(summary)).inc()

@@ -1,0 +1,39 @@
+"""A worker process's runtime, in-process: a poll stopped mid-way (storage error, time limit)
+does not spoil the thread's next message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import Scale
+from helpers import add_sources, serve_feeds
+from loopback import LoopbackServer
+
+import marsad.scale.worker as worker_module
+from marsad.config import load_settings
+from marsad.errors import StorageUnavailable
+from marsad.scale.worker import WorkerRuntime
+
+
+def test_a_failed_poll_leaves_the_next_one_a_fresh_loop(
+    scale: Scale, server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feeds, expected = serve_feeds(server, 1, 2)
+    add_sources(scale.database_url, feeds)
+    runtime = WorkerRuntime(load_settings(env=scale.env), queues=["fetch"], threads=1)
+    try:
+        real = worker_module.poll_source
+
+        async def broken(*args: Any, **kwargs: Any) -> None:
+            raise StorageUnavailable()
+
+        monkeypatch.setattr(worker_module, "poll_source", broken)
+        with pytest.raises(StorageUnavailable):
+            runtime.fetch(1)
+        monkeypatch.setattr(worker_module, "poll_source", real)
+        summary = runtime.fetch(1)
+        assert summary is not None and summary.new_articles == len(expected)
+        assert runtime.fetch(999_999) is None  # a source removed meanwhile: nothing to do
+    finally:
+        runtime.close()
