@@ -4,7 +4,7 @@ Every file the gate reads is pinned by its SHA-256: a missing or changed file fa
 (it does not skip). Floors sit a little below the figures measured on 2026-12-04 (issue 14,
 ``python -m bench.understand``): LGL article-level country F1 0.901 and top country 0.876 (all
 588 articles; the test half by document id, tuned on the dev half only: F1 0.884, top 0.828);
-GUM PER P/R 0.843/0.646, ORG P/R 0.770/0.514 (0.812/0.739 on 2026-12-07); NewsFANE country P/R 0.942/0.951 (unchanged), ANERcorp
+GUM PER P/R 0.843/0.646, ORG P/R 0.770/0.514 (0.817/0.765 on 2026-12-07); NewsFANE country P/R 0.942/0.951 (unchanged), ANERcorp
 and ANT as before; zero false-friend hits on both trap files. The earlier Arabic floors
 (2026-11-29) are kept. Speed: CPU time on a loaded 2-core CI box; the target is 300/s.
 """
@@ -81,9 +81,9 @@ def checks() -> list[tuple[str, float, float]]:
         ("lgl_test_top_country_accuracy", lgl_test["top_country_accuracy"], 0.81),
         ("gum_per_precision", gum["PER_precision"], 0.83),
         ("gum_per_recall", gum["PER_recall"], 0.63),
-        # raised 2026-12-07 (bodies by context, national teams): measured 0.812 / 0.739
+        # raised 2026-12-07 (bodies by context, national teams): measured 0.817 / 0.765
         ("gum_org_precision", gum["ORG_precision"], 0.80),
-        ("gum_org_recall", gum["ORG_recall"], 0.72),
+        ("gum_org_recall", gum["ORG_recall"], 0.74),
         # false friends: the value is minus the hits, so the floor 0 means none
         (
             "traps_false_friend_hits_negated",

@@ -25,7 +25,6 @@ Rule-based on purpose: no model, a few microseconds a token (see bench/understan
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from marsad.models import EntityType
@@ -59,7 +58,7 @@ _TITLE_WORDS = _words(
 )
 # Words of a run that make it an organisation, wherever they stand in it.
 _ORG_HEADS = _words(
-    """ministry department university college school academy institute institution
+    """ministry department departments municipality university college school academy institute institution
     bank party council agency organization organisation union association commission committee
     foundation corporation corp company co inc ltd llc plc gmbh ag sa group holdings court
     front movement army navy force forces police guard service services office board authority
@@ -214,7 +213,7 @@ def find_english_names(
                 end += 1
                 continue
             break
-        run = _trim(list(range(k, end)), norms, sentence_start, lower_seen)
+        run = _trim(list(range(k, end)), words, norms, sentence_start, lower_seen)
         k = end
         if not run:
             continue
@@ -228,25 +227,29 @@ def find_english_names(
             title_case,
             surnames,
             given_names,
+            trimmed=True,
         )
         found += names
         if not title_case:
             # its parts between joiners that hold no name: "Critics of Scientology", "Rathbun
             # the Scientology", "Mary Jones of Quellpoint"
-            joiners = [j for j, i in enumerate(run) if norms[i] in _ORG_JOINERS]
-            parts = _split(run, joiners) if joiners else [] if names else [run]
+            if len(run) == 1:  # most runs: one word
+                joiners, parts = [], [] if names else [run]
+            else:
+                joiners = [j for j, i in enumerate(run) if norms[i] in _ORG_JOINERS]
+                parts = _split(run, joiners) if joiners else [] if names else [run]
             for part in parts:
                 if names and any(x.first <= part[-1] and part[0] <= x.last for x in names):
                     continue
                 while part and not capital[part[-1]]:  # Scientology-related
                     part = part[:-1]
                 if joiners:
-                    part = _trim(part, norms, sentence_start, lower_seen)
+                    part = _trim(part, words, norms, sentence_start, lower_seen)
                 if part and len(part) <= _MAX_NAME_WORDS:
                     leftovers.append(part)
     if leftovers:
         found = _bodies_by_context(
-            scanned, words, found, leftovers, place_tokens, surnames, given_names
+            scanned, words, norms, found, leftovers, place_tokens, surnames, given_names
         )
     # displays as written (Okonjo-Iweala keeps its hyphen); a surname mention shows the full name
     shown: dict[str, str] = {}
@@ -276,8 +279,10 @@ def _read_run(
     title_case: bool,
     surnames: dict[str, tuple[str, str]],
     given_names: frozenset[str],
+    trimmed: bool = False,
 ) -> list[EnglishName]:
-    run = _trim(run, norms, sentence_start, lower_seen)
+    if not trimmed:
+        run = _trim(run, words, norms, sentence_start, lower_seen)
     if not run:
         return []
     run_norms = [norms[i] for i in run]
@@ -353,14 +358,21 @@ def _read_run(
 
 
 def _trim(
-    run: list[int], norms: list[str], sentence_start: list[bool], lower_seen: set[str]
+    run: list[int],
+    words: list[str],
+    norms: list[str],
+    sentence_start: list[bool],
+    lower_seen: set[str],
 ) -> list[int]:
     """The run without its leading words that are not names (The, In, a sentence-initial
     common word) and trailing joiners."""
     while run and (
         is_stopword(norms[run[0]], "en")
-        or norms[run[0]] in _ORG_JOINERS
-        or norms[run[0]] in _NAME_PARTICLES
+        # a particle or joiner, but not in capitals: LA Weekly
+        or (
+            (norms[run[0]] in _NAME_PARTICLES or norms[run[0]] in _ORG_JOINERS)
+            and not words[run[0]].isupper()
+        )
         or (
             sentence_start[run[0]]
             and (
@@ -392,8 +404,18 @@ _MEMBERS = _words(
 # head words that alone, after "the", name one body (not "the Government": whose?)
 _THE_HEADS = _words(
     """church court party army navy senate congress parliament council commission ministry
-    agency bureau federation league union"""
+    agency bureau federation league union times guardian telegraph herald tribune gazette
+    chronicle"""
 )
+# lower-case nouns that say what kind of body the name after them is
+_KIND_NOUNS = _words(
+    """magazine journal newspaper tabloid daily weekly broadcaster network channel group
+    organisation organization company firm party band team club charity agency airline
+    carrier bank union publisher label studio startup retailer manufacturer
+    developer insurer movement faction militia"""
+)
+_CUES_AFTER = _BODY_AFTER | {"s"}
+_CUES_BEFORE = frozenset(("the", "of", "for", "from")) | _KIND_NOUNS
 _JOINING = _words("joined join joins joining left leave leaves leaving quit quits")
 # single words ending so are adjectives of peoples or parties (Chinese, Republican, Islamic,
 # Israeli), which stand before "officials" without being a body
@@ -404,92 +426,115 @@ _POSSESSIVE = ("'", "\u2019")
 def _bodies_by_context(
     scanned: Scanned,
     words: list[str],
+    norms: list[str],
     found: list[EnglishName],
     leftovers: list[list[int]],
     place_tokens: set[int],
     surnames: dict[str, tuple[str, str]],
     given_names: frozenset[str],
 ) -> list[EnglishName]:
-    """``found`` with the leftover runs that name a body by their context, or that repeat a body
-    so named or found (see _BODY_AFTER)."""
-    tokens, text = scanned.tokens, scanned.text
-    norms = [t.norm for t in tokens]
-    n = len(tokens)
+    """``found`` with the leftover runs that name a body by their context, and the leftover
+    runs that repeat a body so named (see _BODY_AFTER)."""
     person_first = {f.first for f in found if f.type is EntityType.PERSON}
     person_last = {f.last for f in found if f.type is EntityType.PERSON}
-    bodies = {f.normalized for f in found if f.type is EntityType.ORGANIZATION}
-    candidates = []
+    n = len(norms)
+    bodies = set()
     for run in leftovers:
-        run_norms = [norms[i] for i in run]
-        key = " ".join(run_norms)
-        if (
-            any(i in place_tokens for i in run)
-            or key in surnames
-            or run_norms[0] in given_names
-            or run_norms[-1] in _PLACE_LAST
-            or any(w in _TITLE_WORDS or w in _MONTHS_DAYS or w in _MISC_WORDS for w in run_norms)
-            or not all(
-                words[i][:1].isupper() or w in _ORG_JOINERS
-                for i, w in zip(run, run_norms, strict=True)
-            )
-            or (len(run) == 1 and key.endswith(_ADJECTIVE_ENDINGS) and key not in _ORG_HEADS)
+        # most runs stand between words that say nothing of a body: skip them cheaply
+        if (run[-1] + 1 >= n or norms[run[-1] + 1] not in _CUES_AFTER) and (
+            run[0] == 0 or norms[run[0] - 1] not in _CUES_BEFORE
         ):
             continue
-        candidates.append((run, key))
-        if key in bodies:
-            continue
-        first, last = run[0], run[-1]
-        before = first - 1
-        the = before >= 0 and norms[before] == "the"
-        if the:
-            before -= 1
-        after = last + 1
-        if (
-            # Scientology officials
-            (
-                after < n
-                and norms[after] in _BODY_AFTER
-                and _joined(text, tokens[last].end, tokens[after].start)
-            )
-            # members of the Sea Org; joined the Sea Org
-            or (
-                before >= 1
-                and norms[before] in ("of", "for", "from")
-                and norms[before - 1] in _MEMBERS
-            )
-            or (the and before >= 0 and norms[before] in _JOINING)
-            # Nathan Law of Demosisto
-            or (
-                before >= 1
-                and norms[before] == "of"
-                and before - 1 in person_last
-                and not _name_goes_on(scanned, words, after)
-            )
-            # Youngspiration's Baggio Leung
-            or (
-                after + 1 < n
-                and norms[after] == "s"
-                and text[tokens[last].end : tokens[after].start] in _POSSESSIVE
-                and after + 1 in person_first
-            )
-            # the Church, the Court: a head word alone names the body the text is about
-            or (
-                len(run) == 1
-                and the
-                and key in _THE_HEADS
-                and tokens[first].sentence == tokens[first - 1].sentence
-                and (after >= n or norms[after] not in ("on", "of", "for"))
-            )
+        key = " ".join(norms[i] for i in run)
+        if _body_context(scanned, words, run, key, person_first, person_last) and _may_be_body(
+            words, norms, run, key, place_tokens, surnames, given_names
         ):
             bodies.add(key)
+    if not bodies:
+        return found
+    keys = [" ".join(norms[i] for i in run) for run in leftovers]
     added = [
         EnglishName(run[0], run[-1], EntityType.ORGANIZATION, key, "")
-        for run, key in candidates
+        for run, key in zip(leftovers, keys, strict=True)
         if key in bodies
+        and _may_be_body(words, norms, run, key, place_tokens, surnames, given_names)
     ]
-    if not added:
-        return found
     return sorted([*found, *added], key=lambda name: name.first)
+
+
+def _may_be_body(
+    words: list[str],
+    norms: list[str],
+    run: list[int],
+    key: str,
+    place_tokens: set[int],
+    surnames: dict[str, tuple[str, str]],
+    given_names: frozenset[str],
+) -> bool:
+    """A run that may name a body: no place, person, title, date or event word in it."""
+    run_norms = [norms[i] for i in run]
+    return not (
+        any(i in place_tokens for i in run)
+        or key in surnames
+        or run_norms[0] in given_names
+        or run_norms[-1] in _PLACE_LAST
+        or any(w in _TITLE_WORDS or w in _MONTHS_DAYS or w in _MISC_WORDS for w in run_norms)
+        or not all(
+            words[i][:1].isupper() or w in _ORG_JOINERS for i, w in zip(run, run_norms, strict=True)
+        )
+        or (len(run) == 1 and key.endswith(_ADJECTIVE_ENDINGS) and key not in _ORG_HEADS)
+    )
+
+
+def _body_context(
+    scanned: Scanned,
+    words: list[str],
+    run: list[int],
+    key: str,
+    person_first: set[int],
+    person_last: set[int],
+) -> bool:
+    """What stands around the run says it is a body (see _BODY_AFTER)."""
+    tokens, text = scanned.tokens, scanned.text
+    n = len(tokens)
+    first, last = run[0], run[-1]
+    before = first - 1
+    the = before >= 0 and tokens[before].norm == "the"
+    if the:
+        before -= 1
+    after = last + 1
+    prev = tokens[before].norm if before >= 0 else ""
+    nxt = tokens[after].norm if after < n else ""
+    return (
+        # Scientology officials
+        (nxt in _BODY_AFTER and _joined(text, tokens[last].end, tokens[after].start))
+        # members of the Sea Org; joined the Sea Org
+        or (prev in ("of", "for", "from") and before >= 1 and tokens[before - 1].norm in _MEMBERS)
+        or (the and prev in _JOINING)
+        # Nathan Law of Demosisto
+        or (prev == "of" and before - 1 in person_last and not _name_goes_on(scanned, words, after))
+        # the secularist magazine MicroMega, localist group Youngspiration
+        or (
+            prev in _KIND_NOUNS
+            and not words[before][:1].isupper()
+            and _joined(text, tokens[before].end, tokens[before + 1].start)
+            and not _name_goes_on(scanned, words, after)
+        )
+        # Youngspiration's Baggio Leung
+        or (
+            nxt == "s"
+            and after + 1 in person_first
+            and text[tokens[last].end : tokens[after].start] in _POSSESSIVE
+        )
+        # the Church, the Court: a head word alone names the body the text is about
+        or (
+            the
+            and len(run) == 1
+            and key in _THE_HEADS
+            and tokens[first].sentence == tokens[first - 1].sentence
+            and nxt not in ("on", "of", "for")
+        )
+    )
 
 
 # National teams: in a sports story a country's name is often its team ("Sweden faced South
@@ -509,15 +554,13 @@ _SPORT_WORDS = _SPORT_STRONG | _words(
     champions championship qualifier qualifiers group lead equalise equalize"""
 )
 _SPORT_STORY_MIN = 3
-# over the scan's joined norms, at C speed: most stories name a country and hold no sport
-_SPORT_STRONG_RE = re.compile(r"\b(?:" + "|".join(sorted(_SPORT_STRONG, key=len)[::-1]) + r")\b")
 _WHERE = _words("in at from inside across throughout near within into")
 
 
 def find_teams(scanned: Scanned, countries: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The country names (token spans) of ``countries`` that stand for a national team."""
     tokens = scanned.tokens
-    if not countries or len(_SPORT_STRONG_RE.findall(scanned.joined)) < _SPORT_STORY_MIN:
+    if not countries or sum(t.norm in _SPORT_STRONG for t in tokens) < _SPORT_STORY_MIN:
         return []
     sporting = {t.sentence for t in tokens if t.norm in _SPORT_WORDS}
     teams = []
@@ -534,7 +577,11 @@ def find_teams(scanned: Scanned, countries: list[tuple[int, int]]) -> list[tuple
 def _name_goes_on(scanned: Scanned, words: list[str], after: int) -> bool:
     """The name goes on past the run: Studio 54, The Globe and Mail, New People's Party."""
     tokens, text = scanned.tokens, scanned.text
-    if after >= len(tokens) or not _joined(text, tokens[after - 1].end, tokens[after].start):
+    if after >= len(tokens):
+        return False
+    if text[tokens[after - 1].end : tokens[after].start] == ".":
+        return True  # Secunia.com, Scientology.org
+    if not _joined(text, tokens[after - 1].end, tokens[after].start):
         return False
     nxt = tokens[after].norm
     return nxt.isdigit() or (

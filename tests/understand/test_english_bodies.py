@@ -42,6 +42,18 @@ def _bodies(u: object) -> dict[str, int]:
         pytest.param(
             "XJTV Director Jane Doe said the show would go on.", "XJTV", 1, id="acronym-title"
         ),
+        pytest.param(
+            "The study was published in the journal Corvanta Reports yesterday.",
+            "Corvanta Reports",
+            1,
+            id="kind-noun",
+        ),
+        pytest.param(
+            "Officials said the Tribune cited three cases.", "Tribune", 1, id="the-newspaper"
+        ),
+        pytest.param(
+            "Whitmore told LA Weekly that the case was closed.", "LA Weekly", 1, id="LA-particle"
+        ),
     ],
 )
 def test_body_found_by_context(knowledge: Knowledge, text: str, body: str, count: int) -> None:
@@ -60,11 +72,23 @@ def test_body_found_by_context(knowledge: Knowledge, text: str, body: str, count
         ),
         pytest.param("Fans came to the XJTV Summer Festival in June.", id="acronym-of-an-event"),
         pytest.param("John Smith of Boston said the vote was fair.", id="person-of-a-place"),
+        pytest.param(
+            "The prize went to the US team. Corvanta Reports demo opens today.",
+            id="kind-noun-in-another-sentence",
+        ),
     ],
 )
 def test_capitalised_phrase_is_no_body(knowledge: Knowledge, text: str) -> None:
     bodies = _bodies(understand(knowledge, "", text, "en"))
-    for wrong in ("Chinese", "Republican", "Church", "Council", "XJTV", "Boston"):
+    for wrong in (
+        "Chinese",
+        "Republican",
+        "Church",
+        "Council",
+        "XJTV",
+        "Boston",
+        "Corvanta Reports",
+    ):
         assert wrong not in bodies, bodies
 
 
