@@ -16,6 +16,7 @@ replayed; whether it is current (no grouping decision since) is the store's chec
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
 import gc
 import hashlib
@@ -66,6 +67,31 @@ _CLASSES: tuple[type, ...] = (
 _ALLOWED = {(c.__module__, c.__qualname__): c for c in (*_CLASSES, Counter)}
 
 
+def _positional(cls: type) -> tuple[str, ...] | None:
+    """The fields a slotted dataclass's constructor takes in order, or None when it cannot be
+    rebuilt from them (a field outside ``__init__``, keyword-only, a ``__post_init__``)."""
+    if not dataclasses.is_dataclass(cls) or not hasattr(cls, "__slots__"):
+        return None
+    fields = dataclasses.fields(cls)
+    if hasattr(cls, "__post_init__") or any(not f.init or f.kw_only for f in fields):
+        return None
+    return tuple(f.name for f in fields)
+
+
+# Slotted records (one or two per article: timeline members, index entries) are pickled as
+# their constructor's arguments: a slotted object's default state (a dict or slot pairs set one
+# by one) made a 100,000-article snapshot about a second slower each way.
+_BY_FIELDS = {c: names for c in _CLASSES if (names := _positional(c)) is not None}
+
+
+def _reduce_by_fields(obj: Any) -> tuple[type, tuple[Any, ...]]:
+    cls = type(obj)
+    return cls, tuple(getattr(obj, name) for name in _BY_FIELDS[cls])
+
+
+_DISPATCH = {**copyreg.dispatch_table, **dict.fromkeys(_BY_FIELDS, _reduce_by_fields)}
+
+
 def _layout(cls: type) -> tuple[str, ...]:
     """The names a class's instances carry: dataclass fields, else a fresh instance's."""
     if dataclasses.is_dataclass(cls):
@@ -110,8 +136,12 @@ def _no_gc() -> Iterator[None]:
 
 def dump_window(snapshot: WindowSnapshot) -> bytes:
     """The snapshot as bytes in ``SNAPSHOT_FORMAT``."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=5)
+    pickler.dispatch_table = _DISPATCH
     with _no_gc():
-        return pickle.dumps(snapshot, protocol=5)
+        pickler.dump(snapshot)
+    return out.getvalue()
 
 
 def load_window(data: bytes, options: ClusterOptions) -> WindowSnapshot | None:

@@ -82,21 +82,6 @@ class Member:
     duplicate_of: str | None = None
     translation_of: str | None = None
 
-    def __reduce__(self) -> tuple[type[Member], tuple[object, ...]]:
-        # The constructor's arguments: pickles (the window snapshot) and loads faster than a
-        # slotted object's state.
-        return (
-            Member,
-            (
-                self.key,
-                self.published,
-                self.language,
-                self.source,
-                self.duplicate_of,
-                self.translation_of,
-            ),
-        )
-
 
 @dataclass(frozen=True)
 class StoryView:
