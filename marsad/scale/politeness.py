@@ -7,7 +7,7 @@ every request, a slot of the host's shared semaphore and the host's next start t
 Redis, so the limits hold for all the workers together:
 
 - concurrency: a sorted set per host of the requests in flight, scored by when each slot runs
-  out (a killed worker's slots free themselves after the longest exchange);
+  out (renewed while its request runs, so a killed worker's slots are free within 15 s);
 - rate: the host's next allowed start, reserved atomically (each request takes the next turn,
   ``per_host_delay`` after the one before, on Redis's clock, so machines' clocks do not matter);
 - ``Retry-After``: a 429 or 503 pushes the host's next start for every worker, not only the
@@ -62,6 +62,17 @@ if want > nxt then
 end
 return want - now
 """
+# Keep a slot taken: its expiry moves on while its request runs.
+_RENEW = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[2])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) + 1000)
+return 0
+"""
+# A slot lasts this long unless its holder renews it (every third of it while its request runs):
+# a killed worker's slots are free again within SLOT_SECONDS instead of the longest exchange.
+SLOT_SECONDS = 15.0
 # How often a request waiting for a free slot asks again.
 SLOT_POLL_SECONDS = 0.02
 
@@ -70,7 +81,9 @@ class SharedLimits:
     """The per-host semaphore and rate of all workers, in Redis (a sync client, used from
     threads so the event loop keeps running)."""
 
-    def __init__(self, client: Any, settings: Settings, *, slot_seconds: float) -> None:
+    def __init__(
+        self, client: Any, settings: Settings, *, slot_seconds: float = SLOT_SECONDS
+    ) -> None:
         self.client = client
         self.prefix = f"{settings.queue_prefix}:host:"
         self.concurrency = max(1, int(settings.per_host_concurrency))
@@ -79,6 +92,7 @@ class SharedLimits:
         self._turn = client.register_script(_TURN)
         self._slot = client.register_script(_SLOT)
         self._push = client.register_script(_PUSH)
+        self._renew = client.register_script(_RENEW)
 
     def _take_slot(self, host: str, token: str) -> bool:
         keys = [self.prefix + host + ":slots"]
@@ -87,6 +101,15 @@ class SharedLimits:
     def _take_turn(self, host: str) -> float:
         wait_ms = self._turn(keys=[self.prefix + host + ":next"], args=[self.delay_ms])
         return float(wait_ms) / 1000.0
+
+    def _keep_slot(self, host: str, token: str) -> None:
+        self._renew(keys=[self.prefix + host + ":slots"], args=[self.slot_ms, token])
+
+    async def keep(self, host: str, token: str) -> None:
+        """Renew the slot every third of its life until cancelled (the request is done)."""
+        while True:
+            await asyncio.sleep(self.slot_ms / 3000)
+            await asyncio.to_thread(self._keep_slot, host, token)
 
     def delay(self, host: str, seconds: float) -> None:
         """No worker starts a request to ``host`` for ``seconds`` (the server asked so)."""
@@ -136,12 +159,10 @@ class SharedFetcher(Fetcher):
     async def _exchange(self, url: str, *args: Any) -> tuple[int, dict[str, str], bytes]:
         host = host_key(url)
         token = await self.limits.acquire(host)
+        keeper = asyncio.ensure_future(self.limits.keep(host, token))
         try:
             return await super()._exchange(url, *args)
         finally:
+            keeper.cancel()
+            await asyncio.gather(keeper, return_exceptions=True)
             await self.limits.release(host, token)
-
-
-def slot_seconds(settings: Settings) -> float:
-    """How long a shared slot lasts when its worker dies holding it: the longest exchange."""
-    return float(settings.connect_timeout) + 2 * float(settings.read_timeout) + 5.0

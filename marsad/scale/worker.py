@@ -43,7 +43,7 @@ from marsad.scale.engine import (
     require_packages,
 )
 from marsad.scale.metrics import Metrics
-from marsad.scale.politeness import SharedFetcher, SharedLimits, slot_seconds
+from marsad.scale.politeness import SharedFetcher, SharedLimits
 from marsad.store import Store, open_store
 from marsad.understand import Knowledge, load_knowledge
 
@@ -201,11 +201,7 @@ class WorkerRuntime:
         )
         self.store = open_store(settings.effective_database_url)
         self.metrics = Metrics(self.store, settings)
-        self.limits = (
-            SharedLimits(self.redis, settings, slot_seconds=slot_seconds(settings))
-            if self.redis is not None
-            else None
-        )
+        self.limits = SharedLimits(self.redis, settings) if self.redis is not None else None
         self.actors = declare_actors(self.broker, settings, self)
         self._knowledge: Knowledge | None = None
         self._detector: Any = None

@@ -117,7 +117,7 @@ def test_retry_after_holds_back_every_worker(scale: Scale, server: LoopbackServe
     server.route("/busy", lambda seen: next(answers, Reply(body=b"ok")))
     server.route("/other", Reply(body=b"ok"))
     client = open_redis(settings)
-    limits = SharedLimits(client, settings, slot_seconds=30)
+    limits = SharedLimits(client, settings)
 
     async def both() -> None:
         async with SharedFetcher(settings, limits) as a, SharedFetcher(settings, limits) as b:
@@ -136,3 +136,34 @@ def test_retry_after_holds_back_every_worker(scale: Scale, server: LoopbackServe
     other = next(s.at for s in server.log if s.path == "/other")
     assert other - told >= 1.9, f"the other worker waited only {other - told:.2f}s"
     assert server.hits["/busy"] == 2  # retried in place after the wait
+
+
+def test_a_dead_workers_slot_frees_itself_and_a_live_one_is_kept(scale: Scale) -> None:
+    settings = scale.settings(per_host_concurrency=1, per_host_delay=0.0)
+    client = open_redis(settings)
+    limits = SharedLimits(client, settings, slot_seconds=1.5)
+
+    async def run() -> tuple[float, float]:
+        # A live holder keeps its slot past its life: another waits until it is released.
+        token = await limits.acquire("http://a.example")
+        keeper = asyncio.ensure_future(limits.keep("http://a.example", token))
+        started = time.monotonic()
+        waiter = asyncio.ensure_future(limits.acquire("http://a.example"))
+        await asyncio.sleep(2.5)
+        assert not waiter.done(), "a kept slot was taken"
+        keeper.cancel()
+        await limits.release("http://a.example", token)
+        await waiter
+        kept = time.monotonic() - started
+        # A holder that dies (never renews, never releases): its slot frees itself.
+        await limits.acquire("http://b.example")
+        started = time.monotonic()
+        await limits.acquire("http://b.example")
+        return kept, time.monotonic() - started
+
+    try:
+        kept, freed = asyncio.run(run())
+    finally:
+        client.close()
+    assert kept >= 2.5
+    assert 0.5 < freed < 3.0, freed
