@@ -52,12 +52,14 @@ def checks() -> list[tuple[str, float, float]]:
     # overall 0.917, Arabic-Arabic 0.967, cross-language 0.840 (the dev half: 0.777).
     # Arrival order: the whole stream shuffled 10 ways (seeds 0..9), online decisions then the
     # re-check (recheck.py). Measured: every order gives the publication-order stories, test
-    # half 0.915 each (online decisions alone: min 0.220, median 0.53).
+    # half 0.943 each (online decisions alone: min 0.240, median 0.60). Floors raised with the
+    # session's dedup work (copies under wrappers, translations without numbers): test half
+    # overall 0.915 -> 0.943, cross-language 0.840 -> 0.918.
     return [
         *pinned,
-        ("test_half_pair_f1_min_over_10_arrival_orders", min(orders), 0.89),
-        ("test_half_pair_f1_overall", test["overall"], 0.89),
-        ("test_half_pair_f1_cross_language", test["cross-language"], 0.81),
+        ("test_half_pair_f1_min_over_10_arrival_orders", min(orders), 0.92),
+        ("test_half_pair_f1_overall", test["overall"], 0.92),
+        ("test_half_pair_f1_cross_language", test["cross-language"], 0.89),
         ("pair_f1_overall", quality["overall"]["f1"], 0.89),
         ("pair_precision_overall", quality["overall"]["precision"], 0.90),
         ("pair_recall_overall", quality["overall"]["recall"], 0.87),
