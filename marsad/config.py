@@ -196,6 +196,14 @@ SETTINGS: tuple[Setting, ...] = (
         "than this many (back-pressure: a slow stage never piles up messages).",
     ),
     Setting(
+        "source_lease_seconds",
+        float,
+        900.0,
+        "How long a source `marsad scheduler` sent stays claimed for its message (the worker "
+        "renews it while it polls); a message lost with a dying worker or broker is sent again "
+        "after this.",
+    ),
+    Setting(
         "metrics_port",
         int,
         0,

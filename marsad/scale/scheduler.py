@@ -5,8 +5,8 @@ the moment the process or its connection dies, and a standby takes it within
 ``STANDBY_SECONDS``); on SQLite the store's lock row with an expiry plays that part.
 
 Each round the leader claims due sources with leases (``Store.claim_sources``: ``FOR UPDATE
-SKIP LOCKED``, 15 minutes; the worker's saved poll state ends the lease, and a lost message's
-source comes back when its lease runs out) and sends one message per source, now: there are no
+SKIP LOCKED``, ``source_lease_seconds``; the worker renews it while it polls and its saved poll
+state ends it, and a lost message's source comes back when its lease runs out) and sends one message per source, now: there are no
 long-ETA messages in the broker. Back-pressure: while the fetch queue holds more than
 ``fetch_queue_depth`` ready messages it sends nothing, and it never sends more than the room
 left, so a slow stage never piles up messages.
@@ -26,7 +26,7 @@ from typing import Any
 
 from marsad.config import Settings
 from marsad.errors import BrokerUnavailable, MarsadError
-from marsad.pipeline.crawl import LEASE_SECONDS, seconds_until_due
+from marsad.pipeline.crawl import seconds_until_due
 from marsad.scale.engine import Queues, open_broker, require_packages
 from marsad.scale.worker import declare_actors
 from marsad.store import Store, utcnow
@@ -153,7 +153,7 @@ def _round(
     sources = store.claim_sources(
         owner,
         limit=min(room, CLAIM_BATCH),
-        lease_seconds=LEASE_SECONDS,
+        lease_seconds=float(settings.source_lease_seconds),
         due_before=utcnow(),
         include_paused=False,
     )

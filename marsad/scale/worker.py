@@ -33,7 +33,7 @@ from marsad.config import Settings
 from marsad.errors import MarsadError
 from marsad.extract.langid import default_detector
 from marsad.ingest.fetcher import Fetcher
-from marsad.pipeline.crawl import LEASE_SECONDS, CrawlSummary, poll_source
+from marsad.pipeline.crawl import CrawlSummary, poll_source
 from marsad.pipeline.process import Pipeline
 from marsad.scale.engine import (
     dead_letter_notes,
@@ -245,9 +245,10 @@ class WorkerRuntime:
     def _keep_lease(self, source_id: int, owner: str, done: threading.Event) -> None:
         """Renew the scheduler's lease on the source every third of a lease while it is
         polled here (a message may wait in the queue; a big sitemap takes long)."""
-        while not done.wait(LEASE_SECONDS / 3):
+        lease = float(self.settings.source_lease_seconds)
+        while not done.wait(lease / 3):
             try:
-                self.store.renew_source_leases(owner, [source_id], lease_seconds=LEASE_SECONDS)
+                self.store.renew_source_leases(owner, [source_id], lease_seconds=lease)
             except MarsadError as exc:
                 log.info("could not renew the lease of source %d: %s", source_id, exc.message)
 
@@ -269,7 +270,7 @@ class WorkerRuntime:
         done: the newer message polls it."""
         if lease_owner is not None:
             taken = self.store.renew_source_leases(
-                lease_owner, [source_id], lease_seconds=LEASE_SECONDS
+                lease_owner, [source_id], lease_seconds=float(self.settings.source_lease_seconds)
             )
             if taken:
                 log.info("source %d was sent again meanwhile; this message is skipped", source_id)

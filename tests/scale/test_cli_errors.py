@@ -7,7 +7,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from conftest import BROKER_URL
+from scalekit import BROKER_URL
 
 from marsad.cli.main import main
 

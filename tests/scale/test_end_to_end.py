@@ -6,9 +6,8 @@ from __future__ import annotations
 import signal
 import time
 
-from conftest import Scale, wait_for
-from helpers import add_sources, check_record, progress, serve_feeds
 from loopback import LoopbackServer
+from scalekit import Scale, add_sources, check_record, progress, serve_feeds, wait_for
 
 N_FEEDS = 30
 N_ITEMS = 4

@@ -6,9 +6,8 @@ import signal
 import socket
 
 import httpx
-from conftest import Scale, wait_for
-from helpers import add_sources, progress, serve_feeds
 from loopback import LoopbackServer
+from scalekit import Scale, add_sources, progress, serve_feeds, wait_for
 from starlette.testclient import TestClient
 
 from marsad.config import load_settings

@@ -9,9 +9,8 @@ import itertools
 import signal
 import time
 
-from conftest import Scale, wait_for
-from helpers import add_sources, progress, serve_feeds
 from loopback import Handler, LoopbackServer, Reply, Seen
+from scalekit import Scale, add_sources, progress, serve_feeds, wait_for
 
 from marsad.scale.engine import open_redis
 from marsad.scale.politeness import SharedFetcher, SharedLimits

@@ -7,7 +7,7 @@ import signal
 import threading
 import time
 
-from conftest import Scale, wait_for
+from scalekit import Scale, wait_for
 
 from marsad.config import load_settings
 from marsad.scale.engine import Queues

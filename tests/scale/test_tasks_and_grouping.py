@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import signal
 
-from conftest import Scale, wait_for
-from helpers import add_sources, check_record, progress, serve_feeds
 from loopback import LoopbackServer
+from scalekit import Scale, add_sources, check_record, progress, serve_feeds, wait_for
 
 from marsad.config import load_settings
 from marsad.scale.engine import Queues, open_broker

@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Scale
-from helpers import add_sources, serve_feeds
 from loopback import LoopbackServer
+from scalekit import Scale, add_sources, serve_feeds
 
 import marsad.scale.worker as worker_module
 from marsad.config import load_settings

@@ -1,16 +1,104 @@
-"""Loopback feeds for the scaling-out tests, and checks on the record."""
+"""What the scaling-out tests share: the services, the test installation, loopback feeds and
+checks on the record (fixtures in conftest.py). The real PostgreSQL, RabbitMQ and Redis of this
+machine are used.
+
+Each test gets its own PostgreSQL schema (``pg_url``), its own queue names and Redis keys (a
+``queue_prefix`` of its own), and its queues and keys are deleted afterwards, so tests never
+disturb each other. Services: ``MARSAD_TEST_BROKER_URL`` (default amqp://guest:guest@127.0.0.1:5672/)
+and ``MARSAD_TEST_REDIS_URL`` (default redis://127.0.0.1:6379/0).
+"""
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ingest"))
 
 import sqlalchemy as sa
-from conftest import TOPICS
 from feedgen_helpers import rss
 from loopback import LoopbackServer, Reply
 
 from marsad.store import open_store
 from marsad.store import schema as t
+
+BROKER_URL = os.environ.get("MARSAD_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672/")
+REDIS_URL = os.environ.get("MARSAD_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+# Words that make each story's reports alike and unlike the other stories'.
+TOPICS = [
+    "floods river valley rescue boats villagers",
+    "election ballots turnout parliament candidates",
+    "earthquake tremor buildings collapsed aftershock",
+    "wheat harvest drought farmers prices",
+    "football final stadium goal champions",
+]
+
+
+def marsad_command(*args: str) -> list[str]:
+    return [
+        sys.executable,
+        "-c",
+        "import sys; from marsad.cli.main import main; sys.exit(main())",
+        *args,
+    ]
+
+
+@dataclass
+class Scale:
+    """One test's installation: store, queues, Redis keys, and the processes it started."""
+
+    home: Path
+    database_url: str
+    prefix: str
+    env: dict[str, str]
+    procs: list[subprocess.Popen[str]] = field(default_factory=list)
+
+    def start(self, *args: str, **env: str) -> subprocess.Popen[str]:
+        log = self.home / f"{args[0]}-{len(self.procs)}.log"
+        proc = subprocess.Popen(
+            marsad_command(*args),
+            env={**self.env, **env},
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        proc.log_path = log  # type: ignore[attr-defined]
+        self.procs.append(proc)
+        return proc
+
+    def output(self, proc: subprocess.Popen[str]) -> str:
+        return proc.log_path.read_text()  # type: ignore[attr-defined, no-any-return]
+
+    def run(self, *args: str, timeout: float = 60, **env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            marsad_command(*args),
+            env={**self.env, **env},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    def settings(self, **overrides: object) -> object:
+        from marsad.config import load_settings
+
+        return load_settings(env=self.env, overrides=overrides)
+
+
+def wait_for(what: str, check: Callable[[], bool], timeout: float, step: float = 0.5) -> None:
+    """Wait until ``check()``; fail saying ``what`` did not happen in ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(step)
+    raise AssertionError(f"{what}: not within {timeout:.0f}s")
+
 
 RSS = {"Content-Type": "application/rss+xml"}
 HTML = {"Content-Type": "text/html"}
