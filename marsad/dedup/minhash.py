@@ -89,7 +89,9 @@ class BandTable:
         self._keys = np.empty(0, dtype=np.int64)
         self._slots = np.empty(0, dtype=np.int32)
         self._recent: dict[int, list[int]] = {}
-        self._pending = 0  # entries in ``_recent``
+        # The entries of ``_recent`` in the order they came, ready to become arrays.
+        self._new_keys: list[int] = []
+        self._new_slots: list[int] = []
         self._names: dict[int, str] = {}  # live slot -> article key
         self._next = 0
         self._dead = 0  # slots removed since the last purge
@@ -137,11 +139,17 @@ class BandTable:
         slot = self._next
         self._next += 1
         self._names[slot] = name
-        for key, count in zip(keys, counts, strict=True):
-            if count < limit:
-                self._recent.setdefault(key, []).append(slot)
-                self._pending += 1
-        if self._pending >= self.MERGE_EVERY:
+        kept = [key for key, count in zip(keys, counts, strict=True) if count < limit]
+        recent = self._recent
+        for key in kept:
+            found = recent.get(key)
+            if found is None:
+                recent[key] = [slot]
+            else:
+                found.append(slot)
+        self._new_keys.extend(kept)
+        self._new_slots.extend([slot] * len(kept))
+        if len(self._new_keys) >= self.MERGE_EVERY:
             self._merge()
         return slot
 
@@ -153,18 +161,14 @@ class BandTable:
                 self._purge()
 
     def _merge(self) -> None:
-        keys = np.fromiter(
-            (k for k, slots in self._recent.items() for _ in slots), np.int64, self._pending
-        )
-        slots = np.fromiter(
-            (s for found in self._recent.values() for s in found), np.int32, self._pending
-        )
+        keys = np.array(self._new_keys, dtype=np.int64)
+        slots = np.array(self._new_slots, dtype=np.int32)
         order = np.argsort(keys, kind="stable")
         keys, slots = keys[order], slots[order]
         at = np.searchsorted(self._keys, keys, "right")
         self._keys = np.insert(self._keys, at, keys)
         self._slots = np.insert(self._slots, at, slots)
-        self._recent, self._pending = {}, 0
+        self._recent, self._new_keys, self._new_slots = {}, [], []
 
     def _purge(self) -> None:
         live = np.fromiter(self._names, np.int32, len(self._names))
@@ -177,7 +181,9 @@ class BandTable:
                 self._recent[key] = found
             else:
                 del self._recent[key]
-        self._pending = sum(map(len, self._recent.values()))
+        pairs = [(k, s) for k, s in zip(self._new_keys, self._new_slots, strict=True) if s in names]
+        self._new_keys = [k for k, _ in pairs]
+        self._new_slots = [s for _, s in pairs]
         self._dead = 0
 
     def __getstate__(self) -> dict[str, Any]:
