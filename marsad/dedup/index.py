@@ -15,6 +15,7 @@ from __future__ import annotations
 import heapq
 import logging
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -165,7 +166,7 @@ class DuplicateIndex:
         self._expiry: list[tuple[float, str]] = []  # min-heap of (published, key)
         # The last signature looked up, its band keys and their buckets: ``add`` looks them
         # up in ``find`` and again to record the article. Cleared by every change.
-        self._probe: tuple[bytes, list[int], list[list[str]]] | None = None
+        self._probe: tuple[bytes, list[int], list[Sequence[str]]] | None = None
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -380,7 +381,7 @@ class DuplicateIndex:
                 found.update(bucket)
         return found
 
-    def _band_buckets(self, signature: bytes) -> tuple[list[int], list[list[str]]]:
+    def _band_buckets(self, signature: bytes) -> tuple[list[int], list[Sequence[str]]]:
         """The signature's band keys and the articles recorded under each."""
         probe = self._probe
         if probe is not None and probe[0] == signature:

@@ -88,7 +88,7 @@ class BandTable:
     def __init__(self) -> None:
         self._keys = np.empty(0, dtype=np.int64)
         self._slots = np.empty(0, dtype=np.int32)
-        self._recent: dict[int, list[int]] = {}
+        self._recent: dict[int, int | list[int]] = {}  # one slot as a plain int
         # The entries of ``_recent`` in the order they came, ready to become arrays.
         self._new_keys: list[int] = []
         self._new_slots: list[int] = []
@@ -96,9 +96,9 @@ class BandTable:
         self._next = 0
         self._dead = 0  # slots removed since the last purge
 
-    def members(self, keys: Sequence[int]) -> list[list[str]]:
+    def members(self, keys: Sequence[int]) -> list[Sequence[str]]:
         """For each band key, the live articles recorded under it."""
-        out: list[list[str]] = [[] for _ in keys]
+        out: list[Sequence[str]] = [()] * len(keys)  # no list made for an empty bucket
         if not keys:
             return out
         names, recent, table = self._names, self._recent, self._keys
@@ -110,19 +110,19 @@ class BandTable:
             for i in hits:
                 start = int(lo[i])
                 end = int(table.searchsorted(query[i], "right"))
-                found = out[i]
-                for slot in self._slots[start:end].tolist():
-                    name = names.get(slot)
-                    if name is not None:
-                        found.append(name)
+                slots = self._slots[start:end].tolist()
+                out[i] = [name for slot in slots if (name := names.get(slot)) is not None]
         for i, key in enumerate(keys):
-            slots = recent.get(key)
-            if slots:
-                found = out[i]
-                for slot in slots:
-                    name = names.get(slot)
-                    if name is not None:
-                        found.append(name)
+            found = recent.get(key)
+            if found is None:
+                continue
+            more = [
+                name
+                for slot in ((found,) if isinstance(found, int) else found)
+                if (name := names.get(slot)) is not None
+            ]
+            if more:
+                out[i] = [*out[i], *more]
         return out
 
     def add(
@@ -130,7 +130,7 @@ class BandTable:
         name: str,
         keys: Sequence[int],
         limit: int,
-        members: list[list[str]] | None = None,
+        members: Sequence[Sequence[str]] | None = None,
     ) -> int:
         """Record ``name`` under each key that holds fewer than ``limit`` live articles
         (``members``: what ``members(keys)`` says now, when the caller has it); returns its
@@ -144,7 +144,9 @@ class BandTable:
         for key in kept:
             found = recent.get(key)
             if found is None:
-                recent[key] = [slot]
+                recent[key] = slot
+            elif isinstance(found, int):
+                recent[key] = [found, slot]
             else:
                 found.append(slot)
         self._new_keys.extend(kept)
@@ -175,12 +177,12 @@ class BandTable:
         keep = np.isin(self._slots, live)
         self._keys, self._slots = self._keys[keep], self._slots[keep]
         names = self._names
-        for key in list(self._recent):
-            found = [s for s in self._recent[key] if s in names]
-            if found:
-                self._recent[key] = found
-            else:
+        for key, slots in list(self._recent.items()):
+            found = [s for s in ((slots,) if isinstance(slots, int) else slots) if s in names]
+            if not found:
                 del self._recent[key]
+            else:
+                self._recent[key] = found[0] if len(found) == 1 else found
         pairs = [(k, s) for k, s in zip(self._new_keys, self._new_slots, strict=True) if s in names]
         self._new_keys = [k for k, _ in pairs]
         self._new_slots = [s for _, s in pairs]

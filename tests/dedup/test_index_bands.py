@@ -49,9 +49,9 @@ def test_band_table_matches_a_dict_of_lists(merge_every: int) -> None:
 def test_band_table_empty_and_unknown_keys() -> None:
     bands = BandTable()
     assert bands.members([]) == []
-    assert bands.members([1, -(2**63)]) == [[], []]
+    assert [list(m) for m in bands.members([1, -(2**63)])] == [[], []]
     slot = bands.add("x", [5, 5], 2)
     assert bands.members([5]) == [["x", "x"]]
     bands.discard(slot)
     bands.discard(slot)
-    assert bands.members([5]) == [[]]
+    assert [list(m) for m in bands.members([5])] == [[]]
