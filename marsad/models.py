@@ -96,7 +96,7 @@ class Article:
     content_hash: str | None = None
     extraction_status: ExtractionStatus = ExtractionStatus.PENDING
     duplicate_of: int | None = None
-    duplicate_kind: str | None = None  # url | text | near (republished) | translation
+    duplicate_kind: str | None = None  # url | text | near | version (same outlet) | translation
     story_id: int | None = None
     created_at: datetime | None = None
     duplicate_evidence: dict[str, Any] | None = None  # why it is a copy (see migration 0005)
@@ -237,6 +237,6 @@ class AnalysedArticle:
     minhash: bytes | None = None
     features: dict[str, object] | None = None
     duplicate_of: int | None = None
-    duplicate_kind: str | None = None  # url | text | near | translation
+    duplicate_kind: str | None = None  # url | text | near | version | translation
     duplicate_evidence: dict[str, Any] | None = None  # why (alignment, similarity)
     story: StoryChange | None = None

@@ -215,7 +215,7 @@ class Assignment:
     story_key: str
     new_story: bool
     duplicate_of_key: str | None = None
-    duplicate_kind: str | None = None  # url | text | near
+    duplicate_kind: str | None = None  # url | text | near | version
     translation_of_key: str | None = None
     merged_story_keys: tuple[str, ...] = ()
     score: float = 0.0

@@ -127,7 +127,7 @@ articles = sa.Table(
     sa.Column("content_hash", sa.String(64)),
     sa.Column("extraction_status", sa.String(16), nullable=False),
     sa.Column("duplicate_of", sa.Integer, sa.ForeignKey("articles.id", ondelete="SET NULL")),
-    sa.Column("duplicate_kind", sa.String(16)),  # url | text | near | translation
+    sa.Column("duplicate_kind", sa.String(16)),  # url | text | near | version | translation
     sa.Column("duplicate_evidence", sa.JSON),  # why it is a copy (alignment, anchors)
     sa.Column("story_id", sa.Integer, sa.ForeignKey("stories.id", ondelete="SET NULL")),
     sa.Column("created_at", UTCDateTime, nullable=False),
