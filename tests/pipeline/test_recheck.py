@@ -50,14 +50,22 @@ def _ingest(store: Store, home: Path, items: list[IncomingArticle]) -> Pipeline:
     return pipeline
 
 
+def _publication_order_grouping(
+    tmp_path: Path, items: list[IncomingArticle]
+) -> tuple[set[frozenset[str]], dict[str, str]]:
+    """The stories and copy links of the articles stored in publication order (SQLite)."""
+    reference_store = open_store(f"sqlite:///{tmp_path / 'reference.db'}")
+    _ingest(reference_store, tmp_path / "ref", items).close()
+    grouping = _grouping(reference_store)
+    reference_store.close()
+    return grouping
+
+
 def test_stories_do_not_depend_on_the_order_articles_were_stored(
     store: Store, tmp_path: Path
 ) -> None:
     items = _demo()
-    reference_store = open_store(f"sqlite:///{tmp_path / 'reference.db'}")
-    _ingest(reference_store, tmp_path / "ref", items).close()
-    reference, reference_links = _grouping(reference_store)
-    reference_store.close()
+    reference, reference_links = _publication_order_grouping(tmp_path, items)
     assert len(reference) < len(items) and reference_links
 
     # Newest first, as a feed lists them: each is decided as it comes...
@@ -97,10 +105,7 @@ def test_a_holder_killed_before_its_recheck_is_rechecked_by_its_successor(
     store: Store, tmp_path: Path
 ) -> None:
     items = _demo()
-    reference_store = open_store(f"sqlite:///{tmp_path / 'reference.db'}")
-    _ingest(reference_store, tmp_path / "ref", items).close()
-    reference = _grouping(reference_store)
-    reference_store.close()
+    reference = _publication_order_grouping(tmp_path, items)
     killed = _ingest(store, tmp_path / "home", items[::-1])
     assert _grouping(store) != reference
     # Killed: no close, no re-check, no snapshot; its lock is broken as for a dead process.
