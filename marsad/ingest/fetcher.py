@@ -222,6 +222,7 @@ class _Budget:
 @dataclass
 class _Host:
     slots: asyncio.Semaphore
+    key: str = ""  # scheme://host[:port], as ``host_key`` names it
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     next_start: float = 0.0
     robots: urllib.robotparser.RobotFileParser | None = None
@@ -296,7 +297,8 @@ class Fetcher:
         key = host_key(url)
         host = self._hosts.get(key)
         if host is None:
-            host = _Host(slots=asyncio.Semaphore(max(1, int(self.settings.per_host_concurrency))))
+            slots = asyncio.Semaphore(max(1, int(self.settings.per_host_concurrency)))
+            host = _Host(slots=slots, key=key)
             self._hosts[key] = host
         return host
 

@@ -125,8 +125,12 @@ class Pipeline:
         knowledge: Knowledge | None = None,
         detector: LanguageDetector | None = None,
         translator: Translator | None = None,
+        groups: bool = True,
     ) -> None:
+        """``groups`` False: store only, never ask for the grouping lock nor build a story
+        window (a fetch worker beside a grouping holder, ``marsad.scale``)."""
         self.store = store
+        self.groups = groups
         self.settings = settings
         self.knowledge = knowledge or load_knowledge(settings.entities_file)
         self.detector = detector or default_detector()
@@ -155,7 +159,7 @@ class Pipeline:
         self._saved_at = self._rechecked_at = time.monotonic()
         self._recheck_seconds = 0.0  # how long the last re-check took
         self._hold_grouping()  # before the restore, so the window starts from the holder's view
-        self.restored = self._restore_window()
+        self.restored = self._restore_window() if groups else 0
         if self._holding:
             self.drain()
 
@@ -209,6 +213,8 @@ class Pipeline:
     def _hold_grouping(self) -> bool:
         """True while this pipeline holds the grouping lock (taken or renewed as needed). On
         taking it, the window is rebuilt from the store: another holder may have decided since."""
+        if not self.groups:
+            return False
         now = time.monotonic()
         if self._holding and now - self._renewed < LOCK_SECONDS / 3:
             return True

@@ -142,19 +142,12 @@ class SharedFetcher(Fetcher):
     def __init__(self, settings: Settings, limits: SharedLimits) -> None:
         super().__init__(settings)
         self.limits = limits
-        self._keys: dict[int, str] = {}  # id of the fetcher's per-host state -> host key
-
-    def _host(self, url: str) -> Any:
-        state = super()._host(url)
-        self._keys[id(state)] = host_key(url)
-        return state
 
     def _delay_host(self, host: Any, seconds: float) -> None:
         """A 429/503's wait holds back every worker, not only this one."""
         super()._delay_host(host, seconds)
-        key = self._keys.get(id(host))
-        if key is not None:
-            self.limits.delay(key, seconds)
+        if host.key:
+            self.limits.delay(host.key, seconds)
 
     async def _exchange(self, url: str, *args: Any) -> tuple[int, dict[str, str], bytes]:
         host = host_key(url)

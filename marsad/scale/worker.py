@@ -5,7 +5,7 @@ Actors call the single-process pipeline's steps; there is no second pipeline:
 - ``fetch_source(source_id)``: one poll of the source (``marsad.pipeline.crawl.poll_source``:
   conditional GET, parse, article pages, ``Pipeline.ingest``), through a fetcher whose per-host
   limits are shared in Redis. Articles are stored with their outbox rows and never grouped here
-  (``StoringPipeline``); when it stored new ones it sends ``group()``.
+  (``Pipeline(groups=False)``); when it stored new ones it sends ``group()``.
 - ``group()``: the grouping holder decides what waits in the outbox now (``Pipeline.drain``).
   Every worker consuming the group queue runs a ``GroupingHolder``: one of them holds the
   grouping lock (the store's lock row, 30 s expiry, checked in each decision's transaction)
@@ -59,19 +59,6 @@ GROUP_TICK_SECONDS = 1.0
 FETCHER_MAX_AGE_SECONDS = 600.0
 
 
-class StoringPipeline(Pipeline):
-    """The pipeline of a fetch worker: it extracts, analyses and stores, and leaves grouping
-    to the holder (``group``) through the outbox. It never asks for the grouping lock and
-    builds no story window (a fetch worker would only throw it away)."""
-
-    def _hold_grouping(self) -> bool:
-        self._holding = False
-        return False
-
-    def _restore_window(self) -> int:
-        return 0
-
-
 @dataclass
 class Actors:
     fetch_source: Any
@@ -111,7 +98,7 @@ def declare_actors(broker: Any, settings: Settings, runtime: WorkerRuntime | Non
 @dataclass
 class _ThreadState:
     loop: asyncio.AbstractEventLoop
-    pipeline: StoringPipeline
+    pipeline: Pipeline
     fetcher: Fetcher | None = None
     fetcher_born: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -224,8 +211,12 @@ class WorkerRuntime:
         state: _ThreadState | None = getattr(self._local, "state", None)
         if state is None:
             knowledge = self.knowledge()
-            pipeline = StoringPipeline(
-                self.store, self.settings, knowledge=knowledge, detector=self._detector
+            pipeline = Pipeline(
+                self.store,
+                self.settings,
+                knowledge=knowledge,
+                detector=self._detector,
+                groups=False,
             )
             state = _ThreadState(loop=asyncio.new_event_loop(), pipeline=pipeline)
             self._local.state = state
