@@ -25,6 +25,7 @@ Rule-based on purpose: no model, a few microseconds a token (see bench/understan
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from marsad.models import EntityType
@@ -46,7 +47,7 @@ _TITLE_WORDS = _words(
     professor doctor deputy speaker leader spokesman spokeswoman spokesperson sheriff attorney
     superintendent councilman councilwoman councillor councilor trooper sergeant lieutenant
     captain colonel general admiral commander emperor empress sultan emir sheikh ayatollah imam
-    rabbi pastor dean principal manager head executive actor actress singer rapper drummer
+    rabbi pastor principal manager head executive actor actress singer rapper drummer
     guitarist player striker midfielder defender goalkeeper quarterback pitcher forward author
     writer novelist poet artist painter photographer journalist reporter editor correspondent
     analyst economist scientist researcher astronaut engineer lawyer prosecutor counsel
@@ -54,7 +55,29 @@ _TITLE_WORDS = _words(
     campaigner director-general secretary-general undersecretary assistant associate acting
     interim former late then current outgoing incoming elect honorary deputy first prime
     administrator
-    foreign defence defense finance interior"""
+    foreign defence defense finance interior
+    socialite psychologist psychiatrist musician musicians illustrator designer athlete athletes
+    photographers artists actors singers bassist vocalist pianist violinist composer conductor
+    comedian filmmaker producer entrepreneur businessman businesswoman billionaire tycoon
+    investor banker physicist chemist biologist virologist epidemiologist historian
+    philosopher sociologist surgeon physician cardiologist architect sculptor cartoonist
+    blogger broadcaster presenter columnist commentator scholar lecturer politician lawmaker
+    legislator councillors activists dissident philanthropist businessmen novelists poets
+    sprinter cyclist swimmer boxer golfer skier"""
+)
+# What a minister or secretary is "of": its words belong to the title, not to the name after it.
+_PORTFOLIOS = _words(
+    """education health finance defence defense foreign affairs interior justice culture energy
+    labour labor trade transport transportation agriculture environment state home economy
+    industry tourism sport sports information communications housing science technology
+    welfare social public works security homeland commerce treasury veterans development
+    women youth immigration war employment planning"""
+)
+# Title words that only qualify a role: alone before one capitalised word they make no name.
+_QUALIFIERS = _words(
+    """former late then current outgoing incoming elect honorary deputy first prime acting
+    interim chief vice assistant associate foreign defence defense finance interior head
+    general"""
 )
 # Words of a run that make it an organisation, wherever they stand in it.
 _ORG_HEADS = _words(
@@ -65,7 +88,9 @@ _ORG_HEADS = _words(
     bureau administration federation league club society church parliament congress senate
     assembly cabinet government times news post journal herald tribune gazette telegraph
     guardian network television radio broadcasting press airlines airways motors industries
-    technologies systems labs laboratories hospital library fund trust alliance coalition
+    technologies systems labs laboratories steel petroleum pharmaceuticals electronics
+    telecom telecommunications airline shipping mining chemicals insurance securities
+    bancorp hospital library fund trust alliance coalition
     brigade brigades battalion regiment corps commission exchange council institute
     observatory agency nations magazine weekly daily star sun mail express chronicle observer
     monitor"""
@@ -87,7 +112,7 @@ _PLACE_LAST = _words(
     mosque temple island islands mountain mountains mount mt river lake sea ocean bay gulf
     valley desert forest beach coast peninsula strait canal county province state district
     region township city town village heights hills falls springs plaza mall port harbor
-    harbour base camp prison jail"""
+    harbour base camp prison jail museum gallery galleries theatre theater cinema plains"""
 )
 # Words of events, works, products, laws: a run holding one names no person.
 _MISC_WORDS = _words(
@@ -106,6 +131,7 @@ _MONTHS_DAYS = _words(
     saturday sunday"""
 )
 # Lower-case words a name may hold between its capitalised words.
+_PLURAL_POSSESSIVES = _words("people women children men workers")
 _NAME_PARTICLES = _words(
     "da de di do dos das du del della der den van von bin binti ibn bint al el la le ter ten y e zu"
 )
@@ -178,6 +204,7 @@ def find_english_names(
     found: list[EnglishName] = []
     surnames = known_people if known_people is not None else {}
     leftovers: list[list[int]] = []  # runs read as nothing: a body known by its context?
+    evidence = None if title_case else _evidence(scanned, norms, capital)
     k = 0
     starts = iter([i for i, c in enumerate(capital) if c])  # runs start on a capital only
     while True:
@@ -195,6 +222,17 @@ def find_english_names(
                 gap = text[tokens[end - 1].end : tokens[end].start]
                 if not (len(words[end - 1]) == 1 and capital[end - 1] and gap.strip() == "."):
                     break
+            if (
+                # Republican People's Party, Korean People's Army: a plural's possessive inside
+                norms[end] == "s"
+                and norms[end - 1] in _PLURAL_POSSESSIVES
+                and text[tokens[end - 1].end : tokens[end].start] in _POSSESSIVE
+                and end + 1 < n
+                and capital[end + 1]
+                and _joined(text, tokens[end].end, tokens[end + 1].start)
+            ):
+                end += 2
+                continue
             if capital[end] or (
                 # Yau Wai-ching, Kwok Ka-ki: the lower-case half of a hyphenated given name
                 text[tokens[end - 1].end : tokens[end].start] in ("-", "\u2010", "\u2011")
@@ -228,6 +266,7 @@ def find_english_names(
             surnames,
             given_names,
             trimmed=True,
+            evidence=evidence,
         )
         found += names
         if not title_case:
@@ -280,6 +319,7 @@ def _read_run(
     surnames: dict[str, tuple[str, str]],
     given_names: frozenset[str],
     trimmed: bool = False,
+    evidence: _Evidence | None = None,
 ) -> list[EnglishName]:
     if not trimmed:
         run = _trim(run, words, norms, sentence_start, lower_seen)
@@ -304,6 +344,7 @@ def _read_run(
                     title_case,
                     surnames,
                     given_names,
+                    evidence=evidence,
                 )
             return out
     if org is not None:
@@ -315,6 +356,12 @@ def _read_run(
     if joiners:
         # no organisation as a whole: "Officials at NASA", "Claudia Mo of Civic Party"
         for part in _split(run, joiners):
+            if part[0] >= 2 and norms[part[0] - 2] in _TITLE_WORDS:
+                # Minister of Education Stefania Giannini: the portfolio belongs to the title
+                while part and norms[part[0]] in _PORTFOLIOS:
+                    part = part[1:]
+                if not part:
+                    continue
             out += _read_run(
                 part,
                 words,
@@ -325,6 +372,7 @@ def _read_run(
                 title_case,
                 surnames,
                 given_names,
+                evidence=evidence,
             )
         return out
     if title_case:
@@ -333,19 +381,27 @@ def _read_run(
     piece: list[int] = []
     # a title in lower case just before the run: "Myanmar leader Aung San Suu Kyi"
     after_title = run[0] > 0 and norms[run[0] - 1] in _TITLE_WORDS
+    if after_title and evidence is not None and run[0] in evidence.apart:
+        after_title = False  # Anonymous blogger, "Anon declares ...": no title across a mark
+    # one word alone is a name only after a title proper: "the first Global robotics..." is not
+    strong_title = after_title and norms[run[0] - 1] not in _QUALIFIERS
     for i in [*run, -1]:
         acronym = i >= 0 and _acronym(words[i]) and i not in place_tokens
         if (
             i >= 0
             and norms[i] not in _TITLE_WORDS
-            and i not in place_tokens
+            and (
+                i not in place_tokens
+                or _place_in_name(i, run, piece, after_title, norms, words, place_tokens)
+            )
             and not acronym
             and (norms[i] not in _ORG_JOINERS or norms[i] in _NAME_PARTICLES)
         ):
             piece.append(i)
             continue
         if piece:
-            out += _person(piece, words, norms, after_title, surnames, given_names)
+            titled = after_title if len(piece) > 1 else strong_title
+            out += _person(piece, words, norms, titled, surnames, given_names, evidence)
         piece = []
         if acronym and not any(
             norms[j] in _MISC_WORDS or norms[j] in _PLACE_LAST for j in run if j > i
@@ -353,8 +409,36 @@ def _read_run(
             # NASA Administrator Charles Bolden; not the first word of the name of an event or
             # a place (FIFA World Cup, NTU Hospital Station): GUM train+dev 3 false bodies fewer
             out.append(EnglishName(i, i, EntityType.ORGANIZATION, norms[i], ""))
-        after_title = i >= 0 and norms[i] in _TITLE_WORDS
+        # FIRST Global: an acronym that spells a title word is no title
+        after_title = i >= 0 and norms[i] in _TITLE_WORDS and not acronym
+        strong_title = after_title and norms[i] not in _QUALIFIERS
     return out
+
+
+def _place_in_name(
+    i: int,
+    run: list[int],
+    piece: list[int],
+    after_title: bool,
+    norms: list[str],
+    words: list[str],
+    place_tokens: set[int],
+) -> bool:
+    """A place's word that starts a person's name right after a title: "Dr Amara Okafor",
+    "Mayor London Breed" (the next word is a plain capitalised name word; "the current New
+    Zealand flag" has a qualifier, not a title, and a place after it)."""
+    return (
+        not piece
+        and after_title
+        and i > 0
+        and norms[i - 1] in _APPOSITION_ROLES
+        and i + 1 <= run[-1]
+        and i + 1 not in place_tokens
+        and words[i + 1][:1].isupper()
+        and norms[i + 1] not in _TITLE_WORDS
+        and norms[i + 1] not in _ORG_HEADS
+        and norms[i + 1] not in _PLACE_LAST
+    )
 
 
 def _trim(
@@ -399,7 +483,8 @@ _BODY_AFTER = _words(
 )
 _MEMBERS = _words(
     """members member critics officials employees staff leader leaders head founder founders
-    spokesman spokeswoman spokesperson defector defectors"""
+    spokesman spokeswoman spokesperson defector defectors executive executives ceo chairman
+    chairwoman shares shareholders"""
 )
 # head words that alone, after "the", name one body (not "the Government": whose?)
 _THE_HEADS = _words(
@@ -414,12 +499,27 @@ _KIND_NOUNS = _words(
     carrier bank union publisher label studio startup retailer manufacturer
     developer insurer movement faction militia"""
 )
-_CUES_AFTER = _BODY_AFTER | {"s"}
-_CUES_BEFORE = frozenset(("the", "of", "for", "from")) | _KIND_NOUNS
+# Arsenal beat Leeds United 3-1: the sides of a result, in a sentence that holds its score
+_RESULT_VERBS = _words("beat beats defeated defeat drew edged thrashed routed overcame")
+_SCORE_MARKS = ("-", "\u2013", "\u2014")
+_CUES_AFTER = _BODY_AFTER | _RESULT_VERBS | {"s"}
+_CUES_BEFORE = frozenset(("the", "of", "for", "from")) | _KIND_NOUNS | _RESULT_VERBS
 _JOINING = _words("joined join joins joining left leave leaves leaving quit quits")
 # single words ending so are adjectives of peoples or parties (Chinese, Republican, Islamic,
 # Israeli), which stand before "officials" without being a body
-_ADJECTIVE_ENDINGS = ("an", "ese", "ish", "ic", "i")
+_ADJECTIVE_ENDINGS = (
+    "an",
+    "ese",
+    "ish",
+    "ic",
+    "i",
+    "ural",
+    "ional",
+    "ical",
+    "eral",
+    "obal",
+    "ital",
+)
 _POSSESSIVE = ("'", "\u2019")
 
 
@@ -508,6 +608,8 @@ def _body_context(
     return (
         # Scientology officials
         (nxt in _BODY_AFTER and _joined(text, tokens[last].end, tokens[after].start))
+        # Arsenal beat Leeds United 3-1
+        or ((nxt in _RESULT_VERBS or prev in _RESULT_VERBS) and _scored(scanned, first))
         # members of the Sea Org; joined the Sea Org
         or (prev in ("of", "for", "from") and before >= 1 and tokens[before - 1].norm in _MEMBERS)
         or (the and prev in _JOINING)
@@ -572,6 +674,24 @@ def find_teams(scanned: Scanned, countries: list[tuple[int, int]]) -> list[tuple
         if score or (tokens[first].sentence in sporting and not where):
             teams.append((first, last))
     return teams
+
+
+def _scored(scanned: Scanned, at: int) -> bool:
+    """The sentence of token ``at`` holds a score: two numbers joined by a dash (3-1, 2 – 0)."""
+    tokens, text = scanned.tokens, scanned.text
+    sentence = tokens[at].sentence
+    k = at
+    while k > 0 and tokens[k - 1].sentence == sentence:
+        k -= 1
+    while k + 1 < len(tokens) and tokens[k + 1].sentence == sentence:
+        if (
+            tokens[k].norm.isdigit()
+            and tokens[k + 1].norm.isdigit()
+            and text[tokens[k].end : tokens[k + 1].start].strip() in _SCORE_MARKS
+        ):
+            return True
+        k += 1
+    return False
 
 
 def _name_goes_on(scanned: Scanned, words: list[str], after: int) -> bool:
@@ -652,6 +772,7 @@ def _acronym(word: str) -> bool:
         and word.isupper()
         and word.isalpha()
         and word.lower() not in _NOT_ORG_ACRONYMS
+        and not is_stopword(word.lower(), "en")  # UNLESS, in capitals for stress
         and not set(word) <= _ROMAN  # XVII
     )
 
@@ -659,6 +780,9 @@ def _acronym(word: str) -> bool:
 def _organisation(
     run: list[int], run_norms: list[str], words: list[str], place_tokens: set[int]
 ) -> EnglishName | None:
+    if len(run) == 2 and run_norms[0] in _CLUB_FIRST and run[1] in place_tokens:
+        # Bayern Munich: both words are places, the pair is the club
+        return EnglishName(run[0], run[-1], EntityType.ORGANIZATION, " ".join(run_norms), "")
     if all(i in place_tokens for i in run):
         return None
     is_org = False
@@ -673,6 +797,11 @@ def _organisation(
             is_org = True  # Real Madrid, Bayern Munich
         if last in _PLACE_LAST and last not in _ORG_HEADS:
             return None
+        # Australian Centre for Control of ..., Center for Strategic Studies: a body
+        is_org = is_org or any(
+            w in ("centre", "center") and run_norms[j + 1] in ("for", "of", "on")
+            for j, w in enumerate(run_norms[:-1])
+        )
     elif _acronym(words[run[0]]) and run[0] not in place_tokens:
         is_org = True  # NASA, FBI
     if not is_org:
@@ -688,6 +817,7 @@ def _person(
     after_title: bool,
     surnames: dict[str, tuple[str, str]],
     given_names: frozenset[str],
+    evidence: _Evidence | None = None,
 ) -> list[EnglishName]:
     piece_norms = [norms[i] for i in piece]
     if any(
@@ -701,7 +831,11 @@ def _person(
     if " ".join(piece_norms) in surnames:  # Suu Kyi after Aung San Suu Kyi
         return _surname_mentions(piece, norms, surnames)
     if len(piece) == 1:
-        if after_title and not words[piece[0]].isupper():
+        if (
+            after_title
+            and not words[piece[0]].isupper()
+            and not is_stopword(piece_norms[0], "en")  # Doctor Who
+        ):
             # Mr Smith, President Macron: a title makes one capitalised word a name
             normalized = piece_norms[0]
             full = surnames.get(normalized, (normalized, words[piece[0]]))
@@ -713,7 +847,12 @@ def _person(
         return []
     # a run of name words is a person only with evidence: a title before it, a known given name
     # first, or speech around it (on GUM news: precision 0.63 -> 0.88 for recall 0.73 -> 0.61)
-    if not (after_title or piece_norms[0] in given_names or _speaker(piece, norms)):
+    if not (
+        after_title
+        or piece_norms[0] in given_names
+        or _speaker(piece, norms)
+        or (evidence is not None and evidence.holds(piece, piece_norms))
+    ):
         return []
     normalized = " ".join(piece_norms)
     display = ""  # the text of the span, filled in by find_english_names
@@ -728,6 +867,109 @@ def _person(
 DEFAULT_PERSON = True
 _SPEECH_AFTER = _words("said says told added wrote explained asked stated announced noted argued")
 _SPEECH_BEFORE = _words("by according with")
+# Nouns of a person in an apposition: "Kiara Perkins, a second-year art student,", "Tomasz
+# Wrobel, chief executive of", "its president, Christine Lagarde,". The title words that only
+# qualify a role (former, chief, deputy, foreign) are left out: "Apple, Google chief Sundar".
+_APPOSITION_ROLES = (_TITLE_WORDS - _QUALIFIERS) | _words(
+    """man woman boy girl mother father son daughter wife husband widow brother sister uncle
+    aunt grandmother grandfather resident residents native citizen national student pupil
+    teacher official member owner worker employee victim survivor veteran friend colleague
+    neighbour neighbor patient nurse doctor farmer driver officer soldier fan volunteer
+    spokesman spokeswoman founder co-founder cofounder"""
+)
+_APPOSITION_SPAN = 6  # words between the comma and the role noun: "a second-year art student"
+_APPOSITION_STOPS = _words("and or but who which that whose where when while because")
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """What the text says of a run of name words away from the words next to it."""
+
+    apposed_after: frozenset[int]  # token i: ", a second-year art student" follows it
+    apposed_before: frozenset[int]  # token i: "its president, " stands before it
+    speakers: frozenset[str]  # one capitalised word that speaks somewhere: "Jafari said"
+    apart: frozenset[int]  # token i: a mark stands between it and the title word before it
+
+    def holds(self, piece: list[int], piece_norms: list[str]) -> bool:
+        return (
+            piece[-1] in self.apposed_after
+            or piece[0] in self.apposed_before
+            or piece_norms[-1] in self.speakers
+        )
+
+
+def _evidence(scanned: Scanned, norms: list[str], capital: list[bool]) -> _Evidence:
+    """Appositions and lone speakers of the text (see _Evidence), in one pass over its commas
+    and speech verbs."""
+    tokens, text = scanned.tokens, scanned.text
+    n = len(tokens)
+    after: set[int] = set()
+    before: set[int] = set()
+    speakers: set[str] = set()
+    apart: set[int] = set()
+
+    def gap(i: int) -> str:  # what stands between token i and token i + 1
+        return text[tokens[i].end : tokens[i + 1].start].strip()
+
+    ends = [t.end for t in tokens]
+    starts = [t.start for t in tokens]
+    for i in range(n - 1):
+        raw = text[ends[i] : starts[i + 1]]
+        g = "" if raw == " " else raw.strip()
+        if g:  # most tokens stand one space apart: only marks call for a look
+            if g != "." and norms[i] in _TITLE_WORDS:  # Mr. Toccafondi is one
+                apart.add(i + 1)
+            if g == "," and capital[i]:
+                after.update(_role_after(norms, capital, gap, i, n))
+            if g == "," and capital[i + 1] and _role_before(norms, capital, gap, i):
+                before.add(i + 1)
+            continue
+        if (
+            norms[i + 1] in _SPEECH_AFTER
+            and capital[i]
+            and (i == 0 or not capital[i - 1] or gap(i - 1))
+        ):
+            speakers.add(norms[i])  # Jafari said
+        if (
+            norms[i] in _SPEECH_AFTER
+            and capital[i + 1]
+            and (i + 2 >= n or not capital[i + 2] or gap(i + 1))
+        ):
+            speakers.add(norms[i + 1])  # said Mauer
+    return _Evidence(frozenset(after), frozenset(before), frozenset(speakers), frozenset(apart))
+
+
+def _role_after(
+    norms: list[str], capital: list[bool], gap: Callable[[int], str], i: int, n: int
+) -> list[int]:
+    """[i] when a person's apposition follows token i and its comma: ", 42," or ", a second-year
+    art student"; else []."""
+    j = i + 1
+    if norms[j].isdigit() and j + 1 < n and gap(j) in (",", ""):
+        return [i] if gap(j) == "," else []  # Thomas Sam, 42,
+    for j in range(i + 1, min(n, i + 1 + _APPOSITION_SPAN)):
+        if norms[j] in _APPOSITION_STOPS:
+            return []
+        if norms[j] in _APPOSITION_ROLES and not capital[j]:
+            # a role before a name is that name's title: "Lukaku, striker Dries Mertens"
+            follows = j + 1 < n and capital[j + 1] and not gap(j)
+            return [] if follows else [i]
+        if j + 1 < n and gap(j) not in ("", "-"):
+            return []
+    return []
+
+
+def _role_before(norms: list[str], capital: list[bool], gap: Callable[[int], str], i: int) -> bool:
+    """A person's role stands before the comma after token i: "its president, ", "Co-founder
+    of Google, "."""
+    for j in range(i, max(-1, i - _APPOSITION_SPAN), -1):
+        if j < i and gap(j) not in ("", "-"):
+            return False
+        if norms[j] in _APPOSITION_STOPS:
+            return False
+        if norms[j] in _APPOSITION_ROLES and not capital[j]:
+            return True
+    return False
 
 
 def _speaker(piece: list[int], norms: list[str]) -> bool:
