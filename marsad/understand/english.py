@@ -141,7 +141,9 @@ _NOT_ORG_ACRONYMS = _words(
     """i ii iii iv tv ok am pm ceo cfo coo gdp dna rna hiv aids covid sars mers ai it pc usb
     faq pdf mp mps md phd ba ma bsc usd eur gbp us uk usa uae eu un ad bc id vip ufo gmt utc
     est pst jr sr st mt dc lgbt lgbtq ny la nsw qld cbd nb ps ie eg iq html potus nz ksa
-    cto hq pr"""
+    cto hq pr
+    unless never always breaking urgent update updated live exclusive watch video photos
+    warning alert opinion analysis"""
 )
 # words that open sentences and are no name (when the text has them only there)
 _OPENERS = _words(
@@ -772,7 +774,7 @@ def _acronym(word: str) -> bool:
         and word.isupper()
         and word.isalpha()
         and word.lower() not in _NOT_ORG_ACRONYMS
-        and not is_stopword(word.lower(), "en")  # UNLESS, in capitals for stress
+        and not is_stopword(word.lower(), "en")  # NOT, in capitals for stress
         and not set(word) <= _ROMAN  # XVII
     )
 

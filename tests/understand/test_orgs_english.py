@@ -1,0 +1,67 @@
+"""English organisations beyond the entity list (issue 14 point 3): bodies known by a role of
+(chief executive of X), industry head words, a plural's possessive inside the name, "Centre for",
+clubs whose both words are places, the sides of a result. Through ``understand()``."""
+
+from __future__ import annotations
+
+from marsad.models import EntityType
+from marsad.understand import Knowledge, Understanding, understand
+
+
+def _orgs(u: Understanding) -> set[str]:
+    return {e.name for e in u.entities if e.type is EntityType.ORGANIZATION}
+
+
+def test_a_role_of_a_body(knowledge: Knowledge) -> None:
+    text = "The chief executive of Quellmark Fargate resigned on Monday after the vote."
+    orgs = _orgs(understand(knowledge, "", text, "en"))
+    assert "Quellmark Fargate" in orgs, orgs
+
+
+def test_industry_head_words(knowledge: Knowledge) -> None:
+    text = "Tallwater Steel will merge with Ostrava Petroleum, the firms said."
+    orgs = _orgs(understand(knowledge, "", text, "en"))
+    assert {"Tallwater Steel", "Ostrava Petroleum"} <= orgs, orgs
+
+
+def test_a_plurals_possessive_inside_the_name(knowledge: Knowledge) -> None:
+    text = "The leader of the Democratic Workers' Front and the Progressive People's Party met."
+    orgs = _orgs(understand(knowledge, "", text, "en"))
+    assert "Progressive People's Party" in orgs, orgs
+    assert "Party" not in orgs
+
+
+def test_a_possessive_of_a_body_still_splits(knowledge: Knowledge) -> None:
+    """Youngspiration's Baggio Leung: a body's possessive is not part of a longer name."""
+    text = "Voters chose Demosisto's Nathan Law over his rivals."
+    u = understand(knowledge, "", text, "en")
+    assert not any("Nathan" in name for name in _orgs(u)), _orgs(u)
+
+
+def test_centre_for_is_a_body(knowledge: Knowledge) -> None:
+    text = "The chairman of the Australian Centre for Control of Iodine Deficiency, says so."
+    u = understand(knowledge, "", text, "en")
+    assert "Australian Centre for Control of Iodine Deficiency" in _orgs(u), _orgs(u)
+    people = {e.name for e in u.entities if e.type is EntityType.PERSON}
+    assert not people, people
+
+
+def test_a_club_whose_words_are_both_places(knowledge: Knowledge) -> None:
+    text = "Bayern Munich signed the defender on Tuesday for a club record fee."
+    u = understand(knowledge, "", text, "en")
+    assert "Bayern Munich" in _orgs(u), _orgs(u)
+    # the club's places are part of its name, not mentions of Bavaria and Munich
+    assert {m.kind for m in u.mentions if m.country == "DE"} == {"in_name"}, u.mentions
+
+
+def test_the_sides_of_a_result(knowledge: Knowledge) -> None:
+    text = "Arsenal beat Leeds United 3-1 at home on Saturday, with Saka scoring twice."
+    orgs = _orgs(understand(knowledge, "", text, "en"))
+    assert {"Arsenal", "Leeds United"} <= orgs, orgs
+
+
+def test_no_score_no_side(knowledge: Knowledge) -> None:
+    """Without a score "beat" is any verb: "Halloran beat the odds" names no body."""
+    text = "Against every forecast, Halloran beat the odds and kept her seat."
+    orgs = _orgs(understand(knowledge, "", text, "en"))
+    assert "Halloran" not in orgs, orgs

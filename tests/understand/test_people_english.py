@@ -1,0 +1,138 @@
+"""English people the entity list does not know, told by what the text says of them (issue 14
+point 3): appositions, lone speakers, role nouns, portfolios, a place's word after a title; and
+runs that must name no one. Through ``understand()`` and ``marsad analyze --json``."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import pytest
+
+from marsad.cli.main import main
+from marsad.models import EntityType
+from marsad.understand import Knowledge, Understanding, understand
+
+
+def _people(u: Understanding) -> dict[str, int]:
+    return {e.name: e.count for e in u.entities if e.type is EntityType.PERSON}
+
+
+def _orgs(u: Understanding) -> set[str]:
+    return {e.name for e in u.entities if e.type is EntityType.ORGANIZATION}
+
+
+def test_apposition_after_the_name_and_the_surname_later(knowledge: Knowledge) -> None:
+    text = (
+        "Quorin Tallwater, a third-year nursing student, organised the vigil. "
+        "Tallwater organised a second one a week later."
+    )
+    people = _people(understand(knowledge, "", text, "en"))
+    assert people.get("Quorin Tallwater") == 2, people  # the surname joins the full name
+
+
+def test_apposition_with_age_and_with_a_role_of(knowledge: Knowledge) -> None:
+    text = (
+        "Teodor Vasilescu, 54, was released on bail. Ingrid Halvorsen, chief operating officer "
+        "of the port, declined to comment."
+    )
+    people = _people(understand(knowledge, "", text, "en"))
+    assert {"Teodor Vasilescu", "Ingrid Halvorsen"} <= set(people), people
+
+
+def test_role_before_the_comma(knowledge: Knowledge) -> None:
+    text = "The bank cut rates again, and its governor, Oluwaseun Adeyemo-Tallwater, left."
+    people = _people(understand(knowledge, "", text, "en"))
+    assert "Oluwaseun Adeyemo-Tallwater" in people, people
+
+
+def test_a_role_noun_before_a_name_is_no_apposition(knowledge: Knowledge) -> None:
+    """In ", striker Dries Mertens" the role is the next name's title; the run before the comma
+    is not a person by it."""
+    text = "Belgium fielded Zorvath Quellan, striker Dries Mertens and two others."
+    people = _people(understand(knowledge, "", text, "en"))
+    assert "Dries Mertens" in people, people
+    assert "Zorvath Quellan" not in people, people
+
+
+def test_a_lone_speaker_confirms_the_full_name(knowledge: Knowledge) -> None:
+    text = (
+        "A chemistry major at the college, Amneh Jafari heard of the arrest on the radio. "
+        "Jafari said she wanted to help."
+    )
+    people = _people(understand(knowledge, "", text, "en"))
+    assert people.get("Amneh Jafari") == 2, people
+
+
+def test_role_nouns_lower_case_and_opening_a_sentence(knowledge: Knowledge) -> None:
+    text = (
+        "Socialite Paris Hilton sat beside drummer Chad Smith. Musician Tiziano Lugli and "
+        "illustrator Johnnie Walters joined them later."
+    )
+    u = understand(knowledge, "", text, "en")
+    people = _people(u)
+    assert {"Paris Hilton", "Chad Smith", "Tiziano Lugli", "Johnnie Walters"} <= set(people)
+    assert not any(name.startswith(("Socialite", "Musician")) for name in people), people
+    assert not {m.country for m in u.mentions} & {"FR", "TD"}, u.mentions
+
+
+def test_a_place_word_after_a_title_starts_a_name(knowledge: Knowledge) -> None:
+    text = "Dr Amara Okafor, who leads the study, said the results were clear."
+    people = _people(understand(knowledge, "", text, "en"))
+    assert "Amara Okafor" in people, people
+
+
+def test_the_portfolio_stays_with_the_title(knowledge: Knowledge) -> None:
+    text = (
+        "Minister of Education Stefania Giannini said the schools would pay. Later the "
+        "Undersecretary for Education Mr. Toccafondi agreed."
+    )
+    people = _people(understand(knowledge, "", text, "en"))
+    assert "Stefania Giannini" in people and "Toccafondi" in people, people
+    assert not any("Education" in name for name in people), people
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The first FIRST Global robotics competition was held in Washington on Sunday.",
+        "She played Lady Cassandra from Doctor Who in the second series.",
+        "He will stay behind bars for a long time, UNLESS of course he returns.",
+        "The current flag of New Zealand is old. The current New Zealand flag dates from 1902.",
+        'Anonymous blogger, "Anon declares war on the Church" was the post\'s title.',
+    ],
+)
+def test_runs_that_name_no_one(knowledge: Knowledge, text: str) -> None:
+    u = understand(knowledge, "", text, "en")
+    people = _people(u)
+    assert not {"Global", "Who", "New", "Anon"} & set(people), people
+    assert "UNLESS" not in _orgs(u)
+
+
+def test_a_museum_is_no_person(knowledge: Knowledge) -> None:
+    text = "The prints hang at the Mary & Leigh Block Museum of Art, the curator said."
+    people = _people(understand(knowledge, "", text, "en"))
+    assert not any("Museum" in name for name in people), people
+
+
+def test_apposition_through_cli(
+    marsad_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "page.html"
+    paragraphs = [
+        "Quorin Tallwater, a third-year nursing student, organised the vigil.",
+        "Tallwater organised a second one a week later.",
+    ]
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    page.write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Vigil held'
+        "</title></head><body><article><h1>Vigil held</h1>"
+        f"{body}</article></body></html>",
+        encoding="utf-8",
+    )
+    assert main(["analyze", "--json", str(page)]) == 0
+    record = json.loads(capsys.readouterr().out.splitlines()[0])
+    by_name = {e["name"]: e for e in record["entities"]}
+    assert by_name["Quorin Tallwater"]["type"] == "person"
+    assert by_name["Quorin Tallwater"]["count"] == 2
