@@ -125,13 +125,25 @@ def eval_anercorp(
     return result
 
 
-def eval_newsfane(knowledge: Knowledge, limit: int | None = None) -> dict[str, float]:
+def newsfane_sentences() -> Iterator[Sentence]:
     path = eval_data_dir() / "arabic-ner" / "NewsFANE" / "NewsFANE_Gold_2014_170K.txt"
+    return read_conll(path, "\t")
+
+
+def eval_newsfane(
+    knowledge: Knowledge, limit: int | None = None, split: str | None = None
+) -> dict[str, float]:
+    """Country and city P/R on NewsFANE: all sentences, or one half (``dev``/``test``, see
+    ``fane_errors.is_dev_sentence``: blocks of 50 sentences, since the corpus has no ids)."""
+    from bench.understand.fane_errors import is_dev_sentence
+
     keep = {"Nation": "nation", "Population-Center": "city", "Sports": "team"}
     counts: Counter[str] = Counter()
-    for n, sentence in enumerate(read_conll(path, "\t")):
+    for n, sentence in enumerate(newsfane_sentences()):
         if limit and n >= limit:
             break
+        if split is not None and is_dev_sentence(n) != (split == "dev"):
+            continue
         text, starts, ends = _token_index(sentence.tokens)
         gold = gold_spans(sentence.tags, keep)
         u = understand(knowledge, "", text, "ar")

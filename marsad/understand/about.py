@@ -34,6 +34,10 @@ KIND_WEIGHT = {
     "cue": 0.5,
 }
 TITLE_WEIGHT = 3.0
+# The headline's first country is its subject ("Israel floods Lebanese farmlands"): its title
+# mention counts this much more (LGL dev top country 288 -> 289 of 314 with the other fixes of
+# 2026-12-07; 2.0 is too much: 287)
+SUBJECT_FACTOR = 1.3
 LEAD_WEIGHT = 2.0
 LEAD_CHARS = 320  # about the first two sentences of a news body
 # A sentence naming more places than this is a list: each place gets ENUMERATION_SHARE / n.
@@ -99,12 +103,19 @@ def rank_countries(
         spread[(m.field, m.sentence)].add(m.country or f"area:{m.area_region}")
     sentence_spread = {k: len(v) for k, v in spread.items()}
 
+    # the headline's first country is its subject ("Israel floods Lebanese farmlands")
+    subject = min(
+        ((m.offset, m.country) for m in mentions if m.country and m.field == "title"),
+        default=(0, None),
+    )[1]
     scores: dict[str, float] = defaultdict(float)
     counts: dict[str, int] = defaultdict(int)
     area_scores: dict[str, float] = defaultdict(float)
     for m in mentions:
         historic = is_historic(norms_by_field.get(m.field, ()), m.token)
         weight = mention_weight(m, sentence_spread, historic)
+        if m.country == subject and m.field == "title":
+            weight *= SUBJECT_FACTOR
         if m.country:
             scores[m.country] += weight
             counts[m.country] += 1

@@ -189,10 +189,23 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
         for hit in zone.hits
         if hit.key.isascii()
         and hit.first > 0
-        and zone.scanned.tokens[hit.first - 1].norm in gazetteer.given_names_en
+        and (
+            zone.scanned.tokens[hit.first - 1].norm in gazetteer.given_names_en
+            or _after_title_and_name(zone, hit.first)
+        )
         and _adjacent(zone, hit.first - 1, hit.first)
         and zone.scanned.text[zone.scanned.tokens[hit.first - 1].start].isupper()
         and all(p.id.startswith("town:") for p in _place_refs(gazetteer, hit))
+    }
+
+    # countries some hit names without doubt about which country it means (Amman: Jordan)
+    one_country = {
+        places[0].country
+        for zone in zones
+        for hit in zone.hits
+        if (places := _place_refs(gazetteer, hit))
+        and len({p.country for p in places}) == 1
+        and not _blocked(places)
     }
 
     def support(place: Place) -> int:
@@ -238,13 +251,33 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
                     and not _country_named(gazetteer, zones, places[0].country)
                 ):
                     continue  # "American Indians" in a US local story: Native Americans
-                if firm_national and any(p.kind == "country" for p in places):
-                    # "the USA and Mexico": where countries are named as countries, a country's
-                    # name is the country, not the US town of that name (Lebanon, Ind.)
-                    places = [p for p in places if not p.id.startswith("town:")]
-                place = _judge(
-                    gazetteer, zone, hit, places, surface, support, person_keys, not firm, national
-                )
+                towns = [p for p in places if p.id.startswith("town:")]
+                if (
+                    towns
+                    and len(towns) < len(places)
+                    and _resident_of(zone, hit)
+                    and not any(p.country in one_country for p in places if p not in towns)
+                ):
+                    # "a Lebanon woman", "a Paris man": a town's people, as US local news
+                    # writes it; a country's would be "a Lebanese woman" (unless the article
+                    # names that country firmly: "a Jordan man was arrested in Amman")
+                    place = _resolve(gazetteer, hit.key, towns, surface, support, False, national)
+                else:
+                    if firm_national and any(p.kind == "country" for p in places):
+                        # "the USA and Mexico": where countries are named as countries, a
+                        # country's name is the country, not the US town of that name
+                        places = [p for p in places if not p.id.startswith("town:")]
+                    place = _judge(
+                        gazetteer,
+                        zone,
+                        hit,
+                        places,
+                        surface,
+                        support,
+                        person_keys,
+                        not firm,
+                        national,
+                    )
             if place is None:
                 continue
             if place.kind == "country" and not hit.key.isascii():
@@ -641,8 +674,12 @@ def _judge(
         towns_only = all(p.id.startswith("town:") for p in places)
         if towns_only and key in person_keys:
             return None  # Kathleen Wynne ... Wynne said
-        if towns_only and _after_capital(amb, zone, hit):
-            return None  # Vancouver International Airport, Sun Media: a longer name
+        if _after_capital(amb, zone, hit) and all(
+            p.id.startswith(("town:", "area:")) for p in places
+        ):
+            # Vancouver International Airport, Sun Media, Continental Atlantic Publications: a
+            # longer name (a town's or an ocean's name inside it)
+            return None
         dateline = _is_dateline_en(zone, hit)
     if dateline:
         pass  # MANSFIELD -- ...: a dateline names a town, whatever else the name may be
@@ -902,6 +939,110 @@ _LANGUAGE_BEFORE_EN = frozenset(
         "fluent",
     ]
 )
+
+
+# Titles before a person's name: "Const. Kwesi Millington", "Sgt. Ana Denton" (the first name
+# may be one the census list lacks)
+_TITLES_EN = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "const",
+        "constable",
+        "sgt",
+        "sergeant",
+        "cpl",
+        "corporal",
+        "lt",
+        "lieutenant",
+        "capt",
+        "captain",
+        "det",
+        "detective",
+        "officer",
+        "trooper",
+        "deputy",
+        "sheriff",
+        "gov",
+        "governor",
+        "sen",
+        "senator",
+        "rep",
+        "judge",
+        "rev",
+        "reverend",
+        "prof",
+        "professor",
+        "coach",
+        "chief",
+    ]
+)
+
+
+def _after_title_and_name(zone: Zone, first: int) -> bool:
+    """A title and a capitalised word before ``first``: the name there is a surname."""
+    if first < 2:
+        return False
+    tokens = zone.scanned.tokens
+    title = tokens[first - 2]
+    gap = zone.scanned.text[title.end : tokens[first - 1].start]
+    return (
+        title.norm in _TITLES_EN
+        and gap.strip() in ("", ".")
+        and zone.scanned.text[title.start].isupper()
+    )
+
+
+# "a Lebanon woman", "an Oxford couple": the lower-case noun after an English place name that
+# makes it the home of a person, which local news writes with the town's name (world news uses
+# the demonym: "a Lebanese woman")
+_RESIDENT_AFTER_EN = frozenset(
+    [
+        "man",
+        "woman",
+        "men",
+        "women",
+        "boy",
+        "girl",
+        "teen",
+        "teenager",
+        "youth",
+        "resident",
+        "residents",
+        "couple",
+        "family",
+        "native",
+        "businessman",
+        "businesswoman",
+        "mother",
+        "father",
+        "student",
+        "driver",
+        "motorist",
+    ]
+)
+
+
+def _resident_of(zone: Zone, hit: Hit) -> bool:
+    """The name between "a"/"an" and a person noun: "a Lebanon woman accused of..."."""
+    tokens = zone.scanned.tokens
+    first, last = hit.first, hit.last
+    if (
+        first == 0
+        or last + 1 >= len(tokens)
+        or not zone.scanned.text[tokens[first].start].isupper()
+    ):
+        return False
+    if tokens[first - 1].norm not in ("a", "an") or not _adjacent(zone, first - 1, first):
+        return False
+    following = tokens[last + 1]
+    return (
+        _adjacent(zone, last, last + 1)
+        and following.norm in _RESIDENT_AFTER_EN
+        and zone.scanned.text[following.start].islower()
+    )
 
 
 def _cultural_demonym(zone: Zone, hit: Hit) -> bool:

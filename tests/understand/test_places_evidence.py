@@ -1,0 +1,112 @@
+"""Places read by evidence through ``understand()`` (issue 14, 2026-12-07 round).
+
+Each case is written for this test, not taken from an evaluation corpus: a country's name used
+for a town's people ("a Lebanon woman"), a town's name that is the surname after a title and a
+first name, an ocean's name inside a longer name, the headline's subject as the top country,
+Arabic national teams named with منتخب, and Arabic spellings of country names that CLDR lacks.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from marsad.understand import Knowledge, understand
+
+
+def _mentioned(knowledge: Knowledge, title: str, text: str, language: str) -> set[str]:
+    u = understand(knowledge, title, text, language)
+    return {m.country for m in u.mentions if m.country and m.kind not in ("team", "in_name")}
+
+
+def test_country_name_before_a_person_noun_is_the_town(knowledge: Knowledge) -> None:
+    text = (
+        "A new plea agreement is being discussed for Elizabeth Fairfield, a Lebanon woman "
+        "accused of murdering her daughter in June."
+    )
+    u = understand(knowledge, "New twist in hearing", text, "en")
+    assert {m.country for m in u.mentions} == {"US"}, u.mentions
+    assert u.about[:1] == ("US",)
+
+
+def test_country_named_by_its_capital_keeps_the_country(knowledge: Knowledge) -> None:
+    """ "A Jordan man ... in Amman": Amman names Jordan, so the country is meant."""
+    u = understand(knowledge, "", "A Jordan man was arrested in Amman on Monday.", "en")
+    assert _mentioned(knowledge, "", "A Jordan man was arrested in Amman on Monday.", "en") == {
+        "JO"
+    }
+    assert u.about[:1] == ("JO",)
+
+
+def test_country_without_person_noun_is_unchanged(knowledge: Knowledge) -> None:
+    text = "Officials said a Lebanon border crossing would reopen, Israel said."
+    assert "LB" in _mentioned(knowledge, "", text, "en")
+
+
+def test_town_name_after_a_title_and_first_name_is_a_surname(knowledge: Knowledge) -> None:
+    text = (
+        "The Taser was fired by RCMP Const. Kwesi Millington at the airport in Vancouver. "
+        "Millington told the inquiry he had followed his training."
+    )
+    u = understand(knowledge, "Officer testifies", text, "en")
+    assert "US" not in {m.country for m in u.mentions}, u.mentions
+    assert u.about[:1] == ("CA",)
+
+
+def test_ocean_inside_a_longer_name_is_no_place(knowledge: Knowledge) -> None:
+    text = "His book (Continental Atlantic Publications) sold well in Toronto."
+    u = understand(knowledge, "", text, "en")
+    assert [m.surface for m in u.mentions] == ["Toronto"], u.mentions
+    u = understand(knowledge, "", "The ship crossed the Atlantic in May.", "en")
+    assert [m.kind for m in u.mentions] == ["area"]
+
+
+def test_headline_subject_breaks_a_close_call(knowledge: Knowledge) -> None:
+    """Both countries named as often; the one the headline opens with is the story's."""
+    title = "Israel floods Lebanese farmlands"
+    text = (
+        "Lebanese farmers said water from an Israeli orchard ruined their crops. The Lebanese "
+        "army and the United Nations force in Lebanon inspected the fields. Israel did not "
+        "comment."
+    )
+    u = understand(knowledge, title, text, "en")
+    assert u.about[:2] == ("IL", "LB"), u.countries
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقال مدرب منتخب مصر إن اللاعبين جاهزون للمباراة.",
+        "سجل مهاجم منتخب الأرجنتين هدفين في المباراة.",
+        "وحقق لاعبو مصر نتائج جيدة في البطولة.",
+    ],
+)
+def test_arabic_team_of_a_country_names_the_country(knowledge: Knowledge, text: str) -> None:
+    """منتخب مصر: مصر names the country whose team it is (NewsFANE tags it a Nation)."""
+    u = understand(knowledge, "", text, "ar")
+    assert [m.kind for m in u.mentions if m.country] == ["country"], u.mentions
+
+
+def test_arabic_country_standing_for_its_team_stays_a_team(knowledge: Knowledge) -> None:
+    u = understand(knowledge, "", "فازت مصر على تونس 2 - 1 في المباراة النهائية.", "ar")
+    assert [m.kind for m in u.mentions] == ["team", "team"], u.mentions
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("زار الوزير طاجكستان الأسبوع الماضي.", "TJ"),
+        ("ووصل الرئيس إلى قازاقستان أمس.", "KZ"),
+        ("وقعت الاتفاقية مع موريطانيا في نواكشوط.", "MR"),
+        ("وصل الوفد إلى جواتيمالا بعد الزلزال.", "GT"),
+        ("أعلنت حكومة الأوروجواي نتائج الانتخابات.", "UY"),
+        ("ضربت عاصفة جمهورية الدومينيكان والدومينيكان تستعد لأخرى.", "DO"),
+        ("وعاد اللاعب إلى اسكوتلندا بعد الموسم.", "GB"),
+    ],
+)
+def test_arabic_spellings_cldr_lacks(knowledge: Knowledge, text: str, country: str) -> None:
+    assert _mentioned(knowledge, "", text, "ar") == {country}
+
+
+def test_arabic_verb_spelt_like_togo_is_no_country(knowledge: Knowledge) -> None:
+    """توجو "they crowned" is also a spelling of Togo: not listed, so never a country."""
+    assert not _mentioned(knowledge, "", "وهم الذين توجو ها بطلة للعالم.", "ar")
