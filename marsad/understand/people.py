@@ -43,6 +43,18 @@ _TITLES_AR = tuple(
         "المتحدث باسم",
         "المتحدثة باسم",
         "المتحدث الرسمي باسم",
+        "المتحدثة الرسمية باسم",
+        "الناطق باسم",
+        "الناطقة باسم",
+        "الناطق الرسمي باسم",
+        "الناطقة الرسمية باسم",
+        "رئيس أركان",
+        "رئيس هيئة الأركان",
+        "عضو مجلس الشيوخ",
+        "عضوة مجلس الشيوخ",
+        "عضو الكونغرس",
+        "عضوة الكونغرس",
+        "عضو الكنيست",
         "السفير",
         "السفيرة",
         "الجنرال",
@@ -599,6 +611,8 @@ def _name_like(norms: list[str], j: int, first: int, word: str, arabic: bool) ->
             # imperfect verb (يزور، دينيس بيركامب ينجح); يوسف is in given_names; a second name
             # word may start so (تيد ترنر)
             return False
+        if j == first and norm[:2] in ("سي", "ست", "سن") and len(norm) >= 5:
+            return False  # a future verb after a bare title: الرئيس سيزور المنطقة
         if norm.startswith(_CLITIC_DEFINITE):
             return False
         if (
