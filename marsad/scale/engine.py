@@ -120,9 +120,9 @@ def connect(settings: Settings) -> Any:
 
 def open_broker(settings: Settings, *, extra_middleware: list[Any] | None = None) -> Any:
     """The Dramatiq broker on RabbitMQ (checked reachable first): late acknowledgement (the
-    message is acknowledged after its actor returns), retries with back-off, dead letters."""
+    message is acknowledged after its actor returns, on the channel that delivered it),
+    retries with back-off, dead letters."""
     require_packages()
-    from dramatiq.brokers.rabbitmq import RabbitmqBroker
     from dramatiq.middleware import (
         AgeLimit,
         Callbacks,
@@ -134,6 +134,7 @@ def open_broker(settings: Settings, *, extra_middleware: list[Any] | None = None
     )
 
     connect(settings).close()  # unreachable: one clear error now, not a retry loop later
+    broker_class = _channel_bound_broker()
     middleware = [
         AgeLimit(),
         TimeLimit(),
@@ -144,7 +145,60 @@ def open_broker(settings: Settings, *, extra_middleware: list[Any] | None = None
         CurrentMessage(),
         *(extra_middleware or []),
     ]
-    return RabbitmqBroker(url=broker_url(settings), confirm_delivery=True, middleware=middleware)
+    return broker_class(url=broker_url(settings), confirm_delivery=True, middleware=middleware)
+
+
+_BROKER_CLASS: Any = None
+
+
+def _channel_bound_broker() -> Any:
+    """Dramatiq's RabbitMQ broker whose consumers acknowledge only what they delivered.
+
+    Delivery tags count per channel, and after a broken connection a worker's new consumer is
+    handed the requeued messages under tags 1, 2, ... again. Dramatiq's worker acknowledges a
+    finished message through whatever consumer is current, so a message that was running
+    during the break acknowledged, on finishing, the new channel's message of the same tag:
+    one not done yet, lost for good when that worker then died (the chaos test's vanished
+    source). Here a message of an earlier consumer is neither acknowledged nor rejected:
+    RabbitMQ requeued it when that connection broke, and running it again is idempotent."""
+    global _BROKER_CLASS
+    if _BROKER_CLASS is not None:
+        return _BROKER_CLASS
+    from dramatiq.brokers.rabbitmq import RabbitmqBroker, _RabbitmqConsumer
+
+    class ChannelBoundConsumer(_RabbitmqConsumer):  # type: ignore[misc]
+        def __next__(self) -> Any:
+            message = super().__next__()
+            if message is not None:
+                message._marsad_consumer = self
+            return message
+
+        def _delivered_here(self, message: Any, what: str) -> bool:
+            if getattr(message, "_marsad_consumer", None) is self:
+                return True
+            log.info(
+                "not %s %s%r: it came on a broken connection, and RabbitMQ has requeued it",
+                what,
+                message.actor_name,
+                tuple(message.args),
+            )
+            return False
+
+        def ack(self, message: Any) -> None:
+            if self._delivered_here(message, "acknowledging"):
+                super().ack(message)
+
+        def nack(self, message: Any) -> None:
+            if self._delivered_here(message, "rejecting"):
+                super().nack(message)
+
+    class ChannelBoundBroker(RabbitmqBroker):  # type: ignore[misc]
+        @property
+        def consumer_class(self) -> Any:
+            return ChannelBoundConsumer
+
+    _BROKER_CLASS = ChannelBoundBroker
+    return _BROKER_CLASS
 
 
 def open_redis(settings: Settings) -> Any:
