@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser test lint format bench gate demo clean
+.PHONY: install browser test lint format bench gate demo clean chaos
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON)"; exit 1; }
@@ -38,6 +38,12 @@ gate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run_all $(BENCH_ARGS)
+
+# Issue 19's full chaos run (1,000 feeds x 10 articles; CI runs 200 x 2 in tests/scale).
+# Needs PostgreSQL, RabbitMQ and Redis as the tests do; ~10k articles through both modes.
+chaos: $(STAMP)
+	MARSAD_CHAOS_FEEDS=1000 MARSAD_CHAOS_ITEMS=10 MARSAD_CHAOS_PAGE_DELAY=0.05 \
+		$(BIN)/pytest -q -s tests/scale/test_chaos.py
 
 demo: $(STAMP)
 	$(BIN)/marsad demo
