@@ -8,7 +8,9 @@ before issue 14), unpacked with ``git archive`` into ``/tmp/marsad-baseline-<rev
 a subprocess with that folder first on ``PYTHONPATH``; the measuring code (``en_eval``,
 ``ner_eval``) is this tree's in both runs, and calls only the API both releases share.
 Prints: LGL article-level country P/R/F1 and top-country accuracy, GUM PER/ORG P/R (exact span
-and overlap; all 24 documents, and GUM's dev and test documents: tune on train and dev), NewsFANE Arabic country P/R, false-friend hits on the trap files (dev and test),
+and overlap; all 24 documents, and GUM's dev and test documents: tune on train and dev),
+NewsFANE Arabic country P/R (all, and its dev and test halves: blocks of 50 sentences, see
+``fane_errors``), false-friend hits on the trap files (dev and test),
 articles per CPU second (English LGL ~1.9 kB, Arabic ANT cut to 2 kB; the best of four rounds
 each, baseline and this tree alternating, since the shared machine's load drifts) and the memory
 of the loaded knowledge (tracemalloc peak while loading).
@@ -54,6 +56,10 @@ def measure(quick: bool) -> dict[str, float]:
     fane = eval_newsfane(knowledge, 2000 if quick else None)
     out["newsfane_nation_precision"] = fane["nation_precision"]
     out["newsfane_nation_recall"] = fane["nation_recall"]
+    for split in ("dev", "test"):  # blocks of 50 sentences (fane_errors): tune on dev
+        fane = eval_newsfane(knowledge, 2000 if quick else None, split=split)
+        out[f"newsfane_{split}_nation_precision"] = fane["nation_precision"]
+        out[f"newsfane_{split}_nation_recall"] = fane["nation_recall"]
     for split in ("dev", "test"):
         out.update({f"traps_{split}_{k}": v for k, v in eval_traps(knowledge, split).items()})
     out.update(speed(knowledge, rounds=1))
@@ -130,6 +136,10 @@ ROWS = [
     ("GUM ORG overlap R", "gum_ORG_overlap_recall"),
     ("NewsFANE country precision (0.95)", "newsfane_nation_precision"),
     ("NewsFANE country recall (0.95)", "newsfane_nation_recall"),
+    ("NewsFANE dev country P", "newsfane_dev_nation_precision"),
+    ("NewsFANE dev country R", "newsfane_dev_nation_recall"),
+    ("NewsFANE test country P", "newsfane_test_nation_precision"),
+    ("NewsFANE test country R", "newsfane_test_nation_recall"),
     ("traps dev: false-friend hits (0)", "traps_dev_false_friend_hits"),
     ("traps dev: missed countries", "traps_dev_missed_countries"),
     ("traps dev: wrong top country", "traps_dev_top_wrong"),

@@ -34,9 +34,9 @@ KIND_WEIGHT = {
     "cue": 0.5,
 }
 TITLE_WEIGHT = 3.0
-# The headline's first country is its subject ("Israel floods Lebanese farmlands"): its title
-# mention counts this much more (LGL dev top country 288 -> 289 of 314 with the other fixes of
-# 2026-12-07; 2.0 is too much: 287)
+# A headline opening with a country's name has it for subject ("Israel floods Lebanese
+# farmlands"): that title mention counts this much more (LGL dev top country +1 of 314 with the
+# other fixes of 2026-12-07; 2.0 is too much)
 SUBJECT_FACTOR = 1.3
 LEAD_WEIGHT = 2.0
 LEAD_CHARS = 320  # about the first two sentences of a news body
@@ -103,11 +103,12 @@ def rank_countries(
         spread[(m.field, m.sentence)].add(m.country or f"area:{m.area_region}")
     sentence_spread = {k: len(v) for k, v in spread.items()}
 
-    # the headline's first country is its subject ("Israel floods Lebanese farmlands")
-    subject = min(
-        ((m.offset, m.country) for m in mentions if m.country and m.field == "title"),
-        default=(0, None),
-    )[1]
+    # a headline opening with a country's name has it for subject ("Israel floods Lebanese
+    # farmlands"); one named later may be a modifier or the object ("Senior U.S. Military
+    # Official Visits Georgia")
+    subject = next(
+        (m.country for m in mentions if m.country and m.field == "title" and m.token == 0), None
+    )
     scores: dict[str, float] = defaultdict(float)
     counts: dict[str, int] = defaultdict(int)
     area_scores: dict[str, float] = defaultdict(float)

@@ -254,7 +254,7 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
                 towns = [p for p in places if p.id.startswith("town:")]
                 if (
                     towns
-                    and len(towns) < len(places)
+                    and any(p.kind == "country" for p in places)
                     and _resident_of(zone, hit)
                     and not any(p.country in one_country for p in places if p not in towns)
                 ):
@@ -526,6 +526,64 @@ US_STATE_ABBREVIATIONS = {
         for a in names.split()
     },
 }
+# The AP abbreviations that are no English word or title with their period, read as the state
+# alone too ("Missing Ill. man found", "dies in Ky. jail"); not Ind., La., Mass., Me., Miss., Mo.,
+# Pa., Penn., Wash., Del. (independent, la, church mass, me, a title, Mo, Pa, names)
+_STANDALONE_STATES = frozenset(
+    [
+        "ala",
+        "ariz",
+        "ark",
+        "calif",
+        "colo",
+        "conn",
+        "fla",
+        "ga",
+        "ill",
+        "kan",
+        "kans",
+        "ky",
+        "md",
+        "mich",
+        "minn",
+        "mont",
+        "neb",
+        "nebr",
+        "nev",
+        "okla",
+        "oreg",
+        "tenn",
+        "tex",
+        "vt",
+        "va",
+        "wis",
+        "wisc",
+        "wyo",
+    ]
+)
+
+
+def _standalone_state(zone: Zone, k: int) -> bool:
+    """An AP state abbreviation standing alone: capitalised, its period right after it, and
+    a lower-case word after it ("Ill. man") or a preposition before it ("moved to Fla.")."""
+    tokens = zone.scanned.tokens
+    token = tokens[k]
+    text = zone.scanned.text
+    if not (
+        token.norm in _STANDALONE_STATES
+        and text[token.start].isupper()
+        and text[token.end : token.end + 1] == "."
+        and not text[token.start : token.end].isupper()
+    ):
+        return False
+    if k + 1 < len(tokens) and text[tokens[k + 1].start].islower():
+        return True
+    return k > 0 and tokens[k - 1].norm in _STATE_PREPOSITIONS
+
+
+_STATE_PREPOSITIONS = frozenset(("in", "to", "from", "of", "near", "outside"))
+
+
 _US_POSTAL_TEXT = (
     "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
     "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC"
@@ -568,9 +626,13 @@ def _city_state_pairs(
             for k, t in enumerate(tokens)
             if k and (t.norm in US_STATE_ABBREVIATIONS or t.norm in _US_POSTAL_LOWER)
         }
+        if tokens and _standalone_state(zone, 0):
+            abbreviations.append(0)  # a headline opening with one: "Fla. economist casts doubt"
     for k in sorted(candidates):
         gap = text[tokens[k - 1].end : tokens[k].start]
         if gap.strip() != "," or not text[tokens[k - 1].start].isupper():
+            if k not in hit_at and _standalone_state(zone, k):
+                abbreviations.append(k)  # a Tenn. man, Cincinnati man dies in Ky. jail
             continue
         word = text[tokens[k].start : tokens[k].end]
         state: Place | None = None
@@ -833,6 +895,7 @@ _LONGER_AFTER_EN = frozenset(
         "beach",
         "pub",
         "restaurant",
+        "house",  # Douglas House (a hospice), Chatham House
     ]
 )
 
@@ -1007,6 +1070,7 @@ _RESIDENT_AFTER_EN = frozenset(
         "boy",
         "girl",
         "teen",
+        "teens",
         "teenager",
         "youth",
         "resident",
@@ -1026,16 +1090,16 @@ _RESIDENT_AFTER_EN = frozenset(
 
 
 def _resident_of(zone: Zone, hit: Hit) -> bool:
-    """The name between "a"/"an" and a person noun: "a Lebanon woman accused of..."."""
+    """The name between "a"/"an" and a person noun ("a Lebanon woman accused of..."), or
+    opening a headline before one ("Clinton couple faces drug counts")."""
     tokens = zone.scanned.tokens
     first, last = hit.first, hit.last
-    if (
-        first == 0
-        or last + 1 >= len(tokens)
-        or not zone.scanned.text[tokens[first].start].isupper()
-    ):
+    if last + 1 >= len(tokens) or not zone.scanned.text[tokens[first].start].isupper():
         return False
-    if tokens[first - 1].norm not in ("a", "an") or not _adjacent(zone, first - 1, first):
+    if first == 0:
+        if zone.name != "title":
+            return False
+    elif tokens[first - 1].norm not in ("a", "an") or not _adjacent(zone, first - 1, first):
         return False
     following = tokens[last + 1]
     return (

@@ -110,3 +110,65 @@ def test_arabic_spellings_cldr_lacks(knowledge: Knowledge, text: str, country: s
 def test_arabic_verb_spelt_like_togo_is_no_country(knowledge: Knowledge) -> None:
     """توجو "they crowned" is also a spelling of Togo: not listed, so never a country."""
     assert not _mentioned(knowledge, "", "وهم الذين توجو ها بطلة للعالم.", "ar")
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Lebanon man charged with arson", "Police said the fire started at night."),
+        ("Jordan teen killed in crash", "The crash happened on Route 9 late on Friday."),
+    ],
+)
+def test_headline_town_before_a_person_noun(knowledge: Knowledge, title: str, text: str) -> None:
+    """Local headlines drop the article: "Lebanon man charged" is the town's man."""
+    u = understand(knowledge, title, text, "en")
+    assert {m.country for m in u.mentions} == {"US"}, u.mentions
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Fla. economist casts doubt on casino job figures", "The Seminoles signed the deal."),
+        ("Missing Ill. man found in stolen car", "The car was pulled from a lake."),
+        ("Man dies in jail", "The inmate, 45, moved to Ky. last year."),
+    ],
+)
+def test_state_abbreviation_alone(knowledge: Knowledge, title: str, text: str) -> None:
+    u = understand(knowledge, title, text, "en")
+    assert [m.kind for m in u.mentions] == ["state"], u.mentions
+    assert u.about[:1] == ("US",)
+
+
+def test_state_abbreviation_needs_its_context(knowledge: Knowledge) -> None:
+    """A sentence ending "was Ill.": no lower-case word after, no preposition before."""
+    u = understand(knowledge, "", "He said he was Ill. Then he went home.", "en")
+    assert not u.mentions
+
+
+def test_british_spelling_reads_a_shared_town_as_british(knowledge: Knowledge) -> None:
+    text = (
+        "A road sign in Oxford which was damaged a year ago is set to be replaced. The city "
+        "said it did not realise the letters were missing and would organise a repair."
+    )
+    u = understand(knowledge, "Broken road sign to be replaced", text, "en")
+    assert u.about[:1] == ("GB",), u.countries
+
+
+def test_town_name_before_house_is_a_building(knowledge: Knowledge) -> None:
+    text = (
+        "Women in Oxford did not realise how much the evening would raise for Helen & Douglas "
+        "House, a children's hospice, the organisers said."
+    )
+    u = understand(knowledge, "", text, "en")
+    assert "Douglas" not in [m.surface for m in u.mentions], u.mentions
+
+
+def test_country_later_in_the_headline_is_not_its_subject(knowledge: Knowledge) -> None:
+    title = "Senior U.S. Military Official Visits Georgia"
+    text = (
+        "Gen. Cartwright, the second highest ranking officer of the United States, will meet "
+        "President Saakashvili. He will also travel to Gori, the Georgian ministry said, and "
+        "meet Georgian officers."
+    )
+    u = understand(knowledge, title, text, "en")
+    assert u.about[:1] == ("GE",), u.countries
