@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from marsad.models import EntityType
 from marsad.text import is_stopword
@@ -170,6 +171,7 @@ class EnglishName:
 
 
 _INNER_MARKS = ("-", "'", "\u2019", "\u2010", "\u2011")
+_HYPHENS = ("-", "\u2010", "\u2011")
 
 
 def _joined(text: str, left_end: int, right_start: int) -> bool:
@@ -288,6 +290,8 @@ def find_english_names(
                     part = _trim(part, words, norms, sentence_start, lower_seen)
                 if part and len(part) <= _MAX_NAME_WORDS:
                     leftovers.append(part)
+    if leftovers and any(name.type is EntityType.PERSON for name in found):
+        found, leftovers = _people_in_lists(scanned, words, norms, found, leftovers, place_tokens)
     if leftovers:
         found = _bodies_by_context(
             scanned, words, norms, found, leftovers, place_tokens, surnames, given_names
@@ -395,6 +399,7 @@ def _read_run(
             and (
                 i not in place_tokens
                 or _place_in_name(i, run, piece, after_title, norms, words, place_tokens)
+                or _place_ends_name(i, run, piece, norms, evidence)
             )
             and not acronym
             and (norms[i] not in _ORG_JOINERS or norms[i] in _NAME_PARTICLES)
@@ -440,6 +445,20 @@ def _place_in_name(
         and norms[i + 1] not in _TITLE_WORDS
         and norms[i + 1] not in _ORG_HEADS
         and norms[i + 1] not in _PLACE_LAST
+    )
+
+
+def _place_ends_name(
+    i: int, run: list[int], piece: list[int], norms: list[str], evidence: _Evidence | None
+) -> bool:
+    """A place's word that ends a two-word person's name told by an apposition: "Valeska Paris,
+    an Australian woman" (not "Downtown Paris, a city": a city is no person)."""
+    return (
+        evidence is not None
+        and i == run[-1]
+        and len(piece) == 1
+        and i in evidence.apposed_after
+        and norms[piece[0]] not in _ORG_HEADS
     )
 
 
@@ -564,6 +583,79 @@ def _bodies_by_context(
     return sorted([*found, *added], key=lambda name: name.first)
 
 
+_LIST_AND = frozenset(("and", "or"))
+
+
+def _people_in_lists(
+    scanned: Scanned,
+    words: list[str],
+    norms: list[str],
+    found: list[EnglishName],
+    leftovers: list[list[int]],
+    place_tokens: set[int],
+) -> tuple[list[EnglishName], list[list[int]]]:
+    """Runs of two to four plain name words listed with people ("such as Ansel Adams, Chuck
+    Close, Walker Evans and Helmut Newton") are people: a list joined by commas and an "and"
+    or "or" that holds a person found by other evidence. A list of commas alone is not one
+    ("John Smith, Acme Widgets"). Returns ``found`` with them, and the leftovers not taken."""
+    tokens, text = scanned.tokens, scanned.text
+    n = len(tokens)
+
+    def tails(run: list[int]) -> list[int]:  # Leung Che-cheung: the lower-case half is his
+        end = run[-1]
+        while end + 1 < n and text[tokens[end].end : tokens[end + 1].start] in _HYPHENS:
+            end += 1
+        return list(range(run[0], end + 1))
+
+    candidates = [
+        run
+        for run in map(tails, leftovers)
+        if 2 <= len(run) <= 4
+        and not any(i in place_tokens for i in run)
+        and words[run[0]][:1].isupper()
+        and not any(words[i].isupper() for i in run)
+        and _plain_names([norms[i] for i in run])
+    ]
+    if not candidates:
+        return found, leftovers
+    people = [(f.first, f.last) for f in found if f.type is EntityType.PERSON]
+    members = sorted([(r[0], r[-1], True) for r in candidates] + [(a, b, False) for a, b in people])
+
+    def link(left: int, right: int) -> str:  # "," or "and" when one list goes on; else ""
+        gap = text[tokens[left].end : tokens[right].start].strip()
+        if right == left + 1:
+            return "," if gap == "," else ""
+        if right == left + 2 and norms[left + 1] in _LIST_AND:
+            before = text[tokens[left].end : tokens[left + 1].start].strip()
+            after = text[tokens[left + 1].end : tokens[right].start].strip()
+            return "and" if before in ("", ",") and not after else ""
+        return ""
+
+    taken: set[int] = set()  # first tokens of the candidates that are people
+    chain = [members[0]]
+    for member in [*members[1:], None]:
+        joined = member is not None and link(chain[-1][1], member[0])
+        if joined and member is not None:
+            chain.append(member)
+            continue
+        # the chain ends: a list with an "and" and a person makes its candidates people
+        if len(chain) > 1 and any(not c[2] for c in chain):
+            ands = [link(a[1], b[0]) for a, b in pairwise(chain)]
+            if "and" in ands:
+                taken.update(c[0] for c in chain if c[2])
+        if member is not None:
+            chain = [member]
+    if not taken:
+        return found, leftovers
+    added = []
+    for run in candidates:
+        if run[0] in taken:
+            key = " ".join(norms[i] for i in run)
+            added.append(EnglishName(run[0], run[-1], EntityType.PERSON, key, ""))
+    rest = [run for run in leftovers if run[0] not in taken]
+    return sorted([*found, *added], key=lambda name: name.first), rest
+
+
 def _may_be_body(
     words: list[str],
     norms: list[str],
@@ -658,6 +750,12 @@ _SPORT_WORDS = _SPORT_STRONG | _words(
     champions championship qualifier qualifiers group lead equalise equalize"""
 )
 _SPORT_STORY_MIN = 3
+_PLAYER_VERBS = _words(
+    """scored scores netted headed booked replaced substituted equalised equalized doubled
+    converted missed saved assisted dribbled fouled"""
+)
+_PLAYER_NOUNS = _words("header assist attempt shot goal strike cross pass free-kick penalty")
+_PLAYER_BEFORE = _words("replaced substituted")
 _WHERE = _words("in at from inside across throughout near within into")
 
 
@@ -915,6 +1013,9 @@ def _evidence(scanned: Scanned, norms: list[str], capital: list[bool]) -> _Evide
 
     ends = [t.end for t in tokens]
     starts = [t.start for t in tokens]
+    # in a sports story a name is told by what players do: "Dries Mertens scored", "replaced
+    # Axel Witsel", "Eden Hazard's assist"
+    sport = sum(norm in _SPORT_STRONG for norm in norms) >= _SPORT_STORY_MIN
     for i in range(n - 1):
         raw = text[ends[i] : starts[i + 1]]
         g = "" if raw == " " else raw.strip()
@@ -925,7 +1026,27 @@ def _evidence(scanned: Scanned, norms: list[str], capital: list[bool]) -> _Evide
                 after.update(_role_after(norms, capital, gap, i, n))
             if g == "," and capital[i + 1] and _role_before(norms, capital, gap, i):
                 before.add(i + 1)
+            if (
+                sport
+                and g in _POSSESSIVE
+                and capital[i]
+                and norms[i + 1] == "s"
+                and i + 2 < n
+                and norms[i + 2] in _PLAYER_NOUNS
+            ):
+                after.add(i)
             continue
+        if (
+            sport
+            and capital[i]
+            and (
+                norms[i + 1] in _PLAYER_VERBS
+                or (norms[i + 1] in ("was", "were") and i + 2 < n and norms[i + 2] in _PLAYER_VERBS)
+            )
+        ):
+            after.add(i)
+        if sport and capital[i + 1] and norms[i] in _PLAYER_BEFORE:
+            before.add(i + 1)
         if (
             norms[i + 1] in _SPEECH_AFTER
             and capital[i]

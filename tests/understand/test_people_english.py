@@ -136,3 +136,50 @@ def test_apposition_through_cli(
     by_name = {e["name"]: e for e in record["entities"]}
     assert by_name["Quorin Tallwater"]["type"] == "person"
     assert by_name["Quorin Tallwater"]["count"] == 2
+
+
+def test_names_listed_with_a_person(knowledge: Knowledge) -> None:
+    text = (
+        "Photographers who used the camera, such as Ansel Adams, Quorin Tallwater, Zeb "
+        "Marrowfield and Helmut Newton, are in the show."
+    )
+    people = _people(understand(knowledge, "", text, "en"))
+    assert {"Quorin Tallwater", "Zeb Marrowfield", "Helmut Newton"} <= set(people), people
+
+
+def test_a_list_of_commas_alone_is_no_list_of_people(knowledge: Knowledge) -> None:
+    """In "John Smith, Quorin Tallwater" there is no "and", so the second run is not told a person."""
+    text = "The letter was signed by John Smith, Quorin Tallwater Holdings sent it."
+    people = _people(understand(knowledge, "", text, "en"))
+    assert "Quorin Tallwater" not in people, people
+
+
+def test_players_in_a_sports_story(knowledge: Knowledge) -> None:
+    text = (
+        "Belgium beat Panama 3-0 in their first World Cup match. Zorvath Quellan scored a goal "
+        "from a volley after the break, and Brannoc Veldt doubled the lead. In the 90th minute "
+        "Ilias Mendrow replaced Osric Talhaven. Penalty appeals were waved away by the referee."
+    )
+    people = _people(understand(knowledge, "", text, "en"))
+    assert {"Zorvath Quellan", "Brannoc Veldt", "Ilias Mendrow", "Osric Talhaven"} <= set(people), (
+        people
+    )
+
+
+def test_no_sports_story_no_players(knowledge: Knowledge) -> None:
+    """Outside a sports story "scored" says nothing: "Zorvath Quellan scored" could be a firm."""
+    text = "Zorvath Quellan scored well in the annual survey of suppliers, the report said."
+    people = _people(understand(knowledge, "", text, "en"))
+    assert "Zorvath Quellan" not in people, people
+
+
+def test_world_given_names(knowledge: Knowledge) -> None:
+    text = "One Rohingya, Muhammad Amin, reached the shore. Olusegun Bamidele-Tallwater waited."
+    people = _people(understand(knowledge, "", text, "en"))
+    assert {"Muhammad Amin", "Olusegun Bamidele-Tallwater"} <= set(people), people
+
+
+def test_a_place_word_ends_a_name_told_by_apposition(knowledge: Knowledge) -> None:
+    text = "Valeska Paris, an Australian woman, has claimed that she was held on the ship."
+    people = _people(understand(knowledge, "", text, "en"))
+    assert "Valeska Paris" in people, people
