@@ -213,7 +213,7 @@ class _Pass:
         return self._pipeline().known(url, *aliases)
 
     def _ingest(self, item: IncomingArticle) -> bool:
-        return self._pipeline().ingest(item)[1]
+        return self._pipeline().store_item(item)
 
     def _save_quiet(self, batch: list[tuple[int, dict[str, Any]]]) -> None:
         """Save many unchanged sources in one transaction, one executemany per set of columns."""

@@ -72,7 +72,7 @@ def import_paths(pipeline: Pipeline, paths: Iterable[Path]) -> ImportSummary:
             summary.failed.append((item.input, item.error or "unreadable"))
             continue
         try:
-            _, created = pipeline.ingest(item.article)
+            created = pipeline.store_item(item.article)
         except StorageError:
             raise  # the database is gone: stop, nothing else can be stored either
         except Exception as exc:  # one bad article must not stop an archive import

@@ -10,17 +10,21 @@ not stored again (its new source and alias are remembered).
 Hand-offs, each durable:
 
 1. store: the article, its countries, entities and signature, its search-index entry and its
-   outbox rows (``group``; ``translate`` when translation is on) in ONE transaction, so a crash
-   leaves all of it or none of it and a stored article is always searchable.
-2. group: the holder of the grouping lock (one process at a time, ``Store.acquire_lock``)
-   takes the ``group`` rows in the order they were committed, decides story and copy links with
-   its clusterer and writes them in one transaction with the row's removal (checked against
-   the lock in that transaction). Any process may store; only the holder decides, so two
-   processes never keep two story windows over one store. A process that takes the lock
-   rebuilds its window from the store first, so it continues the previous holder's decisions:
-   from the previous holder's snapshot of its window when no decision was made since
-   (``marsad.cluster.snapshot``, saved on ``close`` and by ``flush`` now and then), else by
-   replaying the stored signatures of the window.
+   outbox rows (``translate`` when translation is on) in ONE transaction, so a crash leaves
+   all of it or none of it and a stored article is always searchable.
+2. group: only the holder of the grouping lock (one process at a time, ``Store.acquire_lock``)
+   decides stories and copy links, with its clusterer; the lock is checked in each decision's
+   own transaction, so a holder that lost it cannot write. The holder decides its own article
+   before storing it and writes article and decision in that one transaction (indexed once,
+   knowing whether it is a copy). Any other process stores the article with a ``group``
+   outbox row; the holder takes those rows oldest first (``drain``: between its own articles
+   at most every ``DRAIN_EVERY_SECONDS``, on ``flush`` and ``close``) and writes each decision
+   in one transaction with the row's removal. So two processes never keep two story windows
+   over one store, and a crash leaves an article either decided or waiting in the outbox. A
+   process that takes the lock rebuilds its window from the store first, so it continues the
+   previous holder's decisions: from the previous holder's snapshot of its window when no
+   decision was made since (``marsad.cluster.snapshot``, saved on ``close`` and by ``flush``
+   now and then), else by replaying the stored signatures of the window.
 3. translate: the translation worker consumes the ``translate`` rows (``marsad.translate``).
 
 The per-source boilerplate learners are kept in the store (``source_state``) and merged there,
@@ -61,7 +65,13 @@ from marsad.models import (
     Regrouping,
     StoryChange,
 )
-from marsad.pipeline.steps import ExtractLimits, IncomingArticle, analyse_step, extract_step
+from marsad.pipeline.steps import (
+    Analysed,
+    ExtractLimits,
+    IncomingArticle,
+    analyse_step,
+    extract_step,
+)
 from marsad.search.index import index_in
 from marsad.store import Store, utcnow
 from marsad.store.store import (
@@ -83,6 +93,10 @@ __all__ = ["IncomingArticle", "IngestResult", "Pipeline", "dead_local_owners"]
 BACKGROUND_ARTICLES = 5_000
 # A process without the grouping lock asks for it again at most this often.
 LOCK_RETRY_SECONDS = 2.0
+# The holder decides its own articles in their storing transaction and looks for articles other
+# processes left it (``group`` outbox rows) at most this often between them (and on every
+# ``flush``): a look per article was a tenth of an import's store time.
+DRAIN_EVERY_SECONDS = 1.0
 # Learned boilerplate is merged into the store after this many new articles of a source (and
 # when the pipeline closes): a killed process forgets at most this much of what it learned.
 BOILERPLATE_SAVE_EVERY = 10
@@ -148,7 +162,6 @@ class Pipeline:
         self._learned: dict[int, BoilerplateLearner] = {}  # what is not yet merged into the store
         self._story_ids: dict[str, int] = {}  # clusterer story key -> stories.id
         self._article_ids: dict[str, int] = {}  # clusterer article key -> articles.id
-        self._own: dict[int, ArticleFeatures] = {}  # features of articles stored here, by id
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._holding = False
         self._renewed = self._asked = 0.0
@@ -158,6 +171,7 @@ class Pipeline:
         self._snapshot_current = False  # whether the stored snapshot is this window now
         self._saved_at = self._rechecked_at = time.monotonic()
         self._recheck_seconds = 0.0  # how long the last re-check took
+        self._drained_at = 0.0  # when the holder last looked for others' articles
         self._hold_grouping()  # before the restore, so the window starts from the holder's view
         self.restored = self._restore_window() if groups else 0
         if self._holding:
@@ -173,37 +187,84 @@ class Pipeline:
         result = self.ingest_full(item)
         return result.article, result.created
 
+    def store_item(self, item: IncomingArticle) -> bool:
+        """Store ``item`` (once); True when it was new. As :meth:`ingest` without reading the
+        stored article back (the importer and the crawler only count)."""
+        return self._ingest(item)[1]
+
     def ingest_full(self, item: IncomingArticle) -> IngestResult:
+        article_id, created, understanding, assignment = self._ingest(item)
+        return IngestResult(self.store.get_article(article_id), created, understanding, assignment)
+
+    def _ingest(
+        self, item: IncomingArticle
+    ) -> tuple[int, bool, Understanding | None, Assignment | None]:
         keys = [item.url, *item.aliases, *([item.guid] if item.guid else [])]
         if self.store.find_article_id(keys) is not None:
-            article, _ = self.store.add_article(self._bare(item))
-            return IngestResult(article, False)
+            return self.store.add_articles([self._bare(item)])[0][0], False, None, None
         new = self._extract(item)
         if new.url != item.url and self.store.find_article_id([new.url]) is not None:
-            article, _ = self.store.add_article(new)  # the publisher's canonical is known
-            return IngestResult(article, False)
+            # The publisher's canonical is known.
+            return self.store.add_articles([new])[0][0], False, None, None
         analysed = analyse_step(new, self.knowledge)
-        understanding, features, bundle = analysed.understanding, analysed.features, analysed.stored
-        kinds = [OUTBOX_GROUP]
+        kinds = []
         if self.translation.worker is not None and new.language and new.language != "ar":
             kinds.append(OUTBOX_TRANSLATE)
-        # As the holder, the index entry is written once, when grouping knows whether this is a
-        # copy (which is not indexed); another process's holder writes it from the outbox row.
-        holding = self._hold_grouping()
-        article_id, _, created = self.store.save_analysed(
-            bundle, outbox=kinds, index=index_in, index_at_grouping=holding
-        )
-        assignment = None
-        if created:
-            self._own[article_id] = features
-            if self._hold_grouping():
-                assignment = self.drain().get(article_id)
-            self._own.pop(article_id, None)
-            if OUTBOX_TRANSLATE in kinds:
-                # Titles and leads go to the background worker; ingestion never waits for a model.
-                self.translation.wake()
-        article = self.store.get_article(article_id)
-        return IngestResult(article, created, understanding, assignment)
+        if self._hold_grouping() and time.monotonic() - self._drained_at >= DRAIN_EVERY_SECONDS:
+            self.drain()  # what other processes stored for us first: it is older
+        if self._holding:
+            article_id, created, assignment = self._store_decided(analysed, kinds)
+        else:
+            # Grouping is held elsewhere: the ``group`` row hands the article to the holder.
+            article_id, _, created = self.store.save_analysed(
+                analysed.stored, outbox=[OUTBOX_GROUP, *kinds], index=index_in
+            )
+            assignment = None
+        if created and OUTBOX_TRANSLATE in kinds:
+            # Titles and leads go to the background worker; ingestion never waits for a model.
+            self.translation.wake()
+        return article_id, created, analysed.understanding, assignment
+
+    def _store_decided(
+        self, analysed: Analysed, kinds: list[str]
+    ) -> tuple[int, bool, Assignment | None]:
+        """As the grouping holder: decide the article's story and copy link and store it with
+        them in ONE transaction (fenced by the lock there), indexed once knowing whether it is
+        a copy. When the lock was lost in between, the store keeps the article with a ``group``
+        row for the new holder (and indexes it then); this window, which took the article, is
+        rebuilt from the store before its next decision."""
+        features = analysed.features
+        try:
+            assignment = self.clusterer.add(features)
+            original_key = assignment.duplicate_of_key or assignment.translation_of_key
+            kind = assignment.duplicate_kind if assignment.duplicate_of_key else "translation"
+            bundle = replace(
+                analysed.stored,
+                duplicate_of=self._article_ids.get(original_key or ""),
+                duplicate_kind=kind,
+                duplicate_evidence=assignment.evidence,
+                story=self._story_change(assignment),
+            )
+            article_id, story_id, created = self.store.save_analysed(
+                bundle, holder=self.holder, outbox=kinds, index=index_in, index_at_grouping=True
+            )
+        except Exception:
+            # The clusterer holds an article the store may not: rebuild from the store.
+            self._holding = False
+            raise
+        if not created or story_id is None:
+            # Stored by another process since the look-up (its grouping is the holder's
+            # work), or the lock was lost: the window took an article it did not decide.
+            if created:
+                self._lost()
+            else:
+                self._holding = False
+            return article_id, created, None
+        self._renewed = time.monotonic()
+        self._snapshot_current = False
+        self._article_ids[features.key] = article_id
+        self._story_ids[self.clusterer.resolve(assignment.story_key)] = story_id
+        return article_id, True, assignment
 
     # -- grouping ---------------------------------------------------------------------------
     @property
@@ -240,20 +301,20 @@ class Pipeline:
 
     def drain(self, *, limit: int = 500) -> dict[int, Assignment]:
         """As the grouping holder: decide the stored articles waiting for grouping, oldest
-        first (ours and other processes'). Returns the assignments made, by article id."""
+        first (other processes', and ours left while the lock was elsewhere). Returns the
+        assignments made, by article id."""
         done: dict[int, Assignment] = {}
         if not self._hold_grouping():
             return done
+        self._drained_at = time.monotonic()
         while True:
             rows = self.store.pending_grouping(limit=limit)
             # Each batch in publication order: a feed lists its newest item first, a crawl
             # meets its sources one by one; fewer late articles leave less to re-check.
             for row in sorted(rows, key=lambda r: (_stream_seconds(r), r.id)):
-                features = self._own.pop(row.id, None)
-                if features is None:
-                    # No signature: grouped alone, there is nothing to compare.
-                    stored = _stored_features(row.id, row.features, row.minhash)
-                    features = None if stored is None else replace(stored, key=row.url)
+                # No signature: grouped alone, there is nothing to compare.
+                stored = _stored_features(row.id, row.features, row.minhash)
+                features = None if stored is None else replace(stored, key=row.url)
                 if not self._group(row, features, done):
                     return done
             if len(rows) < limit:
