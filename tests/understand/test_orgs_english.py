@@ -65,3 +65,24 @@ def test_no_score_no_side(knowledge: Knowledge) -> None:
     text = "Against every forecast, Halloran beat the odds and kept her seat."
     orgs = _orgs(understand(knowledge, "", text, "en"))
     assert "Halloran" not in orgs, orgs
+
+
+def test_a_role_of_a_body_is_no_body(knowledge: Knowledge) -> None:
+    text = "The Senate Majority Leader disagreed, and Last March Parliament voted again."
+    orgs = _orgs(understand(knowledge, "", text, "en"))
+    assert not any("Leader" in name or "March" in name for name in orgs), orgs
+
+
+def test_a_watchdog_is_no_person(knowledge: Knowledge) -> None:
+    text = "Experts at Prison Conditions Watch said the report was flawed."
+    u = understand(knowledge, "", text, "en")
+    assert "Prison Conditions Watch" in _orgs(u), _orgs(u)
+    assert not any(e.type is EntityType.PERSON for e in u.entities), u.entities
+
+
+def test_traded_names_are_no_people(knowledge: Knowledge) -> None:
+    """Firms named after people rise and fall like shares: Morgan Stanley is no person."""
+    text = "Shares of Tallwater Jones rose 3% while Goldman Sachs and Morgan Stanley fell."
+    u = understand(knowledge, "", text, "en")
+    people = {e.name for e in u.entities if e.type is EntityType.PERSON}
+    assert not people & {"Tallwater Jones", "Goldman Sachs", "Morgan Stanley"}, people
