@@ -157,6 +157,7 @@ CITY_EN_DROP = {
     "Cali",
     "Mesa",
     "Kennedy",  # a Bogotá locality; in English news a surname
+    "Sale",  # Salé, Morocco: "for sale"; Sale, Greater Manchester is in TOWN_DROP_OUTSIDE_US
 }
 # Capitals and cities GeoNames lacks an Arabic name for, or has a poor one (written by hand).
 CITY_AR_EXTRA = {
@@ -502,6 +503,14 @@ def build_subdivisions() -> list[list[object]]:
             for name in base:
                 arabic += [a for a in us_arabic.get(name, ()) if a not in arabic]
             firm = True
+        if sub.country_code != "US":
+            # a hand-named subdivision's ISO name may still be a plain word ("North-West" for
+            # Cameroon's Northwest Region): North West England, north-west Syria
+            base = [
+                n
+                for n in base
+                if not set(n.casefold().replace("-", " ").split()) <= _SUBDIVISION_WORDS
+            ]
         english += [n for n in base if n not in english]
         if not hand and sub.country_code != "US":
             english = [

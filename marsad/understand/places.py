@@ -189,13 +189,8 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
         for hit in zone.hits
         if hit.key.isascii()
         and hit.first > 0
-        and (
-            zone.scanned.tokens[hit.first - 1].norm in gazetteer.given_names_en
-            or _after_title_and_name(zone, hit.first)
-        )
-        and _adjacent(zone, hit.first - 1, hit.first)
-        and zone.scanned.text[zone.scanned.tokens[hit.first - 1].start].isupper()
-        and all(p.id.startswith("town:") for p in _place_refs(gazetteer, hit))
+        and _after_first_name(zone, hit.first, gazetteer.given_names_en)
+        and _surname_risk(_place_refs(gazetteer, hit))
     }
 
     # countries some hit names without doubt about which country it means (Amman: Jordan)
@@ -651,6 +646,9 @@ def _city_state_pairs(
                 states
                 and text[tokens[k].start].isupper()
                 and not any(p.kind == "country" and p.country in town_countries for p in readings)
+                # outside the US the name before must be a known place: "Mike Mauro, Flores'
+                # stepfather" is a surname after a name, not Flores, Uruguay
+                and (before is not None or any(p.country == "US" for p in states))
             ):
                 state = states[0]
                 forced[h] = state
@@ -734,8 +732,8 @@ def _judge(
         if _inside_longer_name(zone, hit):
             return None  # St. Paris, Fort Lebanon, Indian Lake Road, Queens Ave.
         towns_only = all(p.id.startswith("town:") for p in places)
-        if towns_only and key in person_keys:
-            return None  # Kathleen Wynne ... Wynne said
+        if key in person_keys and _surname_risk(places):
+            return None  # Kathleen Wynne ... Wynne said; Matthew D. Flores ... Flores
         if _after_capital(amb, zone, hit) and all(
             p.id.startswith(("town:", "area:")) for p in places
         ):
@@ -1042,6 +1040,34 @@ _TITLES_EN = frozenset(
         "chief",
     ]
 )
+
+
+def _surname_risk(places: list[Place]) -> bool:
+    """Readings a surname may hide: towns, and subdivisions outside the US (Flores, Uruguay)."""
+    return all(
+        p.id.startswith("town:") or (p.kind == "state" and p.country != "US") for p in places
+    )
+
+
+def _after_first_name(zone: Zone, first: int, given: frozenset[str]) -> bool:
+    """A first name right before ``first`` (Kathleen Wynne), with a middle initial (Matthew D.
+    Flores), or a title and a first name (Const. Kwesi Millington)."""
+    tokens = zone.scanned.tokens
+    text = zone.scanned.text
+    prev = tokens[first - 1]
+    if not text[prev.start].isupper():
+        return False
+    gap = text[prev.end : tokens[first].start]
+    if not gap.strip():
+        return prev.norm in given or _after_title_and_name(zone, first)
+    if gap.strip() != "." or len(prev.norm) != 1 or first < 2:
+        return False
+    name = tokens[first - 2]  # the initial's first name
+    return (
+        name.norm in given
+        and text[name.start].isupper()
+        and not text[name.end : prev.start].strip()
+    )
 
 
 def _after_title_and_name(zone: Zone, first: int) -> bool:

@@ -172,3 +172,32 @@ def test_country_later_in_the_headline_is_not_its_subject(knowledge: Knowledge) 
     )
     u = understand(knowledge, title, text, "en")
     assert u.about[:1] == ("GE",), u.countries
+
+
+def test_surname_after_a_first_name_and_initial(knowledge: Knowledge) -> None:
+    """Flores is a department of Uruguay and a surname: after "Matthew D." it is the man,
+    and so everywhere in the article ("Mike Mauro, Flores' stepfather" is no "Town, State")."""
+    text = (
+        'Who would have wanted Matthew D. Flores dead? "We still hope," said Mike Mauro, '
+        "Flores' stepfather, at his home in Rhode Island."
+    )
+    u = understand(knowledge, "Murder still haunts family", text, "en")
+    assert {m.country for m in u.mentions} == {"US"}, u.mentions
+
+
+def test_subdivision_of_its_country_still_found(knowledge: Knowledge) -> None:
+    u = understand(knowledge, "", "Floods hit Flores, in western Uruguay, on Monday.", "en")
+    assert {m.country for m in u.mentions} == {"UY"}, u.mentions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The aqueduct in the North West of England sprang a leak, British engineers said.",
+        "Monument For Sale. There are 12 houses for Sale on Monument Avenue in Richmond, Va.",
+    ],
+)
+def test_plain_words_are_no_foreign_place(knowledge: Knowledge, text: str) -> None:
+    """ "North West" (Cameroon's region by its ISO name), "Sale" (Salé, Morocco)."""
+    mentioned = {m.country for m in understand(knowledge, "", text, "en").mentions}
+    assert not mentioned & {"CM", "MA"}, mentioned
