@@ -895,7 +895,12 @@ def _organisation(
     if dates:  # Last March Parliament voted: the body starts after the date
         cut = dates[-1] + 1
         return _organisation(run[cut:], run_norms[cut:], words, place_tokens)
-    if len(run) >= 2 and run_norms[-1] in _TITLE_WORDS and run_norms[-1] not in _ORG_HEADS:
+    if (
+        len(run) >= 2
+        and run_norms[-1] in _APPOSITION_ROLES  # a role, not a qualifier (Ministry of Defence)
+        and run_norms[-1] not in _ORG_HEADS
+        and run_norms[-1] not in _PORTFOLIOS
+    ):
         # Senate Majority Leader: a role of the body, which ends at its last head word
         heads = [j for j, w in enumerate(run_norms) if w in _ORG_HEADS]
         if not heads:
