@@ -3,7 +3,8 @@
 What it guarantees, per request:
 - limits: at most ``global_concurrency`` requests in flight, ``per_host_concurrency`` per host,
   and ``per_host_delay`` seconds between two request starts to one host;
-- robots.txt fetched once per host per ``Fetcher`` and honoured for our User-Agent;
+- robots.txt fetched once per host per ``Fetcher`` (or once for many, through a shared
+  ``RobotsShare``) and honoured for our User-Agent;
 - time: ``connect_timeout``, ``read_timeout`` between bytes, a deadline per exchange, and
   ``request_deadline`` for the whole fetch (every hop, in-place retry wait and the robots.txt it
   needs), so a server that drips one byte at a time cannot hold it past that; waiting for our
@@ -22,6 +23,12 @@ What it guarantees, per request:
   forms, IPv4-mapped IPv6, ``localhost``), the very check ``sources add`` makes.
 
 Errors are ``marsad.errors.FetchError`` subclasses with one clear message.
+
+Hooks: the per-host limits are kept by a ``HostGate`` the fetcher asks before each request and
+tells after it (``LocalHostGate``, in this process, unless another is given), and robots.txt
+rules go through a ``RobotsShare`` (the default: fetched by this fetcher). Workers on many
+machines give gates and shares that also keep their limits and rules in Redis
+(``marsad.scale.politeness``); the fetcher itself does not change.
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ import socket
 import time
 import urllib.robotparser
 import zlib
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from types import TracebackType
@@ -221,13 +228,94 @@ class _Budget:
 
 @dataclass
 class _Host:
-    slots: asyncio.Semaphore
     key: str = ""  # scheme://host[:port], as ``host_key`` names it
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    next_start: float = 0.0
     robots: urllib.robotparser.RobotFileParser | None = None
     robots_loaded: bool = False
     robots_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+class HostGate:
+    """Per-host politeness: the fetcher calls ``acquire`` before every request to a host (the
+    host is ``host_key``'s ``scheme://host[:port]``) and ``release`` with its token after it,
+    whatever happened; ``delay`` when the server asked for a pause (429/503, ``Retry-After``).
+
+    Waiting in ``acquire`` is not counted against the request's deadline. A gate is used from
+    one event loop (the fetcher's). Subclass it to keep the limits elsewhere too."""
+
+    async def acquire(self, host: str) -> object:
+        """Wait until a request to ``host`` may start; returns a token for ``release``."""
+        raise NotImplementedError
+
+    async def release(self, host: str, token: object) -> None:
+        """The request that ``acquire`` let start is over (done, failed or cancelled)."""
+        raise NotImplementedError
+
+    def delay(self, host: str, seconds: float) -> None:
+        """No request to ``host`` starts for ``seconds`` (the server asked so)."""
+        raise NotImplementedError
+
+
+@dataclass
+class _Limits:
+    slots: asyncio.Semaphore
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    next_start: float = 0.0
+
+
+class LocalHostGate(HostGate):
+    """The limits of one process: ``per_host_concurrency`` requests at once to a host and
+    ``per_host_delay`` seconds between two starts (the fetcher's default gate)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.concurrency = max(1, int(settings.per_host_concurrency))
+        self.spacing = float(settings.per_host_delay)
+        self._hosts: dict[str, _Limits] = {}
+
+    def _limits(self, host: str) -> _Limits:
+        limits = self._hosts.get(host)
+        if limits is None:
+            limits = self._hosts[host] = _Limits(asyncio.Semaphore(self.concurrency))
+        return limits
+
+    async def acquire(self, host: str) -> object:
+        limits = self._limits(host)
+        await limits.slots.acquire()
+        try:
+            async with limits.lock:
+                now = time.monotonic()
+                if limits.next_start > now:
+                    await asyncio.sleep(limits.next_start - now)
+                    now = time.monotonic()
+                limits.next_start = now + self.spacing
+        except BaseException:
+            limits.slots.release()
+            raise
+        return None
+
+    async def release(self, host: str, token: object) -> None:
+        self._limits(host).slots.release()
+
+    def delay(self, host: str, seconds: float) -> None:
+        limits = self._limits(host)
+        limits.next_start = max(limits.next_start, time.monotonic() + seconds)
+
+
+# What a host's robots.txt came to, as a ``RobotsShare`` keeps it: everything allowed (none, or
+# a 4xx, or unreadable), everything disallowed (5xx, RFC 9309 2.3.1.3), or the file's text.
+ROBOTS_ALLOW = "allow"
+ROBOTS_DENY = "deny"
+ROBOTS_RULES = "rules\n"
+
+
+class RobotsShare:
+    """Where the fetcher gets a host's robots.txt rules: ``rules(host, fetch)`` returns them
+    (``ROBOTS_ALLOW``, ``ROBOTS_DENY`` or ``ROBOTS_RULES`` + the file's text), calling
+    ``fetch`` (one polite request for ``host``/robots.txt) when it does not know them. The
+    fetcher asks once per host and keeps the answer; this default asks ``fetch`` every time.
+    A share kept for many fetchers (Redis) lets one of them fetch the file for all."""
+
+    async def rules(self, host: str, fetch: Callable[[], Awaitable[str]]) -> str:
+        return await fetch()
 
 
 def _retry_after(value: str | None, now: float) -> float | None:
@@ -246,8 +334,18 @@ def _retry_after(value: str | None, now: float) -> float | None:
 class Fetcher:
     """Polite async HTTP fetcher. Use as ``async with Fetcher(settings) as fetcher``."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        gate: HostGate | None = None,
+        robots: RobotsShare | None = None,
+    ) -> None:
+        """``gate``: the per-host limits (default ``LocalHostGate``, this process's); ``robots``:
+        where robots.txt rules come from (default: fetched by this fetcher, once per host)."""
         self.settings = settings
+        self.gate = gate if gate is not None else LocalHostGate(settings)
+        self.robots = robots if robots is not None else RobotsShare()
         self._global = asyncio.Semaphore(max(1, int(settings.global_concurrency)))
         self._hosts: dict[str, _Host] = {}
         transport = httpx.AsyncHTTPTransport(
@@ -297,21 +395,8 @@ class Fetcher:
         key = host_key(url)
         host = self._hosts.get(key)
         if host is None:
-            slots = asyncio.Semaphore(max(1, int(self.settings.per_host_concurrency)))
-            host = _Host(slots=slots, key=key)
-            self._hosts[key] = host
+            host = self._hosts[key] = _Host(key=key)
         return host
-
-    async def _wait_turn(self, host: _Host) -> None:
-        async with host.lock:
-            now = time.monotonic()
-            if host.next_start > now:
-                await asyncio.sleep(host.next_start - now)
-                now = time.monotonic()
-            host.next_start = now + float(self.settings.per_host_delay)
-
-    def _delay_host(self, host: _Host, seconds: float) -> None:
-        host.next_start = max(host.next_start, time.monotonic() + seconds)
 
     async def _allowed_by_robots(self, url: str, budget: _Budget) -> bool:
         if not self.settings.respect_robots:
@@ -319,17 +404,18 @@ class Fetcher:
         host = self._host(url)
         async with host.robots_lock:
             if not host.robots_loaded:
-                host.robots = await self._load_robots(url, budget)
+                text = await self.robots.rules(
+                    host.key, lambda: self._load_robots(host.key, budget)
+                )
+                host.robots = _robots_parser(host.key, text)
                 host.robots_loaded = True
         if host.robots is None:
             return True
         return host.robots.can_fetch(self.settings.user_agent, url)
 
-    async def _load_robots(
-        self, url: str, budget: _Budget
-    ) -> urllib.robotparser.RobotFileParser | None:
-        robots_url = host_key(url) + "/robots.txt"
-        parser = urllib.robotparser.RobotFileParser(robots_url)
+    async def _load_robots(self, key: str, budget: _Budget) -> str:
+        """The host's robots.txt as a ``RobotsShare`` keeps it (one request)."""
+        robots_url = key + "/robots.txt"
         try:
             result = await self._fetch_hops(
                 robots_url, {}, limit=ROBOTS_MAX_BYTES, accept="text/plain", budget=budget
@@ -337,17 +423,14 @@ class Fetcher:
         except HTTPStatusError as exc:
             if exc.http_status >= 500:
                 # RFC 9309 2.3.1.3: an unreachable robots.txt (5xx) means "disallow everything".
-                parser.disallow_all = True  # type: ignore[attr-defined]
-                return parser
-            return None  # 4xx: no rules, everything allowed
+                return ROBOTS_DENY
+            return ROBOTS_ALLOW  # 4xx: no rules, everything allowed
         except BlockedAddressError:
             raise
         except FetchError as exc:
             log.info("robots.txt of %s unreadable (%s); treating as allow-all", robots_url, exc)
-            return None
-        text = result.body.decode("utf-8", "replace")
-        parser.parse(text.splitlines())
-        return parser
+            return ROBOTS_ALLOW
+        return ROBOTS_RULES + result.body.decode("utf-8", "replace")
 
     # -- the request ------------------------------------------------------------------------
     async def fetch(
@@ -453,15 +536,17 @@ class Fetcher:
         self, url: str, conditional: dict[str, str], limit: int, accept: str, budget: _Budget
     ) -> tuple[int, dict[str, str], bytes]:
         """One hop, with 429/503 retries. Returns (status, headers, body) for 2xx/3xx/304."""
-        host = self._host(url)
+        host = host_key(url)
         attempt = 0
         while True:
-            async with host.slots:
-                await self._wait_turn(host)
+            token = await self.gate.acquire(host)
+            try:
                 async with self._global:
                     status, headers, body = await self._exchange(
                         url, conditional, limit, accept, budget
                     )
+            finally:
+                await asyncio.shield(self.gate.release(host, token))
             if status < 400:
                 return status, headers, body
             if status not in _RETRY_STATUSES:
@@ -471,7 +556,7 @@ class Fetcher:
             wait = _retry_after(headers.get("retry-after"), time.time())
             if wait is None:
                 wait = BACKOFF_BASE * (2**attempt)
-            self._delay_host(host, wait)
+            self.gate.delay(host, wait)
             if attempt >= MAX_RETRIES or wait > MAX_INLINE_WAIT or wait >= budget.left():
                 raise RetryLaterError(
                     f"HTTP {status} {_reason(status)}: server asks to retry later"
@@ -549,6 +634,19 @@ class Fetcher:
             budget.spent += time.monotonic() - began
 
 
+def _robots_parser(key: str, rules: str) -> urllib.robotparser.RobotFileParser | None:
+    """The parser for what ``RobotsShare.rules`` gave (None: everything allowed)."""
+    if rules == ROBOTS_DENY:
+        parser = urllib.robotparser.RobotFileParser(key + "/robots.txt")
+        parser.disallow_all = True  # type: ignore[attr-defined]
+        return parser
+    if not rules.startswith(ROBOTS_RULES):
+        return None
+    parser = urllib.robotparser.RobotFileParser(key + "/robots.txt")
+    parser.parse(rules[len(ROBOTS_RULES) :].splitlines())
+    return parser
+
+
 # Reading a short error or redirect body to its end lets the connection be reused (keep-alive);
 # longer ones are not worth the bytes, and the connection is closed instead.
 _DRAIN_LIMIT = 64 * 1024
@@ -577,7 +675,10 @@ __all__ = [
     "FetchResult",
     "FetchTimeoutError",
     "Fetcher",
+    "HostGate",
+    "LocalHostGate",
     "RedirectError",
     "RetryLaterError",
+    "RobotsShare",
     "is_blocked_address",
 ]

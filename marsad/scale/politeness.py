@@ -13,8 +13,11 @@ Redis, so the limits hold for all the workers together:
 - ``Retry-After``: a 429 or 503 pushes the host's next start for every worker, not only the
   one that was told.
 
-robots.txt is still read by each worker thread's fetcher (once per host, renewed every ten
-minutes), not shared.
+robots.txt: ``SharedRobots`` keeps each host's rules in Redis for an hour; one worker fetches
+the file (under a short lock) while the others wait for its answer.
+
+Both are the fetcher's public hooks (``HostGate``, ``RobotsShare``); ``SharedFetcher`` is the
+fetcher with them set.
 
 Waiting for a turn is not counted against the request's deadline (the fetcher's rule).
 """
@@ -23,11 +26,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
 
 from marsad.config import Settings
-from marsad.ingest.fetcher import Fetcher
-from marsad.ingest.urls import host_key
+from marsad.ingest.fetcher import Fetcher, HostGate, LocalHostGate, RobotsShare
 
 # Reserve the next start: max(now, stored next) is ours; the stored next moves ``delay`` on.
 _TURN = """
@@ -136,26 +139,104 @@ class SharedLimits:
         await asyncio.shield(asyncio.to_thread(self._free_slot, host, token))
 
 
-class SharedFetcher(Fetcher):
-    """The one fetcher, each request also within the limits shared through Redis."""
+class SharedHostGate(HostGate):
+    """The fetcher's gate for a worker: this process's limits first (``LocalHostGate``: its
+    own requests wait here, not in Redis), then the host's shared slot and turn; the slot is
+    renewed while the request runs and given back after it."""
 
     def __init__(self, settings: Settings, limits: SharedLimits) -> None:
-        super().__init__(settings)
+        self.local = LocalHostGate(settings)
         self.limits = limits
 
-    def _delay_host(self, host: Any, seconds: float) -> None:
-        """A 429/503's wait holds back every worker, not only this one."""
-        super()._delay_host(host, seconds)
-        if host.key:
-            self.limits.delay(host.key, seconds)
-
-    async def _exchange(self, url: str, *args: Any) -> tuple[int, dict[str, str], bytes]:
-        host = host_key(url)
-        token = await self.limits.acquire(host)
-        keeper = asyncio.ensure_future(self.limits.keep(host, token))
+    async def acquire(self, host: str) -> object:
+        await self.local.acquire(host)
         try:
-            return await super()._exchange(url, *args)
+            token = await self.limits.acquire(host)
+        except BaseException:
+            await self.local.release(host, None)
+            raise
+        return token, asyncio.ensure_future(self.limits.keep(host, token))
+
+    async def release(self, host: str, token: object) -> None:
+        shared, keeper = cast("tuple[str, asyncio.Future[None]]", token)
+        keeper.cancel()
+        await asyncio.gather(keeper, return_exceptions=True)
+        try:
+            await self.limits.release(host, shared)
         finally:
-            keeper.cancel()
-            await asyncio.gather(keeper, return_exceptions=True)
-            await self.limits.release(host, token)
+            await self.local.release(host, None)
+
+    def delay(self, host: str, seconds: float) -> None:
+        """A 429/503's wait holds back every worker, not only this one."""
+        self.local.delay(host, seconds)
+        self.limits.delay(host, seconds)
+
+
+# A host's robots.txt rules are kept in Redis this long (RFC 9309 allows a day; an hour lets a
+# site's new rules reach every worker soon).
+ROBOTS_SECONDS = 3600.0
+# While one worker fetches a host's robots.txt the others wait for its answer this long (then
+# fetch it themselves: that worker may have died), asking every POLL seconds.
+ROBOTS_WAIT_SECONDS = 30.0
+ROBOTS_POLL_SECONDS = 0.1
+
+
+class SharedRobots(RobotsShare):
+    """robots.txt rules kept in Redis for every worker: one worker fetches a host's file (it
+    takes a short lock), the others wait for its answer; the rules expire after
+    ``ROBOTS_SECONDS``, so the file is read again about once an hour for all of them."""
+
+    def __init__(self, client: Any, settings: Settings, *, seconds: float = ROBOTS_SECONDS) -> None:
+        self.client = client
+        self.prefix = f"{settings.queue_prefix}:robots:"
+        self.seconds = seconds
+        # The lock outlives one robots.txt request (the fetcher's whole-request deadline).
+        self.lock_seconds = max(5.0, float(settings.request_deadline) + 5.0)
+        self.fetched = 0  # robots.txt files this share fetched (tests count them)
+
+    def _get(self, host: str) -> str | None:
+        value = self.client.get(self.prefix + host)
+        return None if value is None else bytes(value).decode("utf-8", "replace")
+
+    async def rules(self, host: str, fetch: Callable[[], Awaitable[str]]) -> str:
+        key = self.prefix + host
+        waited = 0.0
+        while True:
+            known = await asyncio.to_thread(self._get, host)
+            if known is not None:
+                return known
+            lock = key + ":fetching"
+            took = await asyncio.to_thread(
+                self.client.set, lock, "1", nx=True, px=round(self.lock_seconds * 1000)
+            )
+            if took:
+                break
+            if waited >= ROBOTS_WAIT_SECONDS:
+                return await fetch()  # the fetching worker is gone or stuck: read it here
+            await asyncio.sleep(ROBOTS_POLL_SECONDS)
+            waited += ROBOTS_POLL_SECONDS
+        try:
+            text = await fetch()
+            self.fetched += 1
+            await asyncio.to_thread(
+                self.client.set, key, text.encode("utf-8"), px=round(self.seconds * 1000)
+            )
+            return text
+        finally:
+            await asyncio.shield(asyncio.to_thread(self.client.delete, lock))
+
+
+class SharedFetcher(Fetcher):
+    """The one fetcher with its hooks set for many workers: the per-host limits and
+    ``Retry-After`` kept in Redis too (``SharedHostGate``), robots.txt read once for all of
+    them (``SharedRobots``)."""
+
+    def __init__(
+        self, settings: Settings, limits: SharedLimits, robots: SharedRobots | None = None
+    ) -> None:
+        super().__init__(
+            settings,
+            gate=SharedHostGate(settings, limits),
+            robots=robots if robots is not None else SharedRobots(limits.client, settings),
+        )
+        self.limits = limits

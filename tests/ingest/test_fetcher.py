@@ -8,6 +8,7 @@ import itertools
 import socket
 import time
 import zlib
+from collections.abc import Awaitable, Callable
 
 import pytest
 from loopback import LoopbackServer, Reply, Seen
@@ -21,10 +22,14 @@ from marsad.errors import (
     RobotsDisallowedError,
 )
 from marsad.ingest.fetcher import (
+    ROBOTS_RULES,
     Fetcher,
     FetchTimeoutError,
+    HostGate,
+    LocalHostGate,
     RedirectError,
     RetryLaterError,
+    RobotsShare,
     is_blocked_address,
 )
 
@@ -321,3 +326,85 @@ def test_ssrf_guard_checks_every_redirect_hop(settings: Settings) -> None:
             front.stop()
     finally:
         internal.stop()
+
+
+class _CountingGate(LocalHostGate):
+    """The default gate, with what the fetcher told it written down."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.calls: list[tuple[str, str]] = []
+        self.inside = 0
+
+    async def acquire(self, host: str) -> object:
+        token = await super().acquire(host)
+        self.inside += 1
+        self.calls.append(("acquire", host))
+        return token
+
+    async def release(self, host: str, token: object) -> None:
+        self.inside -= 1
+        self.calls.append(("release", host))
+        await super().release(host, token)
+
+    def delay(self, host: str, seconds: float) -> None:
+        self.calls.append((f"delay {seconds:g}", host))
+        super().delay(host, seconds)
+
+
+def test_the_host_gate_hook_sees_every_request_and_retry_after(
+    server: LoopbackServer, settings: Settings
+) -> None:
+    answers = iter([Reply(503, headers={"Retry-After": "1"})])
+    url = server.route("/busy", lambda seen: next(answers, Reply(body=b"ok")))
+    gate = _CountingGate(settings)
+
+    async def go() -> bytes:
+        async with Fetcher(settings, gate=gate) as fetcher:
+            assert fetcher.gate is gate
+            return (await fetcher.fetch(url)).body
+
+    assert run(go()) == b"ok"
+    host = server.url("")
+    assert gate.calls == [
+        ("acquire", host),  # robots.txt
+        ("release", host),
+        ("acquire", host),  # the 503
+        ("release", host),
+        ("delay 1", host),
+        ("acquire", host),  # the retry, after the host's wait
+        ("release", host),
+    ]
+    assert gate.inside == 0
+    assert isinstance(Fetcher(settings).gate, LocalHostGate) and isinstance(gate, HostGate)
+
+
+class _GivenRobots(RobotsShare):
+    """Rules known elsewhere (another worker read the file): no request is made."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    async def rules(self, host: str, fetch: Callable[[], Awaitable[str]]) -> str:
+        self.asked.append(host)
+        return ROBOTS_RULES + "User-agent: *\nDisallow: /hidden/\n"
+
+
+def test_robots_rules_come_through_the_share_hook(
+    server: LoopbackServer, settings: Settings
+) -> None:
+    server.route("/robots.txt", Reply(body=b"User-agent: *\nDisallow: /\n"))
+    open_url = server.route("/open", Reply(body=b"yes"))
+    hidden = server.url("/hidden/x")
+    share = _GivenRobots()
+
+    async def go() -> bytes:
+        async with Fetcher(settings, robots=share) as fetcher:
+            body = (await fetcher.fetch(open_url)).body
+            with pytest.raises(RobotsDisallowedError):
+                await fetcher.fetch(hidden)
+            return body
+
+    assert run(go()) == b"yes"
+    assert share.asked == [server.url("")]  # once per host and fetcher
+    assert server.hits["/robots.txt"] == 0

@@ -1,6 +1,7 @@
-"""Two worker processes on one host's feeds keep, together, the per-host limits one polite
-process keeps (shared through Redis): requests at most ``per_host_concurrency`` at once and
-starts at least ``per_host_delay`` apart, as the test server measures them."""
+"""Two worker processes on one host's feeds, and six workers on one slow host, keep together the
+per-host limits one polite process keeps (shared through Redis): requests at most
+``per_host_concurrency`` at once and starts at least ``per_host_delay`` apart, as the test
+server measures them; robots.txt is read once for all of them."""
 
 from __future__ import annotations
 
@@ -8,10 +9,16 @@ import asyncio
 import itertools
 import signal
 import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+from actorkit import finish
 from loopback import Handler, LoopbackServer, Reply, Seen
 from scalekit import Scale, add_sources, progress, serve_feeds, wait_for
 
+from marsad.errors import RobotsDisallowedError
+from marsad.ingest.fetcher import Fetcher
 from marsad.scale.engine import open_redis
 from marsad.scale.politeness import SharedFetcher, SharedLimits
 
@@ -22,6 +29,12 @@ CONCURRENCY = 2
 # machine) without making the host busier. So the rate is checked per second: never more than
 # 1 / DELAY starts in any second, plus the one such late start.
 MOST_PER_SECOND = round(1 / DELAY) + 1
+
+
+@pytest.fixture(autouse=True)
+def _new_queues(scale: Scale) -> Iterator[None]:
+    yield
+    finish(scale)
 
 
 # Each answer takes this long at the server, so requests overlap unless something limits them.
@@ -166,3 +179,79 @@ def test_a_dead_workers_slot_frees_itself_and_a_live_one_is_kept(scale: Scale) -
         client.close()
     assert kept >= 2.5
     assert 0.5 < freed < 3.0, freed
+
+
+SLOW_SECONDS = 0.2
+WORKERS = 6
+PAGES_EACH = 5
+
+
+def _six_workers(
+    scale: Scale, server: LoopbackServer, *, shared: bool
+) -> tuple[int, int, list[tuple[float, float]]]:
+    """Six workers (threads, each with its own event loop, fetcher and Redis connection, as
+    six processes would have) fetch five pages each of one slow host, all at once. Returns the
+    most requests the server answered at once, by its handlers' spans and by its own count,
+    and the robots.txt requests' spans."""
+    settings = scale.settings(per_host_concurrency=CONCURRENCY, per_host_delay=0.0)
+    spans: list[tuple[float, float]] = []
+    robots: list[tuple[float, float]] = []
+    server.route("/robots.txt", _slow(Reply(body=b"User-agent: *\nDisallow: /private/\n"), robots))
+    urls = [
+        [server.route(f"/w{w}/p{p}", _slow(Reply(body=b"ok"), spans)) for p in range(PAGES_EACH)]
+        for w in range(WORKERS)
+    ]
+    blocked = server.url("/private/x")
+
+    def worker(mine: list[str]) -> None:
+        async def fetch_all() -> None:
+            if not shared:
+                async with Fetcher(settings) as fetcher:
+                    await asyncio.gather(*(fetcher.fetch(u) for u in mine))
+                return
+            client = open_redis(settings)
+            try:
+                async with SharedFetcher(settings, SharedLimits(client, settings)) as fetcher:
+                    await asyncio.gather(*(fetcher.fetch(u) for u in mine))
+                    with pytest.raises(RobotsDisallowedError):
+                        await fetcher.fetch(blocked)  # the shared rules are the file's
+            finally:
+                client.close()
+
+        asyncio.run(fetch_all())
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        list(pool.map(worker, urls))
+    assert len(spans) == WORKERS * PAGES_EACH
+    return most_at_once(spans), server.max_in_flight, robots
+
+
+def _slow(reply: Reply, spans: list[tuple[float, float]]) -> Handler:
+    def handler(seen: Seen) -> Reply:
+        time.sleep(SLOW_SECONDS)
+        spans.append((seen.at, time.time()))
+        return reply
+
+    return handler
+
+
+def test_six_workers_on_one_slow_host_keep_its_limit_and_read_robots_once(
+    scale: Scale, server: LoopbackServer
+) -> None:
+    at_once, counted, robots = _six_workers(scale, server, shared=True)
+    print(
+        f"\n{WORKERS} workers x {PAGES_EACH} pages of one slow host: at most {at_once} in flight"
+        f" (server's own count {counted}; limit {CONCURRENCY}), robots.txt fetched {len(robots)}x"
+    )
+    assert at_once <= CONCURRENCY
+    assert len(robots) == 1
+
+
+def test_six_workers_with_their_own_limits_would_not_be_polite(
+    scale: Scale, server: LoopbackServer
+) -> None:
+    """The control: each worker keeping its limits alone breaks them, and reads robots.txt."""
+    at_once, _, robots = _six_workers(scale, server, shared=False)
+    print(f"\nwithout Redis: {at_once} in flight, robots.txt fetched {len(robots)}x")
+    assert at_once > CONCURRENCY
+    assert len(robots) == WORKERS
