@@ -16,7 +16,9 @@ from marsad.errors import MarsadError, UserError
 
 log = logging.getLogger(__name__)
 
-KINDS = ("fetch", "group")
+# The queues, as ``marsad.scale.worker.KINDS`` names them (not imported: the CLI loads without
+# the 'scale' extra; a test checks they agree).
+KINDS = ("fetch", "article", "analyse", "group", "translate")
 # A child process that dies is started again, at most this often.
 RESTART_SECONDS = 5.0
 
@@ -26,14 +28,17 @@ def register(sub: Any) -> None:
         "worker",
         help="run pipeline steps from the task queues (needs broker_url)",
         description="Consume the task queues on RabbitMQ (setting `broker_url`) and run the "
-        "pipeline's steps: fetch_source (poll a source, store its new articles) and group (the "
-        "holder of the grouping lock decides copies and stories; other group workers stand by). "
-        "Start as many as you like, on as many machines; see README 'Scaling out'.",
+        "pipeline's steps: fetch (poll a source, hand its new entries on), article (fetch an "
+        "entry's page), analyse (extract, understand, store: CPU-bound), group (the holder of "
+        "the grouping lock decides copies and stories; other group workers stand by) and "
+        "translate (the outbox's translations, one model per process). Start as many as you "
+        "like, on as many machines; see README 'Scaling out'.",
     )
     p.add_argument(
         "--queues",
         default=",".join(KINDS),
-        help="comma-separated queues to consume: fetch, group (default both)",
+        help="comma-separated queues to consume: fetch, article, analyse, group, translate "
+        "(default all)",
     )
     p.add_argument("--processes", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--threads", type=int, default=4, help="threads per process (default 4)")

@@ -1,23 +1,38 @@
 """The actors and the process that runs them (``marsad worker``).
 
-Actors call the single-process pipeline's steps; there is no second pipeline:
+Actors call the single-process pipeline's steps; there is no second pipeline. Queues (kinds, as
+``marsad worker --queues`` names them):
 
-- ``fetch_source(source_id)``: one poll of the source (``marsad.pipeline.crawl.poll_source``:
-  conditional GET, parse, article pages, ``Pipeline.ingest``), through a fetcher whose per-host
-  limits are shared in Redis. Articles are stored with their outbox rows and never grouped here
-  (``Pipeline(groups=False)``); when it stored new ones it sends ``group()``.
-- ``group()``: the grouping holder decides what waits in the outbox now (``Pipeline.drain``).
-  Every worker consuming the group queue runs a ``GroupingHolder``: one of them holds the
-  grouping lock (the store's lock row, 30 s expiry, checked in each decision's transaction)
-  and drains every second besides; the others stand by and take the lock when the holder
-  stops renewing it (at once when it ran on the same machine and died). A ``group`` message is
-  only a nudge: the outbox is the record, so a lost one delays grouping by a tick at most.
+- ``fetch``: ``fetch_source(source_id)``, one poll of the source through crawl's own code
+  (``marsad.pipeline.crawl.poll_source``: conditional GET, parse, new entries), with a fetcher
+  whose per-host limits and robots.txt are shared in Redis. Each new entry is handed on
+  (``marsad.scale.handoff.HandOff``) instead of stored: to ``fetch_article`` for its page, or
+  to ``analyse`` when pages are not fetched. The source's poll state is saved after that.
+- ``article``: ``fetch_article(packed)``, the entry's page fetched (crawl's page fetch: final
+  URL, ``<link rel=canonical>``, charset), then the entry with its page sent to ``analyse``.
+- ``analyse``: ``analyse(packed)``, ``Pipeline.ingest``: extract, understand, signatures and
+  the store (the article with its index entry and its outbox rows in one transaction), never
+  grouping (``Pipeline(groups=False)``). CPU-bound; start as many as there are cores.
+- ``group``: ``group()``, the grouping holder decides what waits in the outbox now
+  (``Pipeline.drain``). Every worker consuming the group queue runs a ``GroupingHolder``: one of
+  them holds the grouping lock (the store's lock row, 30 s expiry, checked in each decision's
+  transaction) and drains every second besides; the others stand by and take the lock when the
+  holder stops renewing it (at once when it ran on the same machine and died).
+- ``translate``: ``translate()``, the translation consumer of this process (one
+  ``TranslationWorker``, one model, loaded once per process) looks at the outbox's
+  ``translate`` rows now; it also looks every second. With translation off nothing is sent
+  and a translate worker loads no model.
 
-Translation requests (outbox ``translate`` rows) are consumed by the translation worker of the
-pipelines here, as in one process, when translation is turned on.
+Hand-offs: between fetch_source, fetch_article and analyse the article travels in the message
+(plain data, compressed; ``marsad.scale.handoff``), sent with publisher confirms before the
+sender's own message is acknowledged. From analyse on the store is the record: the outbox rows
+written with the article, so ``group`` and ``translate`` messages are only nudges (a lost one
+delays the work by a tick at most). Search index entries are written in the article's (or its
+grouping decision's) own transaction, so there is no index work to hand off.
 
 Acknowledgement is late (after the actor returns), so the messages a killed worker held are
-delivered again; every step is idempotent, so a repeated one stores nothing twice.
+delivered again; every step is idempotent (an article stored under any of its URLs is not
+stored again), so a repeated one stores nothing twice.
 """
 
 from __future__ import annotations
@@ -27,14 +42,14 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from marsad.config import Settings
 from marsad.errors import MarsadError
 from marsad.extract.langid import default_detector
 from marsad.ingest.fetcher import Fetcher
-from marsad.pipeline.crawl import CrawlSummary, poll_source
-from marsad.pipeline.process import Pipeline
+from marsad.pipeline.crawl import CrawlSummary, _Pass, poll_source
+from marsad.pipeline.process import IncomingArticle, Pipeline
 from marsad.scale.engine import (
     dead_letter_notes,
     open_broker,
@@ -42,65 +57,99 @@ from marsad.scale.engine import (
     queue_name,
     require_packages,
 )
+from marsad.scale.handoff import MAX_PACKED_BYTES, HandOff, pack, unpack, with_page
 from marsad.scale.metrics import Metrics
-from marsad.scale.politeness import SharedFetcher, SharedLimits
+from marsad.scale.politeness import SharedFetcher, SharedLimits, SharedRobots
 from marsad.store import Store, open_store
+from marsad.translate import (
+    NoneTranslator,
+    TranslateOnIngest,
+    TranslationWorker,
+    names_from_knowledge,
+)
 from marsad.understand import Knowledge, load_knowledge
 
 log = logging.getLogger(__name__)
 
+# The queues a worker may consume, in pipeline order.
+KINDS = ("fetch", "article", "analyse", "group", "translate")
 # A fetch_source message may run this long (a sitemap of 1,000 pages at per-host pace) before
 # Dramatiq stops it and retries it (the source's lease is renewed meanwhile).
 FETCH_TIME_LIMIT_MS = 14 * 60 * 1000
+# One page (its request_deadline, a wait for the host's turn) or one article's analysis.
+ARTICLE_TIME_LIMIT_MS = 5 * 60 * 1000
+ANALYSE_TIME_LIMIT_MS = 5 * 60 * 1000
 GROUP_TIME_LIMIT_MS = 10 * 60 * 1000
+TRANSLATE_TIME_LIMIT_MS = 60 * 1000
 # The grouping holder looks at the outbox this often besides the group messages.
 GROUP_TICK_SECONDS = 1.0
 # A worker thread's fetcher (and the robots.txt it read) is renewed after this long.
 FETCHER_MAX_AGE_SECONDS = 600.0
+# An analysing thread merges what it learned of the sources' boilerplate into the store at
+# least this often (besides every BOILERPLATE_SAVE_EVERY articles of a source).
+LEARNED_SAVE_SECONDS = 30.0
 
 
 @dataclass
 class Actors:
     fetch_source: Any
+    fetch_article: Any
+    analyse: Any
     group: Any
+    translate: Any
 
 
 def declare_actors(broker: Any, settings: Settings, runtime: WorkerRuntime | None) -> Actors:
     """The actors on ``broker``; ``runtime`` runs them (None: a sender only, the scheduler)."""
     import dramatiq
 
-    def fetch_source(source_id: int, lease_owner: str | None = None) -> None:
+    def running() -> WorkerRuntime:
         if runtime is None:
             raise RuntimeError("this process only sends messages")
-        runtime.fetch(int(source_id), lease_owner)
+        return runtime
+
+    def fetch_source(source_id: int, lease_owner: str | None = None) -> None:
+        running().fetch(int(source_id), lease_owner)
+
+    def fetch_article(packed: str) -> None:
+        running().fetch_article(packed)
+
+    def analyse(packed: str) -> None:
+        running().analyse(packed)
 
     def group() -> None:
-        if runtime is None:
-            raise RuntimeError("this process only sends messages")
-        runtime.group()
+        running().group()
+
+    def translate() -> None:
+        running().translate()
+
+    def actor(fn: Any, kind: str, limit_ms: int) -> Any:
+        return dramatiq.actor(
+            broker=broker,
+            actor_name=fn.__name__,
+            queue_name=queue_name(settings, kind),
+            time_limit=limit_ms,
+        )(fn)
 
     return Actors(
-        fetch_source=dramatiq.actor(
-            broker=broker,
-            actor_name="fetch_source",
-            queue_name=queue_name(settings, "fetch"),
-            time_limit=FETCH_TIME_LIMIT_MS,
-        )(fetch_source),
-        group=dramatiq.actor(
-            broker=broker,
-            actor_name="group",
-            queue_name=queue_name(settings, "group"),
-            time_limit=GROUP_TIME_LIMIT_MS,
-        )(group),
+        fetch_source=actor(fetch_source, "fetch", FETCH_TIME_LIMIT_MS),
+        fetch_article=actor(fetch_article, "article", ARTICLE_TIME_LIMIT_MS),
+        analyse=actor(analyse, "analyse", ANALYSE_TIME_LIMIT_MS),
+        group=actor(group, "group", GROUP_TIME_LIMIT_MS),
+        translate=actor(translate, "translate", TRANSLATE_TIME_LIMIT_MS),
     )
 
 
 @dataclass
 class _ThreadState:
+    """One worker thread's own: its event loop and fetcher, its pipeline (built when the
+    thread first analyses)."""
+
     loop: asyncio.AbstractEventLoop
-    pipeline: Pipeline
+    pipeline: Pipeline | None = None
     fetcher: Fetcher | None = None
     fetcher_born: float = 0.0
+    learned_saved: float = field(default_factory=time.monotonic)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -189,7 +238,10 @@ class WorkerRuntime:
         self.store = open_store(settings.effective_database_url)
         self.metrics = Metrics(self.store, settings)
         self.limits = SharedLimits(self.redis, settings) if self.redis is not None else None
+        # One robots.txt cache for the process's fetchers, kept in Redis for every worker.
+        self.robots = SharedRobots(self.redis, settings) if self.redis is not None else None
         self.actors = declare_actors(self.broker, settings, self)
+        self.translating = settings.translate_engine != "none"
         self._knowledge: Knowledge | None = None
         self._detector: Any = None
         self._shared_lock = threading.Lock()
@@ -198,6 +250,14 @@ class WorkerRuntime:
         self.holder: GroupingHolder | None = None
         if "group" in queues:
             self.holder = GroupingHolder(self.store, settings, self.metrics, self.knowledge())
+        # The process's one translation consumer (one model), on the translate queue only.
+        self.translation: TranslateOnIngest | None = None
+        if "translate" in queues and self.translating:
+            self.translation = TranslateOnIngest(
+                self.store,
+                settings,
+                names=names_from_knowledge(self.knowledge(), source_lang="en"),
+            )
 
     def knowledge(self) -> Knowledge:
         with self._shared_lock:
@@ -206,32 +266,45 @@ class WorkerRuntime:
                 self._detector = default_detector()
             return self._knowledge
 
-    # -- fetch_source ---------------------------------------------------------------------
-    def _state(self) -> _ThreadState:
+    # -- a worker thread's state ------------------------------------------------------------
+    def _thread_state(self) -> _ThreadState:
         state: _ThreadState | None = getattr(self._local, "state", None)
         if state is None:
-            knowledge = self.knowledge()
-            pipeline = Pipeline(
-                self.store,
-                self.settings,
-                knowledge=knowledge,
-                detector=self._detector,
-                groups=False,
-            )
-            state = _ThreadState(loop=asyncio.new_event_loop(), pipeline=pipeline)
+            state = _ThreadState(loop=asyncio.new_event_loop())
             self._local.state = state
             with self._shared_lock:
                 self._states.append(state)
+        return state
+
+    def _state(self) -> _ThreadState:
+        """The thread's state with a fetcher (renewed after FETCHER_MAX_AGE_SECONDS)."""
+        state = self._thread_state()
         if state.fetcher is None or time.monotonic() - state.fetcher_born > FETCHER_MAX_AGE_SECONDS:
             if state.fetcher is not None:
                 state.loop.run_until_complete(state.fetcher.aclose())
             state.fetcher = (
-                SharedFetcher(self.settings, self.limits)
+                SharedFetcher(self.settings, self.limits, self.robots)
                 if self.limits is not None
                 else Fetcher(self.settings)
             )
             state.fetcher_born = time.monotonic()
         return state
+
+    def _pipeline(self, state: _ThreadState) -> Pipeline:
+        """The thread's pipeline: stores, never groups, writes ``translate`` outbox rows when
+        translation is on but never translates (the translate queue's consumer does)."""
+        if state.pipeline is None:
+            knowledge = self.knowledge()
+            quiet = self.settings.replace(translate_engine="none")  # no model, no consumer here
+            pipeline = Pipeline(
+                self.store, quiet, knowledge=knowledge, detector=self._detector, groups=False
+            )
+            if self.translating:
+                # A consumer that is never started: the pipeline sees translation on and writes
+                # the rows with the article; the translate queue's worker translates them.
+                pipeline.translation.worker = TranslationWorker(self.store, NoneTranslator())
+            state.pipeline = pipeline
+        return state.pipeline
 
     def _keep_lease(self, source_id: int, owner: str, done: threading.Event) -> None:
         """Renew the scheduler's lease on the source every third of a lease while it is
@@ -281,14 +354,24 @@ class WorkerRuntime:
         state = self._state()
         assert state.fetcher is not None
         started = time.monotonic()
+        handoff = HandOff(
+            self.store,
+            send=lambda item, packed: self._hand_on(state, item, packed),
+            redis=self.redis,
+            prefix=str(self.settings.queue_prefix),
+        )
+        # Pages are fetched by fetch_article; a page source's page is fetched by the poll itself
+        # (it is the source) and goes to analyse with it.
+        settings = self.settings.replace(fetch_article_pages=False)
         with state.lock:
             try:
                 summary = state.loop.run_until_complete(
                     poll_source(
                         self.store,
-                        self.settings,
+                        settings,
                         source_id,
-                        pipeline=state.pipeline,
+                        # poll_source calls only ``known`` and ``store_item`` on it.
+                        pipeline=cast(Pipeline, handoff),
                         fetcher=state.fetcher,
                     )
                 )
@@ -297,18 +380,92 @@ class WorkerRuntime:
                 # the poll's leftovers; the next message starts on a fresh loop and fetcher.
                 self._renew_loop(state)
                 raise
-            state.pipeline.flush()  # learned boilerplate into the store
         self.metrics.stage_seconds.labels("fetch_source").observe(time.monotonic() - started)
         self.metrics.fetch_outcomes.labels(_outcome(summary)).inc()
-        if summary is not None and summary.new_articles:
-            self.metrics.articles_stored.inc(summary.new_articles)
-            try:
-                self.actors.group.send()
-            except Exception as exc:  # only a nudge: the holder drains every tick anyway
-                log.info("could not nudge the grouping holder: %s", exc)
         return summary
 
-    # -- group ----------------------------------------------------------------------------
+    def _hand_on(self, state: _ThreadState, item: IncomingArticle, packed: str) -> bool:
+        """Send the entry to the next step: its page to fetch, or its analysis. False when it
+        is too large to send: the steps ran here (the article is stored)."""
+        if len(packed) > MAX_PACKED_BYTES:
+            self._ingest(state, item)
+            return False
+        if item.html is None and self.settings.fetch_article_pages:
+            self.actors.fetch_article.send(packed)
+        else:
+            self.actors.analyse.send(packed)
+        return True
+
+    # -- fetch_article ----------------------------------------------------------------------
+    def fetch_article(self, packed: str) -> IncomingArticle | None:
+        """Fetch the entry's page and send the entry with it to ``analyse``. None when the
+        article is stored already (a repeated message)."""
+        item = unpack(packed)
+        if self.store.find_article_id([item.url, *item.aliases]) is not None:
+            self.metrics.fetch_outcomes.labels("page_known").inc()
+            return None
+        state = self._state()
+        assert state.fetcher is not None
+        started = time.monotonic()
+        with state.lock:
+            run = _Pass(self.store, self.settings, None, state.fetcher)
+            try:
+                # crawl's own page fetch: final URL, the publisher's canonical, the charset.
+                page = state.loop.run_until_complete(run._page(item.url))
+            except BaseException:
+                self._renew_loop(state)
+                raise
+            finally:
+                run.close()
+        self.metrics.stage_seconds.labels("fetch_article").observe(time.monotonic() - started)
+        self.metrics.fetch_outcomes.labels("page" if page.html is not None else "page_failed").inc()
+        item = with_page(
+            item,
+            url=page.url,
+            aliases=page.aliases,
+            html=page.html,
+            status=page.status,
+            charset=page.charset,
+        )
+        again = pack(item)
+        if len(again) > MAX_PACKED_BYTES:
+            self._ingest(state, item)
+        else:
+            self.actors.analyse.send(again)
+        return item
+
+    # -- analyse ----------------------------------------------------------------------------
+    def analyse(self, packed: str) -> bool:
+        """Extract, understand, store (``Pipeline.ingest``). True when the article was new."""
+        state = self._thread_state()
+        with state.lock:
+            return self._ingest(state, unpack(packed))
+
+    def _ingest(self, state: _ThreadState, item: IncomingArticle) -> bool:
+        started = time.monotonic()
+        pipeline = self._pipeline(state)
+        result = pipeline.ingest_full(item)
+        if time.monotonic() - state.learned_saved >= LEARNED_SAVE_SECONDS:
+            state.learned_saved = time.monotonic()
+            pipeline.flush()  # learned boilerplate into the store
+        self.metrics.stage_seconds.labels("analyse").observe(time.monotonic() - started)
+        if not result.created:
+            return False
+        self.metrics.articles_stored.inc()
+        self._nudge(self.actors.group)
+        language = result.article.language
+        if self.translating and language and language != "ar":
+            self._nudge(self.actors.translate)
+        return True
+
+    @staticmethod
+    def _nudge(actor: Any) -> None:
+        try:
+            actor.send()
+        except Exception as exc:  # only a nudge: the consumer looks at the outbox every tick
+            log.info("could not nudge %s: %s", actor.actor_name, exc)
+
+    # -- group, translate -------------------------------------------------------------------
     def group(self) -> None:
         if self.holder is None:
             return
@@ -316,6 +473,10 @@ class WorkerRuntime:
             self.holder.wake()  # still starting: its loop drains once it is up
             return
         self.holder.drain()
+
+    def translate(self) -> None:
+        if self.translation is not None:
+            self.translation.wake()
 
     # -- running ----------------------------------------------------------------------------
     def run(self, stop: threading.Event, *, metrics_port: int = 0) -> None:
@@ -346,12 +507,15 @@ class WorkerRuntime:
             try:
                 if state.fetcher is not None:
                     state.loop.run_until_complete(state.fetcher.aclose())
-                state.pipeline.close()
+                if state.pipeline is not None:
+                    state.pipeline.close()
             except Exception:  # closing: keep going with the others
                 log.exception("closing a worker thread's state failed")
             finally:
                 state.loop.close()
         self._states.clear()
+        if self.translation is not None:
+            self.translation.close()
         self.broker.close()
         if self.redis is not None:
             self.redis.close()

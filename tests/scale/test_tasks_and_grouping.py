@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import signal
+from collections.abc import Iterator
 
+import pytest
+from actorkit import finish
 from loopback import LoopbackServer
 from scalekit import Scale, add_sources, check_record, progress, serve_feeds, wait_for
 
@@ -13,6 +16,12 @@ from marsad.scale.engine import Queues, open_broker
 from marsad.scale.worker import declare_actors
 from marsad.store import open_store
 from marsad.store.store import GROUPING_LOCK
+
+
+@pytest.fixture(autouse=True)
+def _new_queues(scale: Scale) -> Iterator[None]:
+    yield
+    finish(scale)
 
 
 def _dead(scale: Scale) -> int:
@@ -65,7 +74,7 @@ def test_a_standby_takes_grouping_over_from_a_killed_holder(
         wait_for("standby ready", lambda: "worker ready" in scale.output(standby), timeout=60)
         holder.send_signal(signal.SIGKILL)
         holder.wait(timeout=30)
-        fetcher = scale.start("worker", "--queues", "fetch", "--threads", "2")
+        fetcher = scale.start("worker", "--queues", "fetch,article,analyse", "--threads", "2")
         scale.start("scheduler")
         wait_for(
             "every article stored and grouped by the standby",

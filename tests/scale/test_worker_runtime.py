@@ -3,9 +3,11 @@ does not spoil the thread's next message."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from actorkit import finish
 from loopback import LoopbackServer
 from scalekit import Scale, add_sources, serve_feeds
 
@@ -13,6 +15,12 @@ import marsad.scale.worker as worker_module
 from marsad.config import load_settings
 from marsad.errors import StorageUnavailable
 from marsad.scale.worker import WorkerRuntime
+
+
+@pytest.fixture(autouse=True)
+def _new_queues(scale: Scale) -> Iterator[None]:
+    yield
+    finish(scale)
 
 
 def test_a_failed_poll_leaves_the_next_one_a_fresh_loop(
