@@ -130,7 +130,9 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
     amb = gazetteer.ambiguity
     firm: Counter[str] = Counter()
     firm_local: Counter[str] = Counter()  # states and non-capital cities: cues for US Georgia
-    firm_national = 0  # countries and demonyms named firmly (any country)
+    # countries named firmly as countries (any country); a demonym is not enough: a Mexican
+    # restaurant in Palestine, Texas, is no sign of world news
+    firm_national = 0
     self_firm: Counter[str] = Counter()  # firm counts from the US-local demonyms (Indian)
     norms_seen: set[str] = set()
     for zone in zones:
@@ -146,7 +148,11 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
                 firm[country] += 1
                 if hit.key in amb.us_local_demonyms:
                     self_firm[country] += 1  # no evidence for itself (see below)
-                if places[0].kind in _NATIONAL_KINDS and not _number_follows(zone, hit):
+                if (
+                    places[0].kind in _NATIONAL_KINDS
+                    and places[0].kind != "demonym"
+                    and not _number_follows(zone, hit)
+                ):
                     firm_national += 1  # not U.S. 79, a highway
                 if places[0].kind in ("state", "city"):
                     firm_local[country] += 1
@@ -192,6 +198,17 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
         and _after_first_name(zone, hit.first, gazetteer.given_names_en)
         and _surname_risk(_place_refs(gazetteer, hit))
     }
+
+    # UK in a story naming the University of Kentucky is that university, unless Britain is
+    # named otherwise ("a UK spokesperson said", Kentucky local news)
+    kentucky = _KENTUCKY in norms_seen and f" {_KENTUCKY_UNIVERSITY} " in f" {joined} "
+    british = kentucky and any(
+        hit.key != _UK
+        and (refs := _place_refs(gazetteer, hit))
+        and all(p.country == "GB" for p in refs)
+        for zone in zones
+        for hit in zone.hits
+    )
 
     # countries some hit names without doubt about which country it means (Amman: Jordan)
     one_country = {
@@ -246,6 +263,8 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
                     and not _country_named(gazetteer, zones, places[0].country)
                 ):
                     continue  # "American Indians" in a US local story: Native Americans
+                if hit.key == _UK and kentucky and not british:
+                    continue  # "a UK spokesperson" in a Kentucky story: the University
                 towns = [p for p in places if p.id.startswith("town:")]
                 if (
                     towns
@@ -307,6 +326,11 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
         if abbreviations or county_spans:
             mentions[start:] = sorted(mentions[start:], key=lambda m: m.offset)
     return mentions
+
+
+_UK = "uk"
+_KENTUCKY = "kentucky"
+_KENTUCKY_UNIVERSITY = "university of kentucky"
 
 
 # Own local cues (used by one country's list only) an article must hold to be about that
@@ -915,7 +939,29 @@ def _inside_longer_name(zone: Zone, hit: Hit) -> bool:
         following = tokens[last + 1]
         if following.norm in _LONGER_AFTER_EN and text[following.start].isupper():
             return True
+        if (
+            not zone.title_case
+            and first > 1
+            and text[following.start].isupper()
+            and _after_possessive(zone, first)
+        ):
+            return True  # Henry's Turkey Service: a business named by its owner
     return False
+
+
+def _after_possessive(zone: Zone, first: int) -> bool:
+    """A capitalised owner's possessive right before: "Henry's", "Henry’s"; not a place's
+    ("Russia's Ukraine War")."""
+    tokens = zone.scanned.tokens
+    text = zone.scanned.text
+    mark, owner = tokens[first - 1], tokens[first - 2]
+    return (
+        mark.norm == "s"
+        and not any(h.last == first - 2 for h in zone.hits)
+        and text[owner.end : mark.start] in ("'", "’")
+        and text[owner.start].isupper()
+        and not text[mark.end : tokens[first].start].strip()
+    )
 
 
 def _after_capital(amb: Ambiguity, zone: Zone, hit: Hit) -> bool:

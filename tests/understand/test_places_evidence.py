@@ -201,3 +201,33 @@ def test_plain_words_are_no_foreign_place(knowledge: Knowledge, text: str) -> No
     """ "North West" (Cameroon's region by its ISO name), "Sale" (Salé, Morocco)."""
     mentioned = {m.country for m in understand(knowledge, "", text, "en").mentions}
     assert not mentioned & {"CM", "MA"}, mentioned
+
+
+def test_demonym_does_not_make_a_local_story_world_news(knowledge: Knowledge) -> None:
+    """A Mexican national in Palestine, Texas: the town (a demonym is no country named)."""
+    text = (
+        "Anderson County deputies arrested a Mexican national on Saturday. The man fled a "
+        "traffic stop in Palestine and was caught near the county line, the sheriff said."
+    )
+    u = understand(knowledge, "Grand jury indicts man for fleeing traffic stop", text, "en")
+    assert "PS" not in {m.country for m in u.mentions}, u.mentions
+    assert u.about[:1] == ("US",)
+
+
+def test_uk_in_a_kentucky_story_is_the_university(knowledge: Knowledge) -> None:
+    text = (
+        "Two drivers were treated at the University of Kentucky Medical Center in Lexington "
+        "and were in stable condition, according to a UK spokesperson."
+    )
+    u = understand(knowledge, "Three-vehicle crash", text, "en")
+    assert "GB" not in {m.country for m in u.mentions}, u.mentions
+    text = "Kentucky distillers sell more bourbon in the UK, Britain's trade office said."
+    assert "GB" in {m.country for m in understand(knowledge, "", text, "en").mentions}
+
+
+def test_country_in_a_business_named_by_its_owner(knowledge: Knowledge) -> None:
+    text = "The men lived at Henry's Turkey Service, a company based in Goldthwaite, Texas."
+    u = understand(knowledge, "", text, "en")
+    assert "TR" not in {m.country for m in u.mentions}, u.mentions
+    text = "Russia's Ukraine War dominated the talks."
+    assert "UA" in {m.country for m in understand(knowledge, "", text, "en").mentions}
