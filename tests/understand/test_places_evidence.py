@@ -231,3 +231,34 @@ def test_country_in_a_business_named_by_its_owner(knowledge: Knowledge) -> None:
     assert "TR" not in {m.country for m in u.mentions}, u.mentions
     text = "Russia's Ukraine War dominated the talks."
     assert "UA" in {m.country for m in understand(knowledge, "", text, "en").mentions}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قال المدرب إن المباراة السابقة مع الإمارات شهدت بعض الأخطاء.",
+        "وقال اللاعب إننا لعبنا مباريات قوية مع فرنسا وسويسرا.",
+        "وقال المدرب إن الفريق يسعى للفوز على أوزبكستان يوم الخميس.",
+    ],
+)
+def test_arabic_country_against_a_team_is_a_team(knowledge: Knowledge, text: str) -> None:
+    u = understand(knowledge, "", text, "ar")
+    assert u.mentions and all(m.kind == "team" for m in u.mentions), u.mentions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقالت الجبهة الشعبية لتحرير فلسطين في بيان إن قياديا اعتقل.",
+        "ضرب إعصار مدمر خليج المكسيك أمس.",
+    ],
+)
+def test_arabic_country_inside_a_name(knowledge: Knowledge, text: str) -> None:
+    """A front "for the liberation of" a country and a gulf named after it: in the name."""
+    u = understand(knowledge, "", text, "ar")
+    assert [m.kind for m in u.mentions] == ["in_name"], u.mentions
+
+
+def test_arabic_liberation_of_a_country_is_the_country(knowledge: Knowledge) -> None:
+    u = understand(knowledge, "", "وهي المساعدة التي قدمها الأمريكيون لتحرير كوبا.", "ar")
+    assert "CU" in {m.country for m in u.mentions if m.kind == "country"}, u.mentions
