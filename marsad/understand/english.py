@@ -25,6 +25,7 @@ Rule-based on purpose: no model, a few microseconds a token (see bench/understan
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -601,6 +602,9 @@ def _people_in_lists(
     tokens, text = scanned.tokens, scanned.text
     n = len(tokens)
 
+    def _hyphen_after(i: int) -> bool:
+        return i + 1 < n and text[tokens[i].end : tokens[i + 1].start] in _HYPHENS
+
     def tails(run: list[int]) -> list[int]:  # Leung Che-cheung: the lower-case half is his
         end = run[-1]
         while end + 1 < n and text[tokens[end].end : tokens[end + 1].start] in _HYPHENS:
@@ -609,7 +613,7 @@ def _people_in_lists(
 
     candidates = [
         run
-        for run in map(tails, leftovers)
+        for run in map(tails, [r for r in leftovers if len(r) > 1 or _hyphen_after(r[-1])])
         if 2 <= len(run) <= 4
         and not any(i in place_tokens for i in run)
         and words[run[0]][:1].isupper()
@@ -762,6 +766,7 @@ _MARKET_VERBS = _words(
     slumped rallied"""
 )
 _SHARES = _words("shares stock stocks")
+_PLAYER_CUES = _PLAYER_VERBS | _PLAYER_BEFORE | _PLAYER_NOUNS
 _WHERE = _words("in at from inside across throughout near within into")
 
 
@@ -891,9 +896,9 @@ def _organisation(
         return EnglishName(run[0], run[-1], EntityType.ORGANIZATION, " ".join(run_norms), "")
     if all(i in place_tokens for i in run):
         return None
-    dates = [j for j, w in enumerate(run_norms[:-1]) if w in _MONTHS_DAYS]
-    if dates:  # Last March Parliament voted: the body starts after the date
-        cut = dates[-1] + 1
+    if len(run) >= 2 and not _MONTHS_DAYS.isdisjoint(run_norms[:-1]):
+        # Last March Parliament voted: the body starts after the date
+        cut = max(j for j, w in enumerate(run_norms[:-1]) if w in _MONTHS_DAYS) + 1
         return _organisation(run[cut:], run_norms[cut:], words, place_tokens)
     if (
         len(run) >= 2
@@ -1003,6 +1008,8 @@ _APPOSITION_ROLES = (_TITLE_WORDS - _QUALIFIERS) | _words(
 )
 _APPOSITION_SPAN = 6  # words between the comma and the role noun: "a second-year art student"
 _APPOSITION_STOPS = _words("and or but who which that whose where when while because")
+# words next to which _evidence looks for a name
+_CUE_WORDS = _TITLE_WORDS | _SPEECH_AFTER | _MARKET_VERBS | _PLAYER_CUES | {"of"}
 
 
 @dataclass(frozen=True)
@@ -1027,8 +1034,9 @@ class _Evidence:
 
 
 def _evidence(scanned: Scanned, norms: list[str], capital: list[bool]) -> _Evidence:
-    """Appositions and lone speakers of the text (see _Evidence), in one pass over its commas
-    and speech verbs."""
+    """Appositions, lone speakers, players and traded names of the text (see _Evidence). Only
+    the tokens next to a comma or a cue word are looked at: one pass in C over the norms finds
+    the cue words, one ``str.find`` loop the commas."""
     tokens, text = scanned.tokens, scanned.text
     n = len(tokens)
     after: set[int] = set()
@@ -1036,62 +1044,48 @@ def _evidence(scanned: Scanned, norms: list[str], capital: list[bool]) -> _Evide
     speakers: set[str] = set()
     apart: set[int] = set()
     traded: set[int] = set()
+    ends = [t.end for t in tokens]
 
     def gap(i: int) -> str:  # what stands between token i and token i + 1
-        return text[tokens[i].end : tokens[i + 1].start].strip()
+        return text[ends[i] : tokens[i + 1].start].strip()
 
-    ends = [t.end for t in tokens]
-    starts = [t.start for t in tokens]
-    # in a sports story a name is told by what players do: "Dries Mertens scored", "replaced
-    # Axel Witsel", "Eden Hazard's assist"
-    sport = sum(norm in _SPORT_STRONG for norm in norms) >= _SPORT_STORY_MIN
-    for i in range(n - 1):
-        raw = text[ends[i] : starts[i + 1]]
-        g = "" if raw == " " else raw.strip()
-        if g:  # most tokens stand one space apart: only marks call for a look
-            if g != "." and norms[i] in _TITLE_WORDS:  # Mr. Toccafondi is one
-                apart.add(i + 1)
-            if g == "," and capital[i]:
+    def glued(i: int) -> bool:  # token i and token i + 1 stand one space (or none) apart
+        return not text[ends[i] : tokens[i + 1].start].strip()
+
+    comma = text.find(",")
+    while comma >= 0:
+        i = bisect_right(ends, comma) - 1  # the token before the comma
+        if 0 <= i < n - 1 and tokens[i + 1].start > comma and gap(i) == ",":
+            if capital[i]:
                 after.update(_role_after(norms, capital, gap, i, n))
-            if g == "," and capital[i + 1] and _role_before(norms, capital, gap, i):
+            if capital[i + 1] and _role_before(norms, capital, gap, i):
                 before.add(i + 1)
-            if (
-                sport
-                and g in _POSSESSIVE
-                and capital[i]
-                and norms[i + 1] == "s"
-                and i + 2 < n
-                and norms[i + 2] in _PLAYER_NOUNS
-            ):
-                after.add(i)
-            continue
-        if (
-            sport
-            and capital[i]
-            and (
-                norms[i + 1] in _PLAYER_VERBS
-                or (norms[i + 1] in ("was", "were") and i + 2 < n and norms[i + 2] in _PLAYER_VERBS)
-            )
-        ):
-            after.add(i)
-        if sport and capital[i + 1] and norms[i] in _PLAYER_BEFORE:
-            before.add(i + 1)
-        if capital[i] and norms[i + 1] in _MARKET_VERBS:
-            traded.add(i)  # Morgan Stanley fell 2%
-        if capital[i + 1] and norms[i] == "of" and i > 0 and norms[i - 1] in _SHARES:
-            traded.add(i + 1)  # shares of Morgan Stanley
-        if (
-            norms[i + 1] in _SPEECH_AFTER
-            and capital[i]
-            and (i == 0 or not capital[i - 1] or gap(i - 1))
-        ):
-            speakers.add(norms[i])  # Jafari said
-        if (
-            norms[i] in _SPEECH_AFTER
-            and capital[i + 1]
-            and (i + 2 >= n or not capital[i + 2] or gap(i + 1))
-        ):
-            speakers.add(norms[i + 1])  # said Mauer
+        comma = text.find(",", comma + 1)
+    cues = [i for i, w in enumerate(norms) if w in _CUE_WORDS]
+    sport: bool | None = None  # counted once, when a player's cue is met
+    for j in cues:
+        w = norms[j]
+        if w in _TITLE_WORDS and j + 1 < n:
+            g = gap(j)
+            if g and g != ".":  # Anonymous blogger, "Anon ...": Mr. Toccafondi is one
+                apart.add(j + 1)
+        if j > 0 and capital[j - 1] and glued(j - 1):
+            if w in _SPEECH_AFTER and (j == 1 or not capital[j - 2] or not glued(j - 2)):
+                speakers.add(norms[j - 1])  # Jafari said
+            if w in _MARKET_VERBS:
+                traded.add(j - 1)  # Morgan Stanley fell 2%
+        if j + 1 < n and capital[j + 1] and glued(j):
+            if w in _SPEECH_AFTER and (j + 2 >= n or not capital[j + 2] or not glued(j + 1)):
+                speakers.add(norms[j + 1])  # said Mauer
+            if w == "of" and j > 0 and norms[j - 1] in _SHARES:
+                traded.add(j + 1)  # shares of Morgan Stanley
+        if w in _PLAYER_CUES:
+            if sport is None:
+                # in a sports story a name is told by what players do: "Dries Mertens
+                # scored", "replaced Axel Witsel", "Eden Hazard's assist"
+                sport = sum(norm in _SPORT_STRONG for norm in norms) >= _SPORT_STORY_MIN
+            if sport:
+                _player(norms, capital, gap, glued, j, n, after, before)
     return _Evidence(
         frozenset(after),
         frozenset(before),
@@ -1099,6 +1093,35 @@ def _evidence(scanned: Scanned, norms: list[str], capital: list[bool]) -> _Evide
         frozenset(apart),
         frozenset(traded),
     )
+
+
+def _player(
+    norms: list[str],
+    capital: list[bool],
+    gap: Callable[[int], str],
+    glued: Callable[[int], bool],
+    j: int,
+    n: int,
+    after: set[int],
+    before: set[int],
+) -> None:
+    """A player's name next to the sports cue at token j (see _evidence)."""
+    w = norms[j]
+    if w in _PLAYER_VERBS and j > 0:
+        if capital[j - 1] and glued(j - 1):
+            after.add(j - 1)  # Dries Mertens scored
+        elif norms[j - 1] in ("was", "were") and j > 1 and capital[j - 2] and glued(j - 2):
+            after.add(j - 2)  # Hwang Hee-Chan was booked
+    if w in _PLAYER_BEFORE and j + 1 < n and capital[j + 1] and glued(j):
+        before.add(j + 1)  # replaced Axel Witsel
+    if (
+        w in _PLAYER_NOUNS
+        and j > 1
+        and norms[j - 1] == "s"
+        and capital[j - 2]
+        and gap(j - 2) in _POSSESSIVE
+    ):
+        after.add(j - 2)  # Eden Hazard's assist
 
 
 def _role_after(
