@@ -411,16 +411,22 @@ _COUNTY_NAME_TOKENS = 3
 
 
 def _county_spans(zone: Zone) -> list[tuple[int, int]]:
-    """ "Henry County", "DeKalb County", "St. Tammany Parish": a US county (first, last token)."""
+    """ "Henry County", "DeKalb County", "St. Tammany Parish", and the county or parish of a
+    "Pointe Coupee Sheriff's Office": a US county (first, last token)."""
     tokens = zone.scanned.tokens
     text = zone.scanned.text
     spans: list[tuple[int, int]] = []
     joined = zone.scanned.joined
-    if "county" not in joined and "parish" not in joined:
+    if "county" not in joined and "parish" not in joined and _SHERIFFS_OFFICE not in joined:
         return spans
     for k, token in enumerate(tokens):
-        if token.norm not in _COUNTY_WORDS or k == 0 or not text[token.start].isupper():
+        if k == 0 or not text[token.start].isupper():
             continue
+        end = k
+        if token.norm not in _COUNTY_WORDS:
+            if not _sheriffs_office(zone, k):
+                continue
+            end = k - 1  # the name before "Sheriff's Office"
         if zone.title_case:
             return spans
         first = k
@@ -434,8 +440,25 @@ def _county_spans(zone: Zone) -> list[tuple[int, int]]:
         ):
             first -= 1
         if first < k:
-            spans.append((first, k))
+            spans.append((first, end))
     return spans
+
+
+_SHERIFFS_OFFICE = "sheriff s office"
+
+
+def _sheriffs_office(zone: Zone, k: int) -> bool:
+    """Tokens from ``k`` read "Sheriff's Office" (or "Sheriff’s Office"), capitalised."""
+    tokens = zone.scanned.tokens
+    text = zone.scanned.text
+    return (
+        k + 2 < len(tokens)
+        and tokens[k].norm == "sheriff"
+        and tokens[k + 1].norm == "s"
+        and tokens[k + 2].norm == "office"
+        and text[tokens[k].end : tokens[k + 1].start] in ("'", "’")
+        and text[tokens[k + 2].start].isupper()
+    )
 
 
 def _county_mentions(

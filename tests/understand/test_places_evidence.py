@@ -262,3 +262,13 @@ def test_arabic_country_inside_a_name(knowledge: Knowledge, text: str) -> None:
 def test_arabic_liberation_of_a_country_is_the_country(knowledge: Knowledge) -> None:
     u = understand(knowledge, "", "وهي المساعدة التي قدمها الأمريكيون لتحرير كوبا.", "ar")
     assert "CU" in {m.country for m in u.mentions if m.kind == "country"}, u.mentions
+
+
+def test_name_before_a_sheriffs_office_is_a_us_county(knowledge: Knowledge) -> None:
+    text = (
+        "Capt. Steve Juge, with the Pointe Coupee Sheriff’s Office, said a 16-year-old boy was "
+        "arrested on a school campus."
+    )
+    u = understand(knowledge, "Deputies arrest teen on weapon count", text, "en")
+    assert [(m.surface, m.country) for m in u.mentions] == [("Pointe Coupee", "US")]
+    assert not understand(knowledge, "", "The Sheriff's Office said on Monday.", "en").mentions
