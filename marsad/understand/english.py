@@ -155,6 +155,7 @@ _OPENERS = _words(
     police officials authorities witnesses residents"""
 )
 _MAX_NAME_WORDS = 5
+_SHOUTED_MIN = 4  # words in capitals: a text mostly so is shouted, its capitals name nothing
 _MIN_ACRONYM = 3  # two-letter capitals (VR, QC, XP) are rarely a body: GUM ORG P 0.748 -> 0.766
 _MAX_ACRONYM = 6
 
@@ -204,6 +205,11 @@ def find_english_names(
     words = [text[t.start : t.end] if c else t.norm for t, c in zip(tokens, capital, strict=True)]
     # words the text writes in lower case somewhere: a capital at a sentence start says nothing
     lower_seen = {norm for norm, c in zip(norms, capital, strict=True) if not c}
+    shouted = sum(
+        1 for w, c in zip(words, capital, strict=True) if c and len(w) > 1 and w.isupper()
+    )
+    if shouted >= _SHOUTED_MIN and 2 * shouted > sum(1 for w in norms if w.isalpha()):
+        return []  # "POLICE SAY SUSPECT ARRESTED NEAR CITY HALL": capitals tell nothing
     sentence = [t.sentence for t in tokens]
     sentence_start = [True, *(sentence[k - 1] != sentence[k] for k in range(1, n))]
     found: list[EnglishName] = []

@@ -86,3 +86,14 @@ def test_traded_names_are_no_people(knowledge: Knowledge) -> None:
     u = understand(knowledge, "", text, "en")
     people = {e.name for e in u.entities if e.type is EntityType.PERSON}
     assert not people & {"Tallwater Jones", "Goldman Sachs", "Morgan Stanley"}, people
+
+
+def test_a_shouted_text_names_no_body(knowledge: Knowledge) -> None:
+    """A text in capitals: its words are no acronyms ("NEAR CITY HALL"), while real acronyms
+    in a normal text still are."""
+    shouted = understand(
+        knowledge, "", "BREAKING: POLICE SAY SUSPECT ARRESTED NEAR CITY HALL", "en"
+    )
+    assert not _orgs(shouted), _orgs(shouted)
+    normal = understand(knowledge, "", "The QXRT board and the ZLMB panel met on Monday.", "en")
+    assert {"QXRT", "ZLMB"} <= _orgs(normal), _orgs(normal)
