@@ -629,7 +629,34 @@ def _people_in_lists(
     if not candidates:
         return found, leftovers
     people = [(f.first, f.last) for f in found if f.type is EntityType.PERSON]
-    members = sorted([(r[0], r[-1], True) for r in candidates] + [(a, b, False) for a, b in people])
+    bodies = [(f.first, f.last) for f in found if f.type is EntityType.ORGANIZATION]
+    taken = _listed(scanned, norms, people, bodies, candidates)  # no body in a list of people
+    if not taken:
+        return found, leftovers
+    added = []
+    for run in candidates:
+        if run[0] in taken:
+            key = " ".join(norms[i] for i in run)
+            added.append(EnglishName(run[0], run[-1], EntityType.PERSON, key, ""))
+    rest = [run for run in leftovers if run[0] not in taken]
+    return sorted([*found, *added], key=lambda name: name.first), rest
+
+
+def _listed(
+    scanned: Scanned,
+    norms: list[str],
+    known: list[tuple[int, int]],
+    others: list[tuple[int, int]],
+    candidates: list[list[int]],
+) -> set[int]:
+    """First tokens of the ``candidates`` that stand in one list with a ``known`` span: runs
+    joined by commas and at least one "and" or "or", no span of ``others`` among them."""
+    tokens, text = scanned.tokens, scanned.text
+    members = sorted(
+        [(r[0], r[-1], 1) for r in candidates]
+        + [(a, b, 0) for a, b in known]
+        + [(a, b, 2) for a, b in others]
+    )
 
     def link(left: int, right: int) -> str:  # "," or "and" when one list goes on; else ""
         gap = text[tokens[left].end : tokens[right].start].strip()
@@ -641,29 +668,24 @@ def _people_in_lists(
             return "and" if before in ("", ",") and not after else ""
         return ""
 
-    taken: set[int] = set()  # first tokens of the candidates that are people
+    taken: set[int] = set()
     chain = [members[0]]
     for member in [*members[1:], None]:
-        joined = member is not None and link(chain[-1][1], member[0])
-        if joined and member is not None:
+        if member is not None and link(chain[-1][1], member[0]):
             chain.append(member)
             continue
-        # the chain ends: a list with an "and" and a person makes its candidates people
-        if len(chain) > 1 and any(not c[2] for c in chain):
-            ands = [link(a[1], b[0]) for a, b in pairwise(chain)]
-            if "and" in ands:
-                taken.update(c[0] for c in chain if c[2])
+        # the chain ends: a list with an "and" and a known span takes its candidates
+        kinds = {c[2] for c in chain}
+        if (
+            len(chain) > 1
+            and 0 in kinds
+            and 2 not in kinds
+            and "and" in [link(a[1], b[0]) for a, b in pairwise(chain)]
+        ):
+            taken.update(c[0] for c in chain if c[2] == 1)
         if member is not None:
             chain = [member]
-    if not taken:
-        return found, leftovers
-    added = []
-    for run in candidates:
-        if run[0] in taken:
-            key = " ".join(norms[i] for i in run)
-            added.append(EnglishName(run[0], run[-1], EntityType.PERSON, key, ""))
-    rest = [run for run in leftovers if run[0] not in taken]
-    return sorted([*found, *added], key=lambda name: name.first), rest
+    return taken
 
 
 def _may_be_body(
