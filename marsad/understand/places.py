@@ -570,7 +570,8 @@ US_STATE_ABBREVIATIONS = {
 }
 # The AP abbreviations that are no English word or title with their period, read as the state
 # alone too ("Missing Ill. man found", "dies in Ky. jail"); not Ind., La., Mass., Me., Miss., Mo.,
-# Pa., Penn., Wash., Del. (independent, la, church mass, me, a title, Mo, Pa, names)
+# Pa., Penn., Wash., Del. (independent, la, church mass, me, a title, Mo, Pa, names) nor Md.
+# (Md. Abdul Hamid: Mohammad in Bangladeshi names)
 _STANDALONE_STATES = frozenset(
     [
         "ala",
@@ -585,7 +586,6 @@ _STANDALONE_STATES = frozenset(
         "kan",
         "kans",
         "ky",
-        "md",
         "mich",
         "minn",
         "mont",

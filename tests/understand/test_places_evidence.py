@@ -272,3 +272,8 @@ def test_name_before_a_sheriffs_office_is_a_us_county(knowledge: Knowledge) -> N
     u = understand(knowledge, "Deputies arrest teen on weapon count", text, "en")
     assert [(m.surface, m.country) for m in u.mentions] == [("Pointe Coupee", "US")]
     assert not understand(knowledge, "", "The Sheriff's Office said on Monday.", "en").mentions
+
+
+def test_bangladeshi_md_is_no_maryland(knowledge: Knowledge) -> None:
+    text = "The statement of Md. Abdul Hamid was read in Dhaka on Monday."
+    assert _mentioned(knowledge, "", text, "en") == {"BD"}
