@@ -303,6 +303,18 @@ def find_english_names(
         found = _bodies_by_context(
             scanned, words, norms, found, leftovers, place_tokens, surnames, given_names
         )
+    if taken:
+        # "Luiz Inacio Lula da Silva" with "Lula da Silva" listed: the given names glued before
+        # a listed name are his, not a person of their own
+        found = [
+            name
+            for name in found
+            if not (
+                name.type is EntityType.PERSON
+                and name.last + 1 in taken
+                and not text[tokens[name.last].end : tokens[name.last + 1].start].strip()
+            )
+        ]
     # displays as written (Okonjo-Iweala keeps its hyphen); a surname mention shows the full name
     shown: dict[str, str] = {}
     for name in found:  # the first mention is the full name; later ones may be its surname

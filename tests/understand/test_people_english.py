@@ -183,3 +183,12 @@ def test_a_place_word_ends_a_name_told_by_apposition(knowledge: Knowledge) -> No
     text = "Valeska Paris, an Australian woman, has claimed that she was held on the ship."
     people = _people(understand(knowledge, "", text, "en"))
     assert "Valeska Paris" in people, people
+
+
+def test_given_names_before_a_listed_name_are_no_person(knowledge: Knowledge) -> None:
+    """Written without its accent the full name is not listed, "Lula da Silva" is: "Luiz
+    Inacio" is his, not a second person."""
+    text = "Brazilian President Luiz Inacio Lula da Silva told reporters the economy was fine."
+    people = _people(understand(knowledge, "", text, "en"))
+    assert "Luiz Inacio" not in people, people
+    assert any("Lula" in name for name in people), people
