@@ -65,7 +65,9 @@ _TITLE_WORDS = _words(
     philosopher sociologist surgeon physician cardiologist architect sculptor cartoonist
     blogger broadcaster presenter columnist commentator scholar lecturer politician lawmaker
     legislator councillors activists dissident philanthropist businessmen novelists poets
-    sprinter cyclist swimmer boxer golfer skier"""
+    sprinter cyclist swimmer boxer golfer skier veteran legend superstar dancer skater
+    explorer astronomer strategist pollster lobbyist paramedic firefighter constable priest
+    monk nun cleric mufti warlord militant hacker whistleblower refugee migrant mountaineer"""
 )
 # What a minister or secretary is "of": its words belong to the title, not to the name after it.
 _PORTFOLIOS = _words(

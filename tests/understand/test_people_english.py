@@ -192,3 +192,10 @@ def test_given_names_before_a_listed_name_are_no_person(knowledge: Knowledge) ->
     people = _people(understand(knowledge, "", text, "en"))
     assert "Luiz Inacio" not in people, people
     assert any("Lula" in name for name in people), people
+
+
+def test_a_role_word_opening_a_sentence_is_not_in_the_name(knowledge: Knowledge) -> None:
+    text = "Whistleblower Quorin Tallwater spoke first. Veteran Zeb Marrowfield spoke next."
+    people = _people(understand(knowledge, "", text, "en"))
+    assert {"Quorin Tallwater", "Zeb Marrowfield"} <= set(people), people
+    assert not any(name.startswith(("Whistleblower", "Veteran")) for name in people), people
