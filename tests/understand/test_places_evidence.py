@@ -277,3 +277,16 @@ def test_name_before_a_sheriffs_office_is_a_us_county(knowledge: Knowledge) -> N
 def test_bangladeshi_md_is_no_maryland(knowledge: Knowledge) -> None:
     text = "The statement of Md. Abdul Hamid was read in Dhaka on Monday."
     assert _mentioned(knowledge, "", text, "en") == {"BD"}
+
+
+def test_demonym_inside_a_capitalised_name(knowledge: Knowledge) -> None:
+    text = (
+        "The accident happened in the parking lot at DeLallo Italian Marketplace along Route 30 "
+        "in Jeannette, Pennsylvania."
+    )
+    u = understand(knowledge, "Man dies after being run over", text, "en")
+    assert "IT" not in {m.country for m in u.mentions}, u.mentions
+    assert u.about[:1] == ("US",)
+    text = "They met with Russian Foreign Minister Sergei Lavrov in Geneva."
+    assert "RU" in _mentioned(knowledge, "", text, "en")
+    assert "US" in _mentioned(knowledge, "", "He went to the American Red Cross shelter.", "en")
