@@ -1230,12 +1230,17 @@ def _cultural_demonym(zone: Zone, hit: Hit) -> bool:
     if following is not None and following.norm in _CULTURE_AFTER_EN:
         return text[following.start].islower()
     if hit.first > 0 and _adjacent(zone, hit.first - 1, hit.first):
-        prev = tokens[hit.first - 1].norm
+        k = hit.first - 1
+        if tokens[k].norm in _LANGUAGE_ADVERBS_EN and k > 0 and _adjacent(zone, k - 1, k):
+            k -= 1  # "spoke only French", "speaks fluent Arabic"
         # "in Spanish." / "speaks French and English": the language, not a noun's adjective
-        return prev in _LANGUAGE_BEFORE_EN and (
+        return tokens[k].norm in _LANGUAGE_BEFORE_EN and (
             following is None or is_stopword(following.norm, "en")
         )
     return False
+
+
+_LANGUAGE_ADVERBS_EN = frozenset(["only", "fluent", "fluently", "little", "some", "mostly"])
 
 
 _DATELINE_EN_TOKENS = 4  # ISLE OF PALMS --, ST. PARIS --

@@ -290,3 +290,9 @@ def test_demonym_inside_a_capitalised_name(knowledge: Knowledge) -> None:
     text = "They met with Russian Foreign Minister Sergei Lavrov in Geneva."
     assert "RU" in _mentioned(knowledge, "", text, "en")
     assert "US" in _mentioned(knowledge, "", "He went to the American Red Cross shelter.", "en")
+
+
+def test_language_after_an_adverb(knowledge: Knowledge) -> None:
+    text = "Ms. Moayyad spoke only French and Farsi when she moved to Arlington, Texas."
+    assert _mentioned(knowledge, "", text, "en") == {"US"}
+    assert "FR" in _mentioned(knowledge, "", "Only French troops stayed in the town.", "en")
