@@ -12,11 +12,18 @@ names no one). A run is then read:
   officials", "members of the Sea Org", "Nathan Law of Demosisto", "Demosisto's Nathan Law", "the
   Church"; a name so found is a body wherever else the text writes it (``_bodies_by_context``);
   in a sports story a country's name is its national team (``find_teams``);
-- a person when a title comes before it, or it has two to five name words with no place, event
-  or building word in it (Aung San Suu Kyi, Luiz Inácio Lula da Silva);
+- a person when it has two to five name words with no place, event or building word in it
+  (Aung San Suu Kyi, Luiz Inácio Lula da Silva) and evidence (``_Evidence``): a title or role
+  before it (Dr, Sen., drummer, Minister of Education: the portfolio stays with the title), a
+  known given name first, speech around it, an apposition (", a second-year student", ", 42,",
+  "its president, X,"), its surname speaking elsewhere ("Jafari said"), a list with "and" that
+  holds a person ("Ansel Adams, Chuck Close and Helmut Newton"), or, in a sports story, what
+  players do ("Dries Mertens scored"); never when it rises or falls like a share ("Morgan
+  Stanley fell");
 - nothing when it is a place, an event or work (World Cup, Hurricane Katrina), a building or
-  street (Constitution Hall), a date word, or a sentence-initial word that the text also writes
-  in lower case ("Officials said").
+  street (Constitution Hall), a date word, a sentence-initial word that the text also writes
+  in lower case ("Officials said"), a body's role ("Senate Majority Leader"), or a word of a
+  text mostly in capitals ("POLICE SAY ... NEAR CITY HALL").
 
 A later mention by surname alone (Suu Kyi, Lula, Trump) is joined to the full name found before
 it: same id, the full name shown. Each name gets a stable id derived from its normalised form.
