@@ -8,7 +8,9 @@ page, or ``analyse`` when there is no page to fetch) and its ``known`` says whet
 is stored, or already on its way. The source's validators are saved by ``poll_source`` only
 after every new entry was handed off, and a send returns only once RabbitMQ confirmed the
 message as stored (publisher confirms, durable queues), so a kill at any point leaves the
-entries either in a queue or to the redelivered ``fetch_source``, which polls again.
+entries either in a queue or to the redelivered ``fetch_source``, which polls again. A send
+that fails (the broker away) stops the poll before the poll state is saved (a
+``StorageError``, as when the database is away), so the entry is not passed over.
 
 A message carries the article as plain data: ``pack`` turns an ``IncomingArticle`` into one
 compressed string (JSON, zlib, base64; a page's HTML included), ``unpack`` back. A packed
@@ -28,6 +30,7 @@ from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
 
+from marsad.errors import StorageError
 from marsad.models import Article
 from marsad.pipeline.steps import IncomingArticle
 from marsad.store import Store
@@ -134,15 +137,33 @@ class HandOff:
         if self.redis is None:
             return False
         keys = [_pending_key(self.prefix, u) for u in (url, *aliases)]
-        return any(v is not None for v in self.redis.mget(keys))
+        try:
+            return any(v is not None for v in self.redis.mget(keys))
+        except Exception as exc:  # Redis away: sent again at worst, which stores nothing twice
+            log.info("could not ask Redis whether %s is on its way: %s", url, exc)
+            return False
 
     def store_item(self, item: IncomingArticle) -> bool:
         """Send the entry on; True (the crawler counts it as new: the article row is made by
         the ``analyse`` actor, or here when it was too large to send)."""
-        if self.send(item, pack(item)):
+        try:
+            sent = self.send(item, pack(item))
+        except StorageError:
+            raise
+        except Exception as exc:
+            # The crawler logs a failed entry and still saves the source's poll state, so
+            # the entry would not be seen again: a send that failed (broker away) stops the
+            # poll instead, as a database error does; the message is delivered again.
+            raise StorageError(
+                f"could not hand {item.url} on to the task broker: {str(exc)[:200] or exc!r}"
+            ) from None
+        if sent:
             self.sent += 1
             if self.redis is not None:
-                self.redis.set(_pending_key(self.prefix, item.url), b"1", ex=PENDING_SECONDS)
+                try:
+                    self.redis.set(_pending_key(self.prefix, item.url), b"1", ex=PENDING_SECONDS)
+                except Exception as exc:  # only saves a repeat
+                    log.info("could not note %s as on its way: %s", item.url, exc)
         return True
 
     def ingest(self, item: IncomingArticle) -> tuple[Article, bool]:

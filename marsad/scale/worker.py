@@ -88,6 +88,8 @@ FETCHER_MAX_AGE_SECONDS = 600.0
 # An analysing thread merges what it learned of the sources' boilerplate into the store at
 # least this often (besides every BOILERPLATE_SAVE_EVERY articles of a source).
 LEARNED_SAVE_SECONDS = 30.0
+# A process nudges the group and translate consumers at most this often.
+NUDGE_SECONDS = 0.25
 
 
 @dataclass
@@ -247,6 +249,7 @@ class WorkerRuntime:
         self._shared_lock = threading.Lock()
         self._local = threading.local()
         self._states: list[_ThreadState] = []
+        self._nudged: dict[str, float] = {}  # actor name -> when this process last nudged it
         self.holder: GroupingHolder | None = None
         if "group" in queues:
             self.holder = GroupingHolder(self.store, settings, self.metrics, self.knowledge())
@@ -458,8 +461,14 @@ class WorkerRuntime:
             self._nudge(self.actors.translate)
         return True
 
-    @staticmethod
-    def _nudge(actor: Any) -> None:
+    def _nudge(self, actor: Any) -> None:
+        """Tell the consumer of ``actor``'s queue to look at the outbox now: at most every
+        NUDGE_SECONDS per process (it looks every second anyway; one message per article
+        would cost the broker and the holder more than the article's grouping)."""
+        now = time.monotonic()
+        if now - self._nudged.get(actor.actor_name, -NUDGE_SECONDS) < NUDGE_SECONDS:
+            return
+        self._nudged[actor.actor_name] = now
         try:
             actor.send()
         except Exception as exc:  # only a nudge: the consumer looks at the outbox every tick

@@ -231,3 +231,51 @@ def test_the_commands_queue_names_are_the_workers() -> None:
 
     assert worker_module.KINDS == KINDS
     assert parse_queues("analyse, fetch,analyse") == ["analyse", "fetch"]
+
+
+def test_a_failed_hand_off_stops_the_poll_before_its_state_is_saved(
+    scale: Scale, server: LoopbackServer
+) -> None:
+    """The broker away while a feed's entries are handed on: the poll stops and the feed's
+    validators are not saved, so the next poll sends every entry (none passed over)."""
+    import asyncio
+    from typing import cast
+
+    from marsad.errors import StorageError
+    from marsad.ingest.fetcher import Fetcher
+    from marsad.pipeline.crawl import poll_source
+    from marsad.pipeline.process import Pipeline
+    from marsad.scale.handoff import HandOff
+
+    feeds, expected = serve_feeds(server, 1, 3)
+    add_sources(scale.database_url, feeds)
+    settings = load_settings(env=scale.env).replace(fetch_article_pages=False)
+    store = open_store(scale.database_url)
+    sent: list[str] = []
+
+    def broker_away(item: IncomingArticle, packed: str) -> bool:
+        if len(sent) == 1:
+            raise ConnectionError("connection to the broker closed")
+        sent.append(item.url)
+        return True
+
+    def broker_back(item: IncomingArticle, packed: str) -> bool:
+        sent.append(item.url)
+        return True
+
+    async def poll(handoff: HandOff) -> object:
+        async with Fetcher(settings) as fetcher:
+            return await poll_source(
+                store, settings, 1, pipeline=cast(Pipeline, handoff), fetcher=fetcher
+            )
+
+    try:
+        with pytest.raises(StorageError, match="task broker"):
+            asyncio.run(poll(HandOff(store, send=broker_away)))
+        assert store.get_source(1).content_hash is None
+        sent.clear()
+        asyncio.run(poll(HandOff(store, send=broker_back)))
+        assert set(sent) == expected
+        assert store.get_source(1).content_hash is not None
+    finally:
+        store.close()
