@@ -41,6 +41,7 @@ import asyncio
 import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -250,6 +251,9 @@ class WorkerRuntime:
         self._local = threading.local()
         self._states: list[_ThreadState] = []
         self._nudged: dict[str, float] = {}  # actor name -> when this process last nudged it
+        self._sender = ThreadPoolExecutor(
+            max_workers=self.threads, thread_name_prefix="marsad-send"
+        )
         self.holder: GroupingHolder | None = None
         if "group" in queues:
             self.holder = GroupingHolder(self.store, settings, self.metrics, self.knowledge())
@@ -394,9 +398,9 @@ class WorkerRuntime:
             self._ingest(state, item)
             return False
         if item.html is None and self.settings.fetch_article_pages:
-            self.actors.fetch_article.send(packed)
+            self._send(self.actors.fetch_article, packed)
         else:
-            self.actors.analyse.send(packed)
+            self._send(self.actors.analyse, packed)
         return True
 
     # -- fetch_article ----------------------------------------------------------------------
@@ -434,7 +438,7 @@ class WorkerRuntime:
         if len(again) > MAX_PACKED_BYTES:
             self._ingest(state, item)
         else:
-            self.actors.analyse.send(again)
+            self._send(self.actors.analyse, again)
         return item
 
     # -- analyse ----------------------------------------------------------------------------
@@ -461,6 +465,13 @@ class WorkerRuntime:
             self._nudge(self.actors.translate)
         return True
 
+    def _send(self, actor: Any, *args: Any) -> None:
+        """Send a message and wait for RabbitMQ's confirm, from one of the process's sender
+        threads: the broker keeps a connection per sending thread until it closes, and a
+        poll's database thread lives for one poll only (a connection per poll, never
+        closed)."""
+        self._sender.submit(actor.send, *args).result()
+
     def _nudge(self, actor: Any) -> None:
         """Tell the consumer of ``actor``'s queue to look at the outbox now: at most every
         NUDGE_SECONDS per process (it looks every second anyway; one message per article
@@ -470,7 +481,7 @@ class WorkerRuntime:
             return
         self._nudged[actor.actor_name] = now
         try:
-            actor.send()
+            self._send(actor)
         except Exception as exc:  # only a nudge: the consumer looks at the outbox every tick
             log.info("could not nudge %s: %s", actor.actor_name, exc)
 
@@ -525,6 +536,7 @@ class WorkerRuntime:
         self._states.clear()
         if self.translation is not None:
             self.translation.close()
+        self._sender.shutdown(wait=True)
         self.broker.close()
         if self.redis is not None:
             self.redis.close()

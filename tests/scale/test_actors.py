@@ -86,6 +86,10 @@ def test_each_actor_hands_its_work_on_and_a_repeat_stores_nothing_twice(
         assert depth(scale, "group") >= 1  # the grouping holder was nudged
         stored = {a.url for a in store.list_articles(limit=10)}
         assert stored == expected
+        # Every message left through the process's sender thread (one per worker thread): a
+        # connection per sending thread stays open until the broker closes, and the polls'
+        # database threads last one poll each.
+        assert len(runtime.broker.connections) == 1
     finally:
         runtime.close()
         store.close()
