@@ -5,8 +5,9 @@
 - crawl: one ``crawl_once`` over F loopback feeds of M items (``bench.ingest.feed_server``,
   feed text only), SQLite, articles/s;
 - outbox: (a) claim + finish of translate rows, rows/s; (b) the grouping holder deciding
-  articles another process stored (``Pipeline.drain``), articles/s; new tree only (the old one
-  has no outbox);
+  articles another process stored (``Pipeline.drain``: clustering each and writing the
+  decisions, ``GROUP_BATCH`` to a transaction), articles/s; new tree only (the old one has no
+  outbox);
 - state: the grouping window of a 100,000-article store read back by a pipeline taking the
   lock (``Pipeline._restore_window``), seconds, both trees: the old tree replays the stored
   signatures; the new one replays too when no snapshot exists (``replay``), then saves its
@@ -188,9 +189,10 @@ while True:
     store.finish_outbox([r[0] for r in rows])
     done += len(rows)
 claim = time.perf_counter() - start
-# The grouping hand-off: a holder beside us, we store (no grouping), then it decides.
+# The grouping hand-off: a holder beside us, we store (never grouping: under load the import
+# may outlast the holder's idle lock), then it decides.
 holder = Pipeline(store, settings)
-other = Pipeline(store, settings)
+other = Pipeline(store, settings, groups=False)  # stores only, as a fetch worker
 import_paths(other, [data])
 waiting = store.outbox_counts().get("group", 0)
 start = time.perf_counter()

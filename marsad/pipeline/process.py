@@ -40,7 +40,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -97,6 +97,10 @@ LOCK_RETRY_SECONDS = 2.0
 # processes left it (``group`` outbox rows) at most this often between them (and on every
 # ``flush``): a look per article was a tenth of an import's store time.
 DRAIN_EVERY_SECONDS = 1.0
+# Decisions of a drain written per transaction: one transaction per decision made the hand-off
+# about 300 articles/s (bench/pipeline/handoffs --parts outbox); a batch holds the SQLite
+# writer a fraction of a second at most.
+GROUP_BATCH = 100
 # Learned boilerplate is merged into the store after this many new articles of a source (and
 # when the pipeline closes): a killed process forgets at most this much of what it learned.
 BOILERPLATE_SAVE_EVERY = 10
@@ -118,6 +122,15 @@ RECHECK_TIME_SHARE = 0.1
 # A bigger snapshot is not written (SQLite refuses values over 1 GB; PostgreSQL's bytea too):
 # the successor replays instead. The bench's 100,000-article window takes 344 MB.
 SNAPSHOT_MAX_BYTES = 512 * 1024 * 1024
+
+
+@dataclass
+class _Batch:
+    """Decisions of a drain not written yet: (article id, bundle, assignment, story key)."""
+
+    items: list[tuple[int, AnalysedArticle, Assignment | None, str | None]] = field(
+        default_factory=list
+    )
 
 
 @dataclass(frozen=True)
@@ -301,38 +314,46 @@ class Pipeline:
 
     def drain(self, *, limit: int = 500) -> dict[int, Assignment]:
         """As the grouping holder: decide the stored articles waiting for grouping, oldest
-        first (other processes', and ours left while the lock was elsewhere). Returns the
-        assignments made, by article id."""
+        first (other processes', and ours left while the lock was elsewhere), written
+        ``GROUP_BATCH`` decisions to a transaction. Returns the assignments made, by article
+        id."""
         done: dict[int, Assignment] = {}
         if not self._hold_grouping():
             return done
         self._drained_at = time.monotonic()
         while True:
             rows = self.store.pending_grouping(limit=limit)
+            batch = _Batch()
             # Each batch in publication order: a feed lists its newest item first, a crawl
             # meets its sources one by one; fewer late articles leave less to re-check.
             for row in sorted(rows, key=lambda r: (_stream_seconds(r), r.id)):
                 # No signature: grouped alone, there is nothing to compare.
                 stored = _stored_features(row.id, row.features, row.minhash)
                 features = None if stored is None else replace(stored, key=row.url)
-                if not self._group(row, features, done):
+                if not self._decide(row, features, batch, done):
                     return done
-            if len(rows) < limit:
+                if len(batch.items) >= GROUP_BATCH and not self._write(batch, done):
+                    return done
+            if not self._write(batch, done) or len(rows) < limit:
                 return done
 
-    def _group(
-        self, row: Any, features: ArticleFeatures | None, done: dict[int, Assignment]
+    def _decide(
+        self, row: Any, features: ArticleFeatures | None, batch: _Batch, done: dict[int, Assignment]
     ) -> bool:
+        """Decide one waiting article into ``batch`` (False: the lock was lost)."""
         if features is None:
-            bundle = AnalysedArticle(article=NewArticle(url=row.url))
-            applied, _ = self.store.apply_grouping(
-                row.id, bundle, holder=self.holder, index=index_in
+            batch.items.append(
+                (row.id, AnalysedArticle(article=NewArticle(url=row.url)), None, None)
             )
-            if applied:
-                self._snapshot_current = False  # a decision the stored snapshot predates
-            return applied or self._lost()
+            return True
         try:
             assignment = self.clusterer.add(features)
+            key = self.clusterer.resolve(assignment.story_key)
+            # A decision that merges stories writes the batch first, so the story ids it
+            # reads are the stored ones (a story this batch began has none yet; the store
+            # gives the batch's decisions naming it the one story, by its key).
+            if assignment.merged_story_keys and not self._write(batch, done):
+                return False
             original_key = assignment.duplicate_of_key or assignment.translation_of_key
             kind = assignment.duplicate_kind if assignment.duplicate_of_key else "translation"
             bundle = AnalysedArticle(
@@ -344,21 +365,38 @@ class Pipeline:
                 duplicate_evidence=assignment.evidence,
                 story=self._story_change(assignment),
             )
-            applied, story_id = self.store.apply_grouping(
-                row.id, bundle, holder=self.holder, index=index_in
-            )
         except Exception:
             # The clusterer holds an undecided article: rebuild from the store on next use.
             self._holding = False
             raise
-        if not applied:
+        self._article_ids[features.key] = row.id  # later copies in the batch link to it
+        batch.items.append((row.id, bundle, assignment, key))
+        return True
+
+    def _write(self, batch: _Batch, done: dict[int, Assignment]) -> bool:
+        """Write the batch's decisions in one transaction (False: the lock was lost)."""
+        if not batch.items:
+            return True
+        try:
+            story_ids = self.store.apply_groupings(
+                [(article_id, bundle, key) for article_id, bundle, _, key in batch.items],
+                holder=self.holder,
+                index=index_in,
+            )
+        except Exception:
+            self._holding = False  # the window holds decisions the store may not
+            raise
+        if story_ids is None:
             return self._lost()
         self._renewed = time.monotonic()
-        self._snapshot_current = False
-        self._article_ids[features.key] = row.id
-        if story_id is not None:
-            self._story_ids[self.clusterer.resolve(assignment.story_key)] = story_id
-        done[row.id] = assignment
+        self._snapshot_current = False  # decisions the stored snapshot predates
+        for (article_id, _, assignment, key), story_id in zip(batch.items, story_ids, strict=True):
+            if assignment is None:
+                continue
+            if story_id is not None and key is not None:
+                self._story_ids[key] = story_id
+            done[article_id] = assignment
+        batch.items.clear()
         return True
 
     def _lost(self) -> bool:

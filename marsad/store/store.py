@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -71,7 +71,7 @@ RENEW_EVERY_SECONDS = 1.0
 # Errors that mean the database itself is unusable (gone, full, read-only), not a bad row.
 _UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError)
 
-# The hook save_analysed / apply_grouping call inside their transaction with the ids whose
+# The hook save_analysed / apply_groupings call inside their transaction with the ids whose
 # search-index rows must be rewritten (the search package provides it; store cannot import it).
 IndexHook = Callable[[sa.Connection, Sequence[int]], object]
 
@@ -413,7 +413,7 @@ class Store(StoreReads):
 
         ``index_at_grouping``: for the grouping holder's own articles, grouped right after in
         this process. An article left pending grouping is then not indexed here: its ``group``
-        row says so (fields ``["index"]``) and :meth:`apply_grouping` writes the entry in the
+        row says so (fields ``["index"]``) and :meth:`apply_groupings` writes the entry in the
         grouping transaction, once, knowing whether it is a copy (most repeats are; indexing
         them at store time only to remove them at grouping was half the import's index work).
         The row is in this transaction, so a crash in between leaves the work to the next
@@ -449,8 +449,8 @@ class Store(StoreReads):
             if decision and (
                 holder is None or self._renew_lock_in(conn, GROUPING_LOCK, holder, now)
             ):
-                story_id = self._group_in(conn, article_id, bundle, now)
-                reindex += self._copies_of_in(conn, article_id)
+                story_id, demoted = self._group_in(conn, article_id, bundle, now)
+                reindex += demoted
             elif decision:
                 kinds.append(OUTBOX_GROUP)
             deferred = index is not None and index_at_grouping and OUTBOX_GROUP in kinds
@@ -466,11 +466,30 @@ class Store(StoreReads):
 
     def _group_in(
         self, conn: sa.Connection, article_id: int, bundle: AnalysedArticle, now: datetime
-    ) -> int | None:
-        """Apply a grouping decision (story, copy link) to a stored article."""
+    ) -> tuple[int | None, list[int]]:
+        """Apply a grouping decision (story, copy link) to a stored article. Returns its story
+        id and the articles that stopped being originals (``_decide_in``)."""
         self._count_decision_in(conn)
-        story_id = self._apply_story_in(conn, bundle, article_id, now)
-        duplicate_of = self._link_copy_in(conn, article_id, bundle)
+        story_id, demoted = self._decide_in(conn, article_id, bundle, now)
+        if story_id is not None:
+            self._refresh_story_counts_in(conn, story_id)
+        return story_id, demoted
+
+    def _decide_in(
+        self,
+        conn: sa.Connection,
+        article_id: int,
+        bundle: AnalysedArticle,
+        now: datetime,
+        stories: dict[int, dict[str, Any]] | None = None,
+    ) -> tuple[int | None, list[int]]:
+        """The writes of one decision, less the decision counter and the story's counts (a
+        batch bumps and refreshes those once); with ``stories``, an existing story's new
+        fields are left there for the batch to write once. Returns the story id and the
+        articles that stopped being originals: an earlier original that turned out to be a
+        copy of this article, and its copies (their search rows change)."""
+        story_id = self._apply_story_in(conn, bundle, article_id, now, stories)
+        duplicate_of, demoted = self._link_copy_in(conn, article_id, bundle)
         conn.execute(
             t.articles.update()
             .where(t.articles.c.id == article_id)
@@ -481,53 +500,80 @@ class Store(StoreReads):
                 story_id=story_id,
             )
         )
-        if story_id is not None:
-            self._refresh_story_counts_in(conn, story_id)
-        return story_id
+        return story_id, demoted
 
-    @staticmethod
-    def _copies_of_in(conn: sa.Connection, article_id: int) -> list[int]:
-        rows = conn.execute(
-            sa.select(t.articles.c.id).where(t.articles.c.duplicate_of == article_id)
-        )
-        return [int(r[0]) for r in rows]
-
-    def apply_grouping(
+    def apply_groupings(
         self,
-        article_id: int,
-        bundle: AnalysedArticle,
+        decisions: Sequence[tuple[int, AnalysedArticle, str | None]],
         *,
         holder: str,
         index: IndexHook | None = None,
-    ) -> tuple[bool, int | None]:
-        """The holder's decision for an article stored as pending grouping, in one transaction
-        with the removal of its ``group`` outbox row. Returns (applied, story id); not applied
-        when ``holder`` no longer holds the grouping lock."""
+    ) -> list[int | None] | None:
+        """The holder's decisions for articles stored as pending grouping, in order, in ONE
+        transaction with the removal of their ``group`` outbox rows. Returns the story id of
+        each; None, nothing written, when ``holder`` no longer holds the grouping lock.
+
+        Each decision is (article id, bundle, story reference): the reference names the
+        window's story, so decisions of one batch that put articles in the same new story
+        (``story_id`` None) share the story the first of them creates. A batch is the same as
+        its decisions one by one: each sees the ones before it (a copy of an article decided
+        earlier in the batch links to it); the decision counter, each story's fields and counts
+        and the search rows are written once, at the end."""
         now = utcnow()
 
-        def work(conn: sa.Connection) -> tuple[bool, int | None]:
+        def work(conn: sa.Connection) -> list[int | None] | None:
             if not self._renew_lock_in(conn, GROUPING_LOCK, holder, now):
-                return False, None
-            done = conn.execute(
-                t.outbox.delete()
-                .where(t.outbox.c.kind == OUTBOX_GROUP, t.outbox.c.article_id == article_id)
-                .returning(t.outbox.c.fields)
-            ).all()
-            if not done:  # grouped already (or the article is gone)
-                row = conn.execute(
-                    sa.select(t.articles.c.story_id).where(t.articles.c.id == article_id)
-                ).first()
-                return True, (row.story_id if row else None)
-            story_id = self._group_in(conn, article_id, bundle, now)
-            # Its index entry was written when it was stored (unless the row says it waits for
-            # this transaction); only a copy leaves the index, and so does an earlier original
-            # that just became a copy of it.
-            reindex = self._copies_of_in(conn, article_id)
-            if bundle.duplicate_of is not None or INDEX_AT_GROUPING in (done[0].fields or ()):
-                reindex.append(article_id)
+                return None
+            if not decisions:
+                return []
+            o = t.outbox
+            waiting = {
+                int(r.article_id): r.fields
+                for r in conn.execute(
+                    o.delete()
+                    .where(o.c.kind == OUTBOX_GROUP, o.c.article_id.in_([d[0] for d in decisions]))
+                    .returning(o.c.article_id, o.c.fields)
+                )
+            }
+            story_ids: list[int | None] = []
+            created: dict[str, int] = {}  # story reference -> the story this batch created
+            stories: dict[int, dict[str, Any]] = {}  # story id -> its fields, written at the end
+            touched: dict[int, None] = {}  # stories whose counts change, in order
+            reindex: dict[int, None] = {}
+            for article_id, bundle, ref in decisions:
+                if article_id not in waiting:  # grouped already (or the article is gone)
+                    row = conn.execute(
+                        sa.select(t.articles.c.story_id).where(t.articles.c.id == article_id)
+                    ).first()
+                    story_ids.append(row.story_id if row else None)
+                    continue
+                change = bundle.story
+                # A new story of this batch's window is created once, by its first decision.
+                new_ref = ref if change is not None and change.story_id is None else None
+                if change is not None and new_ref in created:
+                    bundle = replace(bundle, story=replace(change, story_id=created[new_ref]))
+                story_id, demoted = self._decide_in(conn, article_id, bundle, now, stories)
+                story_ids.append(story_id)
+                if story_id is not None:
+                    touched[story_id] = None
+                    if new_ref is not None:
+                        created.setdefault(new_ref, story_id)
+                # Its index entry was written when it was stored (unless the row says it
+                # waits for this transaction); only a copy leaves the index, and so does an
+                # earlier original that just became a copy of it.
+                reindex.update(dict.fromkeys(demoted))
+                fields = waiting[article_id] or ()
+                if bundle.duplicate_of is not None or INDEX_AT_GROUPING in fields:
+                    reindex[article_id] = None
+            if waiting:  # decisions were made: a snapshot from before them is stale
+                self._count_decision_in(conn)
+            for story_id, values in stories.items():
+                conn.execute(t.stories.update().where(t.stories.c.id == story_id).values(**values))
+            for story_id in touched:
+                self._refresh_story_counts_in(conn, story_id)
             if index is not None and reindex:
-                index(conn, reindex)
-            return True, story_id
+                index(conn, list(reindex))
+            return story_ids
 
         return self._run_write(work)
 
@@ -1055,11 +1101,12 @@ class Store(StoreReads):
 
     def _link_copy_in(
         self, conn: sa.Connection, article_id: int, bundle: AnalysedArticle
-    ) -> int | None:
+    ) -> tuple[int | None, list[int]]:
         """The original a new copy points to; when the copy turns out to be the earlier one
-        (crawls meet articles out of publication order), it becomes the original instead."""
+        (crawls meet articles out of publication order), it becomes the original instead, and
+        the old original and its copies are returned as demoted."""
         if bundle.duplicate_of is None:
-            return None
+            return None, []
         root = bundle.duplicate_of
         for _ in range(8):  # follow a chain of copies to its original (chains are short)
             up = conn.execute(
@@ -1073,12 +1120,14 @@ class Store(StoreReads):
         new = bundle.article
         new_time = new.published_at or new.fetched_at
         if root_time is None or new_time is None or _as_utc(new_time) >= _as_utc(root_time):
-            return root
-        conn.execute(
+            return root, []
+        moved = conn.execute(
             t.articles.update()
             .where(t.articles.c.duplicate_of == root)
             .values(duplicate_of=article_id)
+            .returning(t.articles.c.id)
         )
+        demoted = [int(r[0]) for r in moved]
         conn.execute(
             t.articles.update()
             .where(t.articles.c.id == root)
@@ -1088,10 +1137,15 @@ class Store(StoreReads):
                 duplicate_evidence=bundle.duplicate_evidence,
             )
         )
-        return None
+        return None, [root, *demoted]
 
     def _apply_story_in(
-        self, conn: sa.Connection, bundle: AnalysedArticle, article_id: int, now: datetime
+        self,
+        conn: sa.Connection,
+        bundle: AnalysedArticle,
+        article_id: int,
+        now: datetime,
+        stories: dict[int, dict[str, Any]] | None = None,
     ) -> int | None:
         change = bundle.story
         if change is None:
@@ -1101,12 +1155,18 @@ class Store(StoreReads):
             story_id = _inserted_id(
                 conn.execute(t.stories.insert().values(created_at=now, **values))
             )
+        elif stories is not None:
+            story_id = change.story_id
+            stories[story_id] = values
         else:
             story_id = change.story_id
             conn.execute(t.stories.update().where(t.stories.c.id == story_id).values(**values))
         for gone in change.absorbed:
             if gone == story_id:
                 continue
+            left = stories.pop(gone, None) if stories is not None else None
+            if left is not None:  # its fields as the batch left them, before it is merged
+                conn.execute(t.stories.update().where(t.stories.c.id == gone).values(**left))
             conn.execute(
                 t.articles.update().where(t.articles.c.story_id == gone).values(story_id=story_id)
             )
