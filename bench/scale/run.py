@@ -13,10 +13,12 @@
    signatures, stories of ten); a holder (``Pipeline``) loads it; another pipeline stores K new
    analysed articles without grouping (analysis done elsewhere, not timed); the holder's
    ``drain`` of them is timed: articles/s.
-3. **Unchanged feeds.** E feeds without news, polled once, made due again; the scheduler and the
+3. **Store size.** After the PostgreSQL ``crawl --once``: ``pg_total_relation_size`` of every
+   table (indexes, TOAST, the search index included) per stored article.
+4. **Unchanged feeds.** E feeds without news, polled once, made due again; the scheduler and the
    4 workers poll them all again (304 Not Modified): feeds/s.
 
-Run: ``python -m bench.scale [--feeds 200 --items 5 --window 100000 --drain 1000 --empty 2000]``
+Run: ``python -m bench.scale [--feeds 200 --items 5 --window 100000 --drain 1000 --empty 2000 --parts modes,holder,size]``
 (needs PostgreSQL at ``MARSAD_BENCH_PG_URL``, default postgresql://postgres@127.0.0.1:5432/test,
 RabbitMQ at ``MARSAD_BENCH_BROKER_URL`` and Redis at ``MARSAD_BENCH_REDIS_URL``). Prints one
 table and the ratios; ``--quick`` for a smoke run.
@@ -465,74 +467,29 @@ def holder_ceiling(window: int, drain: int, work: Path) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-SIZE_CHILD = r"""
-import json, sys, logging
-logging.disable(logging.WARNING)
-from pathlib import Path
-import sqlalchemy as sa
-from marsad.config import load_settings
-from marsad.store import open_store
-from marsad.pipeline.process import Pipeline
-from marsad.pipeline.importer import import_paths
-url, home, data = sys.argv[1], sys.argv[2], Path(sys.argv[3])
-settings = load_settings(env={"MARSAD_HOME": home, "MARSAD_DATABASE_URL": url})
-store = open_store(url)
-pipeline = Pipeline(store, settings)
-import_paths(pipeline, [data])
-pipeline.close()
-with store.engine.connect() as conn:
-    rows = conn.exec_driver_sql(
-        "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
-        "JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = current_schema() AND c.relkind = 'r' ORDER BY 2 DESC").all()
-    text = conn.exec_driver_sql(
-        "SELECT count(*), coalesce(sum(octet_length(coalesce(text, ''))), 0) FROM articles").one()
-store.close()
-print(json.dumps({"articles": int(text[0]), "text_bytes": int(text[1]),
-    "tables": {r[0]: int(r[1]) for r in rows}}))
-"""
+def store_size(database_url: str) -> dict[str, object]:
+    """PostgreSQL bytes of the store at ``database_url`` (every table with its indexes, TOAST
+    and search index: ``pg_total_relation_size``), the articles and their text bytes."""
+    from marsad.store import open_store
 
-
-def demo_corpus(path: Path, copies: int) -> int:
-    """The demo corpus ``copies`` times, each copy under its own URLs and with its own words."""
-    source = HERE / "marsad" / "demo" / "data" / "articles.jsonl"
-    records = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines()]
-    n = 0
-    with path.open("w", encoding="utf-8") as out:
-        for c in range(copies):
-            for r in records:
-                text = "\n\n".join(r["paragraphs"]) + f"\n\nCopy {c} of report {n}."
-                record = {
-                    "url": f"https://size{c}.example/{r['slug']}",
-                    "title": f"{r['title']} ({c})",
-                    "text": text,
-                    "language": r["language"],
-                    "published": r["published"],
-                    "source": r["outlet"],
-                }
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-                n += 1
-    return n
-
-
-def store_size(copies: int, work: Path) -> dict[str, object]:
-    """PostgreSQL bytes per article (every table, indexes and TOAST included) after importing
-    the demo corpus ``copies`` times through the pipeline (stored, grouped, indexed)."""
-    data = work / "size.jsonl"
-    demo_corpus(data, copies)
-    with pg_schema() as url:
-        home = Path(tempfile.mkdtemp(dir=work))
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MARSAD_")}
-        out = subprocess.run(
-            [sys.executable, "-c", SIZE_CHILD, url, str(home), str(data)],
-            env=env,
-            cwd=HERE,
-            capture_output=True,
-            text=True,
-        )
-    if out.returncode:
-        raise SystemExit(f"size bench failed: {out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    store = open_store(database_url, migrate_schema=False)
+    try:
+        with store.engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind = 'r' ORDER BY 2 DESC"
+            ).all()
+            count, text = conn.exec_driver_sql(
+                "SELECT count(*), coalesce(sum(octet_length(coalesce(text, ''))), 0) FROM articles"
+            ).one()
+    finally:
+        store.close()
+    return {
+        "articles": int(count),
+        "text_bytes": int(text),
+        "tables": {str(r[0]): int(r[1]) for r in rows},
+    }
 
 
 def main() -> None:
@@ -543,13 +500,11 @@ def main() -> None:
     parser.add_argument("--window", type=int, default=100_000)
     parser.add_argument("--drain", type=int, default=1000)
     parser.add_argument("--empty", type=int, default=2000)
-    parser.add_argument("--size-copies", type=int, default=30)
     parser.add_argument("--parts", default="modes,holder,size")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     if args.quick:
         args.feeds, args.items, args.window, args.drain, args.empty = 20, 3, 2000, 100, 200
-        args.size_copies = 2
     parts = set(args.parts.split(","))
     counts = [int(x) for x in args.workers.split(",")]
     print(
@@ -559,8 +514,17 @@ def main() -> None:
         flush=True,
     )
     figures: list[Figure] = []
+    size = None
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        if "modes" not in parts and "size" in parts:  # the corpus through crawl --once only
+            bench = Bench(args, work)
+            try:
+                with pg_schema() as url:
+                    bench.single(url, "crawl --once, PostgreSQL", (0.0, 0.0))
+                    size = store_size(url)
+            finally:
+                bench.close()
         if "modes" in parts:
             bench = Bench(args, work)
             try:
@@ -572,6 +536,7 @@ def main() -> None:
                 print(figures[-1], flush=True)
                 with pg_schema() as url:
                     figures.append(bench.single(url, "crawl --once, PostgreSQL", startup))
+                    size = store_size(url) if "size" in parts else None
                 print(figures[-1], flush=True)
                 for n in counts:
                     with pg_schema() as url:
@@ -582,7 +547,6 @@ def main() -> None:
             finally:
                 bench.close()
         holder = holder_ceiling(args.window, args.drain, work) if "holder" in parts else None
-        size = store_size(args.size_copies, work) if "size" in parts else None
     print(f"\nload at the end {os.getloadavg()[0]:.1f} (2-core box shared with other jobs)\n")
     rows = [f for f in figures if not f.mode.startswith("unchanged")]
     if rows:
@@ -622,7 +586,7 @@ def main() -> None:
         per_article = total - tables.get("pipeline_state", 0)
         print(
             f"\nPostgreSQL size (pg_total_relation_size, every table): {n} articles "
-            f"(demo corpus x {args.size_copies}, mean text {int(size['text_bytes']) / n:.0f} bytes), "  # type: ignore[call-overload]
+            f"(the corpus through crawl --once, mean text {int(size['text_bytes']) / n:.0f} bytes), "  # type: ignore[call-overload]
             f"{total / 2**20:.1f} MiB; without the window snapshot (pipeline_state "
             f"{tables.get('pipeline_state', 0) / 2**20:.1f} MiB) {per_article / n:.0f} bytes/article; "
             "by table: " + ", ".join(f"{k} {v / n:.0f}" for k, v in tables.items() if v / n >= 50)
