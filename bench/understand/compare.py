@@ -9,9 +9,10 @@ a subprocess with that folder first on ``PYTHONPATH``; the measuring code (``en_
 ``ner_eval``) is this tree's in both runs, and calls only the API both releases share.
 Prints: LGL article-level country P/R/F1 and top-country accuracy, GUM PER/ORG P/R (exact span
 and overlap; all 24 documents, and GUM's dev and test documents: tune on train and dev),
+PER/ORG P/R on the project's own labelled names (``names_eval``, dev and test),
 NewsFANE Arabic country P/R (all, and its dev and test halves: blocks of 50 sentences, see
-``fane_errors``), false-friend hits on the trap files (dev and test),
-articles per CPU second (English LGL ~1.9 kB, Arabic ANT cut to 2 kB; the best of four rounds
+``fane_errors``), ANERcorp (test split) F1 by type, false-friend hits on the trap files (dev and
+test), articles per CPU second (English LGL ~1.9 kB, Arabic ANT cut to 2 kB; the best of four rounds
 each, baseline and this tree alternating, since the shared machine's load drifts) and the memory
 of the loaded knowledge (tracemalloc peak while loading).
 """
@@ -37,7 +38,8 @@ DEFAULT_BASELINE = "d61fc08"
 def measure(quick: bool) -> dict[str, float]:
     """Every figure for the ``marsad`` package importable here."""
     from bench.understand.en_eval import eval_gum, eval_lgl, eval_traps, speed
-    from bench.understand.ner_eval import eval_newsfane
+    from bench.understand.names_eval import eval_names
+    from bench.understand.ner_eval import eval_anercorp, eval_newsfane
     from marsad.understand import load_knowledge
 
     tracemalloc.start()
@@ -53,6 +55,8 @@ def measure(quick: bool) -> dict[str, float]:
     out.update({f"gum_{k}": v for k, v in eval_gum(knowledge).items()})
     for split in ("dev", "test"):  # GUM's own split: tune on train and dev, report test
         out.update({f"gum_{split}_{k}": v for k, v in eval_gum(knowledge, split).items()})
+    for split in ("dev", "test"):  # the project's own labelled names: tune on dev
+        out.update({f"own_{split}_{k}": v for k, v in eval_names(knowledge, split).items()})
     fane = eval_newsfane(knowledge, 2000 if quick else None)
     out["newsfane_nation_precision"] = fane["nation_precision"]
     out["newsfane_nation_recall"] = fane["nation_recall"]
@@ -60,6 +64,9 @@ def measure(quick: bool) -> dict[str, float]:
         fane = eval_newsfane(knowledge, 2000 if quick else None, split=split)
         out[f"newsfane_{split}_nation_precision"] = fane["nation_precision"]
         out[f"newsfane_{split}_nation_recall"] = fane["nation_recall"]
+    ane = eval_anercorp(knowledge, 2000 if quick else None)
+    for kind in ("PERS", "LOC", "ORG", "micro"):
+        out[f"aner_{kind}_f1"] = ane[kind][2]
     for split in ("dev", "test"):
         out.update({f"traps_{split}_{k}": v for k, v in eval_traps(knowledge, split).items()})
     out.update(speed(knowledge, rounds=1))
@@ -130,6 +137,14 @@ ROWS = [
     ("GUM test PER R", "gum_test_PER_recall"),
     ("GUM test ORG P", "gum_test_ORG_precision"),
     ("GUM test ORG R", "gum_test_ORG_recall"),
+    ("own set dev PER P", "own_dev_PER_precision"),
+    ("own set dev PER R", "own_dev_PER_recall"),
+    ("own set dev ORG P", "own_dev_ORG_precision"),
+    ("own set dev ORG R", "own_dev_ORG_recall"),
+    ("own set test PER P", "own_test_PER_precision"),
+    ("own set test PER R", "own_test_PER_recall"),
+    ("own set test ORG P", "own_test_ORG_precision"),
+    ("own set test ORG R", "own_test_ORG_recall"),
     ("GUM PER overlap P", "gum_PER_overlap_precision"),
     ("GUM PER overlap R", "gum_PER_overlap_recall"),
     ("GUM ORG overlap P", "gum_ORG_overlap_precision"),
@@ -140,6 +155,10 @@ ROWS = [
     ("NewsFANE dev country R", "newsfane_dev_nation_recall"),
     ("NewsFANE test country P", "newsfane_test_nation_precision"),
     ("NewsFANE test country R", "newsfane_test_nation_recall"),
+    ("ANERcorp PERS F1", "aner_PERS_f1"),
+    ("ANERcorp LOC F1", "aner_LOC_f1"),
+    ("ANERcorp ORG F1", "aner_ORG_f1"),
+    ("ANERcorp micro F1", "aner_micro_f1"),
     ("traps dev: false-friend hits (0)", "traps_dev_false_friend_hits"),
     ("traps dev: missed countries", "traps_dev_missed_countries"),
     ("traps dev: wrong top country", "traps_dev_top_wrong"),
