@@ -185,6 +185,7 @@ def _analyse(
     mentions = find_place_mentions(gazetteer, zones)
     weighted: list[WeightedMention] = []  # entities' countries; the places' are added last
     english_bodies: list[EntitySpan] = []
+    english_people: list[EntitySpan] = []
     spans: list[EntitySpan] = []
     surnames: dict[str, tuple[str, str]] = {}  # English surname -> full name, across zones
     for m in mentions:
@@ -200,7 +201,9 @@ def _analyse(
     for zone in zones:
         tokens = zone.scanned.tokens
         taken: set[int] = set()
-        known_people: dict[int, int] = {}  # first token of a listed person -> index in spans
+        # first token of a listed person -> (index in spans, its record, whether the list
+        # matched one word: a surname alone, which a namesake may carry)
+        known_people: dict[int, tuple[int, EntityRecord, bool]] = {}
         for hit in zone.hits:
             record = _entity_of(knowledge, hit, n_places, zone)
             if record is None:
@@ -213,7 +216,7 @@ def _analyse(
                 first += min(title_length(norms, 0, language == "ar"), hit.last - hit.first)
             start, end = tokens[first].start, tokens[hit.last].end
             if record.type is EntityType.PERSON:
-                known_people[first] = len(spans)
+                known_people[first] = (len(spans), record, first == hit.last)
             spans.append(
                 EntitySpan(
                     zone.name, start, end, record.type, record.id, _display_name(record, language)
@@ -284,6 +287,7 @@ def _analyse(
             ]
             spans += found
             english_bodies += [b for b in bodies if is_club(normalize_key(b.name))]
+            english_people += [s for s in found if s.type is EntityType.PERSON]
             continue
         orgs = find_org_names(zone.scanned, taken, place_tokens, arabic, given)
         org_tokens = {t for o in orgs for t in range(o.first, o.last + 1)}
@@ -302,8 +306,28 @@ def _analyse(
         roles += find_given_names(zone.scanned, taken | role_tokens, skip, arabic, given)
         for role in roles:
             start, end = tokens[role.first].start, tokens[role.last].end
-            known = known_people.get(role.last + 1)
-            if known is not None and not zone.scanned.text[end : spans[known].start].strip():
+            listed = known_people.get(role.last + 1)
+            if listed is not None and not zone.scanned.text[end : spans[listed[0]].start].strip():
+                known, record, surname_only = listed
+                norms = [t.norm for t in tokens[role.first : role.last + 1]]
+                if surname_only and not _given_names_of(record, norms):
+                    # "الوزير الفلسطيني رياض المالكي": another man of the listed surname
+                    end = spans[known].end
+                    weighted = [
+                        w
+                        for w in weighted
+                        if not (w.field == zone.name and w.offset == spans[known].start)
+                    ]
+                    normalized = f"{role.normalized} {tokens[role.last + 1].norm}"
+                    spans[known] = EntitySpan(
+                        zone.name,
+                        start,
+                        end,
+                        EntityType.PERSON,
+                        unknown_person_id(normalized),
+                        zone.scanned.text[start:end],
+                    )
+                    continue
                 # "محمد حسني مبارك": the first name before a listed person belongs to him
                 spans[known] = replace(spans[known], start=start)
                 continue
@@ -319,6 +343,8 @@ def _analyse(
             )
         if orgs:  # جامعة القاهرة: the city is part of the organisation's name, not a place entity
             spans = [s for s in spans if not _inside(s, zone.name, orgs, tokens)]
+    if english_people:
+        mentions, spans = _places_in_people(zones, mentions, spans, english_people)
     if english_bodies:
         # Real Madrid, Manchester United: a place inside a club's name stands for the club (a
         # police department or a university still tells where the story is)
@@ -381,6 +407,77 @@ def _english_spans(
     return out
 
 
+# words before a place's name that say it is the place even where a person bears the name
+_LOCATIVE_EN = frozenset(
+    (
+        *("in", "at", "to", "from", "near", "outside", "inside", "across", "around", "into"),
+        *("toward", "towards", "through", "via", "of", "between", "throughout", "within"),
+        *("the", "downtown", "central", "northern", "southern", "eastern", "western"),
+        *("visit", "visited", "visiting"),
+    )
+)
+
+
+def _places_in_people(
+    zones: list[Zone],
+    mentions: list[PlaceMention],
+    spans: list[EntitySpan],
+    people: list[EntitySpan],
+) -> tuple[list[PlaceMention], list[EntitySpan]]:
+    """English people whose name holds a place's word ("Dr Amara Okafor", "Valeska Paris, an
+    Australian woman"): the place is no place, and neither is that word alone later ("Paris
+    said") unless a place's preposition stands before it ("moved to Paris"). A person holds a
+    place's word only when a title or an apposition made it one (``english._place_in_name``,
+    ``_place_ends_name``): firm evidence, or the place would have split the name."""
+
+    def holder(field: str, start: int, end: int) -> EntitySpan | None:
+        for p in people:
+            if p.field == field and p.start <= start and end <= p.end:
+                return p
+        return None
+
+    named: dict[str, EntitySpan] = {}  # a place's key inside a person -> that person
+    dropped: set[tuple[str, int]] = set()
+    for m in mentions:
+        person = holder(m.field, m.offset, m.offset + len(m.surface))
+        if person is not None:
+            dropped.add((m.field, m.offset))
+            if " " not in m.normalized and m.kind != "demonym":
+                named.setdefault(m.normalized, person)
+    if not dropped:
+        return mentions, spans
+    tokens = {z.name: z.scanned.tokens for z in zones}
+    added: list[EntitySpan] = []
+    for m in mentions:
+        person = named.get(m.normalized)
+        if person is None or (m.field, m.offset) in dropped or not m.surface[:1].isupper():
+            continue
+        before = tokens[m.field][m.token - 1].norm if m.token > 0 else ""
+        if before in _LOCATIVE_EN:
+            continue  # "moved to Paris": the city, though Valeska Paris is in the story
+        dropped.add((m.field, m.offset))
+        added.append(
+            EntitySpan(
+                m.field,
+                m.offset,
+                m.offset + len(m.surface),
+                EntityType.PERSON,
+                person.id,
+                person.name,
+            )
+        )
+    kept = [m for m in mentions if (m.field, m.offset) not in dropped]
+    spans = [
+        s
+        for s in spans
+        if not (
+            s.type is EntityType.PLACE
+            and ((s.field, s.start) in dropped or holder(s.field, s.start, s.end) is not None)
+        )
+    ]
+    return kept, spans + added
+
+
 def _inside(span: EntitySpan, field: str, orgs: list[OrgName], tokens: tuple[Token, ...]) -> bool:
     """A place span that lies inside one of the organisations found in ``field``."""
     if span.type is not EntityType.PLACE or span.field != field:
@@ -434,7 +531,28 @@ def _entity_of(knowledge: Knowledge, hit: Hit, n_places: int, zone: Zone) -> Ent
             and zone.scanned.text[tokens[hit.first - 1].start].isupper()
         ):
             return None  # "Mayor Chuck Blair": a namesake of the listed Blair, not him
+    elif (
+        record.type is EntityType.PERSON
+        and hit.first == hit.last
+        and hit.first > 0
+        and not hit.key.isascii()
+    ):
+        tokens = zone.scanned.tokens
+        before = tokens[hit.first - 1].norm
+        if (
+            before in knowledge.gazetteer.ambiguity.given_names
+            and not zone.scanned.text[tokens[hit.first - 1].end : tokens[hit.first].start].strip()
+            and not _given_names_of(record, [before])
+        ):
+            return None  # "محمد المالكي": a namesake of the listed المالكي (نوري), not him
     return record
+
+
+def _given_names_of(record: EntityRecord, norms: list[str]) -> bool:
+    """Whether any of ``norms`` is a word of one of the listed person's names (نوري for نوري
+    المالكي): a name before his surname that is none of them makes another man."""
+    words = {w for name in record.names for w in normalize_key(name.name).split()}
+    return any(norm in words for norm in norms)
 
 
 def _display_name(record: EntityRecord, language: str) -> str:

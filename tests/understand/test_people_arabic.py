@@ -54,3 +54,39 @@ def test_a_title_word_is_never_the_name(knowledge: Knowledge) -> None:
 def test_a_bare_title_names_no_one(knowledge: Knowledge, text: str) -> None:
     people = _people(understand(knowledge, "", text, "ar"))
     assert not people, people
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("قال الوزير الفلسطيني رياض المالكي إن الاحتلال يواصل الاستيطان.", "رياض المالكي"),
+        ("وقال وزير الخارجية الفلسطيني رياض المالكي إن المفاوضات متوقفة.", "رياض المالكي"),
+        ("وقال محمد المالكي إن الحكومة مستمرة في عملها.", "محمد المالكي"),
+    ],
+)
+def test_a_namesake_of_a_listed_surname_is_another_person(
+    knowledge: Knowledge, text: str, name: str
+) -> None:
+    """A given name before a listed person's surname that is none of his names (رياض, not نوري
+    المالكي): another man, kept under his own name, and not the listed man's country."""
+    u = understand(knowledge, "", text, "ar")
+    ids = {e.id for e in u.entities if e.type is EntityType.PERSON}
+    assert "person:nouri-al-maliki" not in ids, u.entities
+    assert name in _people(u), u.entities
+    assert "IQ" not in {c.country for c in u.countries}, u.countries
+
+
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        ("قال رئيس الوزراء العراقي نوري المالكي إن الحكومة مستمرة.", "person:nouri-al-maliki"),
+        ("وقال المالكي إن الحكومة مستمرة في عملها.", "person:nouri-al-maliki"),
+        ("قال الرئيس المصري محمد حسني مبارك إن مصر بخير.", "person:hosni-mubarak"),
+    ],
+)
+def test_the_listed_person_with_his_own_names_stays_listed(
+    knowledge: Knowledge, text: str, entity: str
+) -> None:
+    u = understand(knowledge, "", text, "ar")
+    ids = [e.id for e in u.entities if e.type is EntityType.PERSON]
+    assert ids == [entity], u.entities
