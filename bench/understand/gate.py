@@ -4,7 +4,8 @@ Every file the gate reads is pinned by its SHA-256: a missing or changed file fa
 (it does not skip). Floors sit a little below the figures measured on 2026-12-04 (issue 14,
 ``python -m bench.understand``): LGL article-level country F1 0.901 and top country 0.876 (all
 588 articles; the test half by document id, tuned on the dev half only: F1 0.884, top 0.828);
-GUM PER P/R 0.843/0.646, ORG P/R 0.770/0.514 (0.817/0.765 on 2026-12-07); NewsFANE country P/R 0.953/0.942
+GUM PER P/R 0.843/0.646 (0.876/0.730 on 2026-12-07), ORG P/R 0.770/0.514 (0.817/0.765 on
+2026-12-07); NewsFANE country P/R 0.953/0.942
 (0.951/0.950 on 2026-12-07; LGL then 0.912/0.891, test half 0.892/0.842), ANERcorp
 and ANT as before; zero false-friend hits on both trap files. The earlier Arabic floors
 (2026-11-29) are kept. Speed: CPU time on a loaded 2-core CI box; the target is 300/s.
@@ -83,8 +84,10 @@ def checks() -> list[tuple[str, float, float]]:
         ("lgl_top_country_accuracy", lgl["top_country_accuracy"], 0.87),
         ("lgl_test_country_f1", lgl_test["country_f1"], 0.88),
         ("lgl_test_top_country_accuracy", lgl_test["top_country_accuracy"], 0.83),
-        ("gum_per_precision", gum["PER_precision"], 0.83),
-        ("gum_per_recall", gum["PER_recall"], 0.63),
+        # raised 2026-12-07 (issue 14 follow-ups: places inside people, namesakes, folded
+        # accents): measured 0.876 / 0.730 on all 24 GUM documents
+        ("gum_per_precision", gum["PER_precision"], 0.85),
+        ("gum_per_recall", gum["PER_recall"], 0.68),
         # raised 2026-12-07 (bodies by context, national teams): measured 0.817 / 0.765
         ("gum_org_precision", gum["ORG_precision"], 0.80),
         ("gum_org_recall", gum["ORG_recall"], 0.74),
