@@ -80,6 +80,6 @@ def test_bad_queue_list_is_one_clear_line(
     marsad_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("MARSAD_BROKER_URL", BROKER_URL)
-    assert main(["worker", "--queues", "fetch,analyse"]) == 2
+    assert main(["worker", "--queues", "fetch,nonsense"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--queues" in err[0], err
