@@ -4,8 +4,9 @@ Four ``marsad crawl --once`` and one ``marsad serve`` (which crawls too) at once
 loopback feeds, on SQLite and on PostgreSQL: every source is fetched by one process (leases),
 every article stored once and in exactly one story (one grouping holder, the others hand their
 articles to it through the outbox), every indexed article searchable, and no IntegrityError,
-"database is locked" or traceback reaches the user. The issue asks for 300 feeds; the unit
-suite uses 60 (five items each, 300 articles) to fit a 2-core machine.
+"database is locked" or traceback reaches the user. Over 300 feeds, as the issue asks, of one
+item each: 300 articles, as many as the earlier 60 feeds of five, so the run still fits a
+2-core machine while the leases are spread over five times the sources.
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ from marsad.search.index import index_disagreement
 from marsad.store import open_store
 from marsad.store import schema as t
 
-N_FEEDS = 60
+# The four-crawl test: 300 feeds, as the issue asks, of one item each (300 articles).
+N_FEEDS = 300
+FOUR_CRAWL_ITEMS = 1
+# Items per feed of ``serve_feeds`` by default (the kill, disk-full and storage-loss tests).
 N_ITEMS = 5
 RSS = {"Content-Type": "application/rss+xml"}
 HTML = {"Content-Type": "text/html"}
@@ -56,10 +60,10 @@ def _pseudo_words(rng: random.Random, n: int) -> list[str]:
     return ["".join(rng.choice(syllables) for _ in range(4)) for _ in range(n)]
 
 
-def story_page(feed: int, item: int) -> tuple[str, bytes]:
+def story_page(feed: int, item: int, n_items: int = N_ITEMS) -> tuple[str, bytes]:
     """A report of one of ten stories, told by outlet ``feed`` in words of its own: the story's
     words in the title and lead, the rest its own, so no two reports are copies."""
-    topic = TOPICS[(feed * N_ITEMS + item) % len(TOPICS)]
+    topic = TOPICS[(feed * n_items + item) % len(TOPICS)]
     words = topic.split()
     own = _pseudo_words(random.Random(feed * 1000 + item), 60)
     title = f"{words[0].title()} {words[1]} {words[2]}: {own[0]} {own[1]}"
@@ -75,12 +79,14 @@ def story_page(feed: int, item: int) -> tuple[str, bytes]:
     return title, html.encode()
 
 
-def serve_feeds(server: LoopbackServer, n_feeds: int = N_FEEDS) -> tuple[list[str], set[str]]:
+def serve_feeds(
+    server: LoopbackServer, n_feeds: int = N_FEEDS, n_items: int = N_ITEMS
+) -> tuple[list[str], set[str]]:
     feeds, expected = [], set()
     for f in range(n_feeds):
         items = []
-        for i in range(N_ITEMS):
-            title, html = story_page(f, i)
+        for i in range(n_items):
+            title, html = story_page(f, i, n_items)
             url = server.route(f"/o{f}/a{i}", Reply(body=html, headers=HTML))
             items.append((url, title))
             expected.add(url)
@@ -168,7 +174,7 @@ def test_four_crawls_and_serve_share_one_store(
         if backend == "sqlite"
         else request.getfixturevalue("pg_url")
     )
-    feeds, expected = serve_feeds(server)
+    feeds, expected = serve_feeds(server, N_FEEDS, FOUR_CRAWL_ITEMS)
     store = open_store(database_url)
     for url in feeds:
         store.add_source(url)
