@@ -181,7 +181,8 @@ def _analyse(
     zones = []
     for name, body in (("title", title or ""), ("text", text or "")):
         scanned = scan(body)
-        zones.append(Zone(name, scanned, tuple(find_hits(knowledge.automaton, scanned))))
+        hits = find_hits(knowledge.automaton, scanned, n_places)
+        zones.append(Zone(name, scanned, tuple(hits)))
     mentions = find_place_mentions(gazetteer, zones)
     weighted: list[WeightedMention] = []  # entities' countries; the places' are added last
     english_bodies: list[EntitySpan] = []

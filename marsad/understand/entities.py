@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -19,7 +18,7 @@ from pathlib import Path
 
 from marsad.errors import ConfigError
 from marsad.models import Entity, EntityName, EntityType
-from marsad.understand.scan import KEY_NAME, normalize_key
+from marsad.understand.scan import KEY_NAME, fold_latin, normalize_key
 
 log = logging.getLogger(__name__)
 
@@ -137,22 +136,6 @@ def entity_keys(records: list[EntityRecord], offset: int) -> list[tuple[str, int
                     # folded keys cost nothing per article (token norms keep their accents)
                     keys.append((folded, offset + index, KEY_NAME))
     return keys
-
-
-def fold_latin(key: str) -> str:
-    """``key`` with the diacritics of its Latin letters dropped (inácio -> inacio); Arabic and
-    other scripts as they are."""
-    if key.isascii() or not _LATIN_MARKED_RE.search(key):
-        return key
-    return "".join(_strip_marks(c) if "\u00c0" <= c <= "\u024f" else c for c in key)
-
-
-_LATIN_MARKED_RE = re.compile("[\u00c0-\u024f]")
-
-
-def _strip_marks(c: str) -> str:
-    base = "".join(x for x in unicodedata.normalize("NFD", c) if not unicodedata.combining(x))
-    return base if base.isascii() else c  # ø, ł, ß have no plain letter under them: kept
 
 
 def unknown_person_id(normalized_name: str) -> str:

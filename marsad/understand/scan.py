@@ -10,6 +10,7 @@ once when the automaton is built.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -88,6 +89,23 @@ def fast_normalize(word: str) -> str:
     if _PLAIN_ARABIC_RE.match(word):
         return word.translate(_PLAIN_ARABIC_TABLE)
     return normalize_ar(word).replace(" ", "")
+
+
+# Latin letters with diacritics (Latin-1 Supplement to Latin Extended-B)
+_LATIN_MARKED_RE = re.compile("[\u00c0-\u024f]")
+
+
+def fold_latin(text: str) -> str:
+    """``text`` without the diacritics of its Latin letters (inácio -> inacio), one letter for
+    one; letters with no plain letter under them (ø, ł, ß) and other scripts are kept."""
+    if not _LATIN_MARKED_RE.search(text):
+        return text
+    return "".join(_fold_letter(c) if "\u00c0" <= c <= "\u024f" else c for c in text)
+
+
+def _fold_letter(c: str) -> str:
+    base = "".join(x for x in unicodedata.normalize("NFD", c) if not unicodedata.combining(x))
+    return base if len(base) == 1 and base.isascii() else c
 
 
 def is_arabic(text: str) -> bool:
@@ -200,8 +218,13 @@ def build_automaton(keys: Iterable[tuple[str, int, str]]) -> ahocorasick.Automat
     return automaton
 
 
-def find_hits(automaton: ahocorasick.Automaton, scanned: Scanned) -> list[Hit]:
-    """Leftmost-longest non-overlapping matches aligned on token boundaries."""
+def find_hits(
+    automaton: ahocorasick.Automaton, scanned: Scanned, folded_from: int | None = None
+) -> list[Hit]:
+    """Leftmost-longest non-overlapping matches aligned on token boundaries. With
+    ``folded_from``, the refs from that number on (the listed people and organisations) are also
+    matched with the Latin diacritics of the text dropped ("Recep Tayyip Erdoğan" meets a listed
+    "Erdogan"); places are not, since folded they meet words (Salé is no "sale")."""
     joined = scanned.joined
     if not joined or len(automaton) == 0:
         return []
@@ -214,6 +237,20 @@ def find_hits(automaton: ahocorasick.Automaton, scanned: Scanned) -> list[Hit]:
         if first is None:
             continue
         candidates.append(Hit(first, last, key, clitic, refs))
+    if folded_from is None or joined.isascii():
+        return _leftmost_longest(candidates)
+    folded = fold_latin(joined)
+    if folded != joined and len(folded) == len(joined):  # one letter for one: same offsets
+        for end, (length, key, clitic, refs) in automaton.iter(folded):
+            refs = tuple(r for r in refs if r >= folded_from)
+            last = scanned.ends.get(end + 1)
+            first = scanned.starts.get(end + 1 - length)
+            if refs and first is not None and last is not None:
+                candidates.append(Hit(first, last, key, clitic, refs))
+    return _leftmost_longest(candidates)
+
+
+def _leftmost_longest(candidates: list[Hit]) -> list[Hit]:
     candidates.sort(key=lambda h: (h.first, -(h.last - h.first), h.clitic))
     chosen: list[Hit] = []
     taken_until = -1

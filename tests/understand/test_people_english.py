@@ -12,7 +12,13 @@ import pytest
 
 from marsad.cli.main import main
 from marsad.models import EntityType
-from marsad.understand import Knowledge, Understanding, find_entity_spans, understand
+from marsad.understand import (
+    Knowledge,
+    Understanding,
+    find_entity_spans,
+    load_knowledge,
+    understand,
+)
 
 
 def _people(u: Understanding) -> dict[str, int]:
@@ -247,3 +253,18 @@ def test_a_role_word_opening_a_sentence_is_not_in_the_name(knowledge: Knowledge)
     people = _people(understand(knowledge, "", text, "en"))
     assert {"Quorin Tallwater", "Zeb Marrowfield"} <= set(people), people
     assert not any(name.startswith(("Whistleblower", "Veteran")) for name in people), people
+
+
+def test_a_listed_name_without_accents_meets_the_text_with_them(tmp_path: Path) -> None:
+    """An operator lists "Jose Mujica" plainly; the text writes "José Mujica": one person, the
+    listed one. A place's accents are not folded: Salé is no "sale"."""
+    extra = tmp_path / "entities.jsonl"
+    record = {"id": "person:jose-mujica", "type": "person", "name_en": "Jose Mujica"}
+    extra.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    knowledge = load_knowledge(extra)
+    text = "Former Uruguayan President José Mujica said the houses for sale were too dear."
+    u = understand(knowledge, "", text, "en")
+    assert [e.id for e in u.entities if e.type is EntityType.PERSON] == ["person:jose-mujica"]
+    spans = find_entity_spans(knowledge, text, "en")
+    assert [text[s.start : s.end] for s in spans if s.id == "person:jose-mujica"] == ["José Mujica"]
+    assert "MA" not in {m.country for m in u.mentions}, u.mentions
