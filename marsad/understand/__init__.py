@@ -427,9 +427,10 @@ def _places_in_people(
 ) -> tuple[list[PlaceMention], list[EntitySpan]]:
     """English people whose name holds a place's word ("Dr Amara Okafor", "Valeska Paris, an
     Australian woman"): the place is no place, and neither is that word alone later ("Paris
-    said") unless a place's preposition stands before it ("moved to Paris"). A person holds a
-    place's word only when a title or an apposition made it one (``english._place_in_name``,
-    ``_place_ends_name``): firm evidence, or the place would have split the name."""
+    said") unless a place's preposition stands before it ("moved to Paris") or it is a
+    country's name. A person holds a place's word only when a title or an apposition made it
+    one (``english._place_in_name``, ``_place_ends_name``): firm evidence, or the place would
+    have split the name."""
 
     def holder(field: str, start: int, end: int) -> EntitySpan | None:
         for p in people:
@@ -443,7 +444,8 @@ def _places_in_people(
         person = holder(m.field, m.offset, m.offset + len(m.surface))
         if person is not None:
             dropped.add((m.field, m.offset))
-            if " " not in m.normalized and m.kind != "demonym":
+            # a country's name alone stays the country (Dr Chad Okafor; Chad's army)
+            if " " not in m.normalized and m.kind not in ("demonym", "country", "territory"):
                 named.setdefault(m.normalized, person)
     if not dropped:
         return mentions, spans

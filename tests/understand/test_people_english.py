@@ -236,6 +236,10 @@ def test_a_place_word_in_a_persons_name_is_no_place(knowledge: Knowledge) -> Non
     u = understand(knowledge, "", text, "en")
     assert [m.surface for m in u.mentions if m.country == "FR"] == ["Paris"], u.mentions
     assert _people(u).get("Valeska Paris") == 2, u.entities
+    # a country's name alone stays the country, though a person bears it
+    text = "Valeska Niger, an Australian woman, was held there. Niger has closed its border."
+    u = understand(knowledge, "", text, "en")
+    assert [m.offset for m in u.mentions if m.country == "NE"] == [text.rindex("Niger")]
 
 
 def test_paris_alone_in_a_story_about_paris_is_the_city(knowledge: Knowledge) -> None:
