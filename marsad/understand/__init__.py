@@ -9,6 +9,7 @@ people, organisations and places, each with one id across Arabic and English.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -432,10 +433,17 @@ def _places_in_people(
     one (``english._place_in_name``, ``_place_ends_name``): firm evidence, or the place would
     have split the name."""
 
+    # by field and start, to look one up by bisection: a hostile text holds thousands of each
+    by_field: dict[str, list[EntitySpan]] = {}
+    for p in sorted(people, key=lambda p: p.start):
+        by_field.setdefault(p.field, []).append(p)
+    starts = {field: [p.start for p in ps] for field, ps in by_field.items()}
+
     def holder(field: str, start: int, end: int) -> EntitySpan | None:
-        for p in people:
-            if p.field == field and p.start <= start and end <= p.end:
-                return p
+        at = bisect_right(starts.get(field, []), start) - 1
+        # people's spans do not overlap: only the last one starting here or before may hold it
+        if at >= 0 and end <= by_field[field][at].end:
+            return by_field[field][at]
         return None
 
     named: dict[str, EntitySpan] = {}  # a place's key inside a person -> that person
