@@ -44,6 +44,8 @@ import logging
 import math
 from collections import Counter
 from dataclasses import dataclass
+from sys import intern
+from typing import Any
 
 from marsad.cluster.frequencies import DocumentFrequencies, WindowFrequencies
 from marsad.cluster.names import NAME_PREFIX
@@ -58,6 +60,7 @@ from marsad.cluster.story import (
 )
 from marsad.dedup.features import ArticleFeatures
 from marsad.dedup.index import DEFAULT_THRESHOLD, DuplicateIndex
+from marsad.dedup.packed import pack_postings, unpack_postings
 from marsad.dedup.translated import TranslationIndex
 
 log = logging.getLogger(__name__)
@@ -254,6 +257,17 @@ class StoryClusterer:
         # publication order gives.
         self._disorder_since: float | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The posting lists as one flat list (``packed.py``); the stories pack themselves.
+        state = dict(vars(self))
+        state["_postings"] = pack_postings(self._postings)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        state["_postings"] = unpack_postings(state["_postings"])
+        vars(self).update(state)
+
     # -- public -------------------------------------------------------------------------------
     def fresh(self) -> StoryClusterer:
         """An empty window with the same options and background word statistics."""
@@ -285,6 +299,11 @@ class StoryClusterer:
         while story_key in self._renamed:
             story_key = self._renamed[story_key]
         return story_key
+
+    def has_story(self, story_key: str) -> bool:
+        """Whether the window still holds the story (or the one it was merged into); cheaper
+        than ``story``, which builds its view."""
+        return self.resolve(story_key) in self._stories
 
     def story(self, story_key: str) -> StoryView | None:
         state = self._stories.get(self.resolve(story_key))
@@ -573,7 +592,7 @@ class StoryClusterer:
 
     def _candidate_items(self, terms: dict[str, float], evidence: dict[str, float]) -> list[str]:
         """Posting-list keys: the most distinctive words, every entity and number."""
-        return [f"t:{t}" for t in self._distinctive(terms)] + list(evidence)
+        return [intern(f"t:{t}") for t in self._distinctive(terms)] + list(evidence)
 
     def _distinctive(self, weights: dict[str, float]) -> list[str]:
         """The article's terms with the highest TF-IDF: its candidate keys."""

@@ -143,7 +143,6 @@ class RecheckedStream:
     def __init__(self, clusterer: StoryClusterer, *, recheck_every: int = 250) -> None:
         self.clusterer = clusterer
         self.recheck_every = recheck_every
-        self.rechecks = 0
         self._articles: dict[str, RecheckArticle] = {}
         # Each article's latest decision (its copy or translation link as the re-check left it).
         self.decisions: dict[str, Assignment] = {}
@@ -165,7 +164,6 @@ class RecheckedStream:
         if since is None:
             return None
         result = recheck(self.clusterer, list(self._articles.values()), since)
-        self.rechecks += 1
         self.clusterer = result.clusterer
         for key, decision in result.decisions.items():
             self._remember(self._articles[key].features, decision)
@@ -196,14 +194,17 @@ def _continuations(
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Match new stories to old ones by shared articles, largest overlaps first."""
     overlap = Counter((new_of[k], old) for k, old in old_of.items())
+    ranked = [
+        pair for pair, _ in sorted(overlap.items(), key=lambda kv: (-kv[1], kv[0][1], kv[0][0]))
+    ]
     continues: dict[str, str] = {}
     taken: set[str] = set()
-    for (new, old), _ in sorted(overlap.items(), key=lambda kv: (-kv[1], kv[0][1], kv[0][0])):
+    for new, old in ranked:
         if new not in continues and old not in taken:
             continues[new] = old
             taken.add(old)
     absorbed: dict[str, str] = {}
-    for (new, old), _ in sorted(overlap.items(), key=lambda kv: (-kv[1], kv[0][1], kv[0][0])):
+    for new, old in ranked:
         if old not in taken and old not in absorbed:
             absorbed[old] = new
     return continues, absorbed

@@ -12,6 +12,14 @@ name (``SNAPSHOT_FORMAT``) carries the field names of those classes and a digest
 ``cluster`` and ``dedup`` sources, so a snapshot written by other code is not trusted but
 replayed; whether it is current (no grouping decision since) is the store's check
 (``Store.grouping_snapshot``).
+
+The big structures pickle themselves as a few columns (``marsad.dedup.packed``): index entries
+and expiry heaps as lists and packed floats, posting lists as one flat list, each story's terms,
+evidence and posting items as joined strings and packed floats, unpacked when the story is
+first used (most are not before they expire). A 100,000-article window was millions of small
+objects to pickle one by one (``bench/cluster/window_state.py`` has the figures). Their
+``__setstate__`` checks what they read, so a damaged column fails the load, not a later
+decision.
 """
 
 from __future__ import annotations
@@ -78,9 +86,9 @@ def _positional(cls: type) -> tuple[str, ...] | None:
     return tuple(f.name for f in fields)
 
 
-# Slotted records (one or two per article: timeline members, index entries) are pickled as
-# their constructor's arguments: a slotted object's default state (a dict or slot pairs set one
-# by one) made a 100,000-article snapshot about a second slower each way.
+# A slotted record pickled on its own is pickled as its constructor's arguments (its default
+# state, slot pairs set one by one, cannot rebuild a frozen one). The window's own records
+# (timeline members, index entries) are packed by their holders into columns instead.
 _BY_FIELDS = {c: names for c in _CLASSES if (names := _positional(c)) is not None}
 
 
@@ -107,7 +115,7 @@ def _format() -> str:
     for package in (Path(__file__).parent, Path(dedup_index.__file__).parent):
         for path in sorted(package.glob("*.py")):
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return f"window-pickle5-{digest.hexdigest()[:16]}"
+    return f"window-packed-{digest.hexdigest()[:16]}"
 
 
 SNAPSHOT_FORMAT = _format()

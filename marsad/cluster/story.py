@@ -9,12 +9,24 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from itertools import starmap
+from operator import attrgetter
+from sys import intern
+from typing import TYPE_CHECKING, Any
 
 from marsad.cluster.names import name_keys, title_skeletons
 from marsad.dedup.features import ArticleFeatures
+from marsad.dedup.packed import (
+    check_strings,
+    check_weights,
+    pack_strings,
+    pack_weights,
+    unpack_strings,
+    unpack_weights,
+)
 
 # Title terms count three times body terms: a headline names the event, the body wanders.
 TITLE_WEIGHT = 3.0
@@ -46,14 +58,17 @@ def article_evidence_weights(features: ArticleFeatures) -> dict[str, float]:
     are compared on what they do share; idf (over the window) makes a shared ``country:US`` or
     ``10`` count for little and a shared ``person:...`` or ``1541`` for much.
     """
+    # Interned: the window keeps these strings in stories, posting lists and document
+    # frequencies; one object per item, not one per article that carries it.
     weights = {
-        f"e:{e}": PLACE_WEIGHT if e.startswith(BROAD_PLACES) else 1.0 for e in features.entities
+        intern(f"e:{e}"): PLACE_WEIGHT if e.startswith(BROAD_PLACES) else 1.0
+        for e in features.entities
     }
     for number in features.numbers:
-        weights[f"n:{number}"] = NUMBER_WEIGHT
+        weights[intern(f"n:{number}")] = NUMBER_WEIGHT
     if NAME_WEIGHT:
         for key in name_keys(features.title, features.language, features.entities):
-            weights.setdefault(key, NAME_WEIGHT)
+            weights.setdefault(intern(key), NAME_WEIGHT)
     return weights
 
 
@@ -66,7 +81,7 @@ def article_term_weights(features: ArticleFeatures) -> dict[str, float]:
         weights[term] = weights.get(term, 0.0) + TITLE_WEIGHT
     if SKELETON_WEIGHT:
         for key in title_skeletons(features.title, features.language):
-            weights[SKELETON_PREFIX + key] = SKELETON_WEIGHT
+            weights[intern(SKELETON_PREFIX + key)] = SKELETON_WEIGHT
     return weights
 
 
@@ -100,6 +115,40 @@ class StoryView:
     timeline: tuple[Member, ...]
 
 
+_MEMBER_ROW = attrgetter("key", "published", "language", "source", "duplicate_of", "translation_of")
+
+
+def _unpack_set(packed: Any) -> set[str]:
+    return set(unpack_strings(packed))
+
+
+# A story's big containers, as a snapshot keeps them (``StoryState.__getstate__``), how each
+# is checked when the snapshot is read and how it is read back when first used.
+_PACKED: dict[str, tuple[Callable[[Any], Any], Callable[[Any], object], Callable[[Any], Any]]] = {
+    "terms": (pack_weights, check_weights, unpack_weights),
+    "evidence": (pack_weights, check_weights, unpack_weights),
+    "indexed": (pack_strings, check_strings, _unpack_set),
+}
+# The rest of a story's fields, pickled as they are.
+_PLAIN = (
+    "key",
+    "first_seen",
+    "last_seen",
+    "primary_count",
+    "languages",
+    "countries",
+    "regions",
+    "sources",
+    "aliases",
+    "queued",
+    "norm",
+    "norm_sq",
+    "best_title_ar",
+    "best_title_terms",
+    "any_title",
+)
+
+
 @dataclass
 class StoryState:
     key: str
@@ -121,6 +170,46 @@ class StoryState:
     best_title_ar: str | None = None
     best_title_terms: tuple[str, ...] = ()
     any_title: str | None = None
+
+    # -- snapshot ---------------------------------------------------------------------------
+    # A window holds thousands of stories of hundreds of terms each; a snapshot keeps each
+    # story's terms, evidence and posting items as a few packed strings (``packed.py``). A
+    # story saved or read back keeps them packed (dropping its dicts) and unpacks them only
+    # when first asked for them: most stories of a window take no new member before they
+    # expire, so the next save finds them packed already, and a packed story is smaller.
+    def __getstate__(self) -> tuple[Any, ...]:
+        mine = self.__dict__
+        lazy = mine.get("_lazy", {})
+        packed = {
+            name: pack(mine[name]) if name in mine else lazy[name]
+            for name, (pack, _, _) in _PACKED.items()
+        }
+        for name in _PACKED:
+            mine.pop(name, None)
+        mine["_lazy"] = dict(packed)
+        members = list(map(_MEMBER_ROW, self.members))
+        return tuple(getattr(self, name) for name in _PLAIN), packed, members
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        plain, packed, members = state
+        if len(plain) != len(_PLAIN) or set(packed) != set(_PACKED):
+            raise ValueError("not a story's packed state")
+        for name, (_, check, _) in _PACKED.items():
+            check(packed[name])  # a damaged snapshot fails here, not at the story's next use
+        vars(self).update(zip(_PLAIN, plain, strict=True))
+        self.members = list(starmap(Member, members))
+        self.__dict__["_lazy"] = dict(packed)
+
+    if not TYPE_CHECKING:  # mypy keeps checking the fields themselves
+
+        def __getattr__(self, name: str) -> Any:
+            # Called only for a field not set: one still packed since the snapshot.
+            lazy = self.__dict__.get("_lazy")
+            if lazy is None or name not in lazy:
+                raise AttributeError(name)
+            value = _PACKED[name][2](lazy.pop(name))
+            setattr(self, name, value)
+            return value
 
     def add(
         self,

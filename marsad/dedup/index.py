@@ -15,8 +15,10 @@ from __future__ import annotations
 import heapq
 import logging
 import struct
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -28,6 +30,14 @@ from marsad.dedup.minhash import (
     band_keys,
     estimated_jaccard,
     signature_array,
+)
+from marsad.dedup.packed import (
+    pack_blobs,
+    pack_floats,
+    pack_ints,
+    unpack_blobs,
+    unpack_floats,
+    unpack_ints,
 )
 
 log = logging.getLogger(__name__)
@@ -98,8 +108,9 @@ class _Entry:
     slot: int = -1  # in the LSH ``BandTable``
 
 
-def _host(url: str | None) -> str | None:
-    """The outlet's host of ``url`` (lower case, without ``www.`` and the like), or None."""
+def _host(url: str | None, *, intern: bool = False) -> str | None:
+    """The outlet's host of ``url`` (lower case, without ``www.`` and the like), or None;
+    ``intern``: one string for all of a host's entries."""
     if not url:
         return None
     try:
@@ -110,7 +121,9 @@ def _host(url: str | None) -> str | None:
         if host.startswith(prefix) and host.count(".") > 1:
             host = host[len(prefix) :]
             break
-    return host or None
+    if not host:
+        return None
+    return sys.intern(host) if intern else host
 
 
 def _within(short: bytes, long: bytes) -> bool:
@@ -170,6 +183,47 @@ class DuplicateIndex:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The entries as columns (``packed.py``), not one record each; the probe is a cache.
+        state = dict(vars(self))
+        entries = list(self._entries.values())
+        state["_entries"] = (
+            list(self._entries),
+            pack_floats([e.published for e in entries]),
+            pack_blobs([e.signature for e in entries]),
+            [e.text_hash for e in entries],
+            [e.url for e in entries],
+            [e.original for e in entries],
+            pack_blobs([e.sentences for e in entries]),
+            [e.source for e in entries],
+            [e.host for e in entries],
+            pack_ints([e.slot for e in entries]),
+        )
+        state["_expiry"] = (pack_floats([t for t, _ in self._expiry]), [k for _, k in self._expiry])
+        state["_probe"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        keys, published, signatures, hashes, urls, originals, sentences, sources, hosts, slots = (
+            state["_entries"]
+        )
+        columns = (
+            unpack_floats(published),
+            unpack_blobs(signatures),
+            hashes,
+            urls,
+            originals,
+            unpack_blobs(sentences),
+            sources,
+            hosts,
+            unpack_ints(slots),
+        )
+        state["_entries"] = dict(zip(keys, map(_Entry, *columns), strict=True))
+        times, expiring = state["_expiry"]
+        state["_expiry"] = list(zip(unpack_floats(times), expiring, strict=True))
+        vars(self).update(state)
 
     def __contains__(self, key: str) -> bool:
         return key in self._entries
@@ -327,7 +381,7 @@ class DuplicateIndex:
             original=original_key if original_key != key else None,
             sentences=features.sentences,
             source=features.source,
-            host=_host(features.url),
+            host=_host(features.url, intern=True),
             slot=slot,
         )
         for h in _sampled(features.sentences):

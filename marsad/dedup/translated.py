@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import heapq
 import math
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from marsad.dedup.align import (
     LENGTH_RATIO,
@@ -40,6 +42,14 @@ from marsad.dedup.align import (
     profile_heads,
 )
 from marsad.dedup.features import ArticleFeatures
+from marsad.dedup.packed import (
+    pack_blobs,
+    pack_floats,
+    pack_postings,
+    unpack_blobs,
+    unpack_floats,
+    unpack_postings,
+)
 
 # A translation is published within hours of its original (content farms re-post the wire copy
 # the same day); two days leaves room for time zones and late crawls.
@@ -161,7 +171,9 @@ class TranslationIndex:
         self._articles: dict[str, _Entry] = {}
         # Postings per language ("en|kSTNFRD"): a name common in the window's Arabic articles
         # may still be rare among its English ones.
-        self._postings: dict[str, set[str]] = {}
+        # One key as a plain string: most items (a name, a number) are in one article, and
+        # a set of one is 216 bytes.
+        self._postings: dict[str, str | set[str]] = {}
         # And by size: (language, sentences, ``SIZE_BUCKET`` of the characters).
         self._sizes: dict[tuple[str, int, int], set[str]] = {}
         self._languages: Counter[str] = Counter()
@@ -169,6 +181,45 @@ class TranslationIndex:
 
     def __len__(self) -> int:
         return len(self._articles)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The entries as columns (``packed.py``): one record each, they were a second of a
+        # 100,000-article snapshot each way. Keys and items stay strings (items in their
+        # tuples): the pickle writes each string once and refers to it wherever else the
+        # window holds it.
+        state = dict(vars(self))
+        entries = list(self._articles.values())
+        state["_articles"] = (
+            list(self._articles),
+            pack_floats([e.published for e in entries]),
+            [e.language for e in entries],
+            pack_blobs([e.alignment for e in entries]),
+            [e.items for e in entries],
+            pack_blobs([e.heads for e in entries]),
+            pack_floats([e.size for e in entries]),
+        )
+        state["_expiry"] = (pack_floats([t for t, _ in self._expiry]), [k for _, k in self._expiry])
+        state["_postings"] = pack_postings(self._postings)
+        state["_sizes"] = pack_postings(self._sizes)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        keys, published, languages, alignments, items, heads, sizes = state["_articles"]
+        columns = (
+            unpack_floats(published),
+            languages,
+            unpack_blobs(alignments),
+            items,
+            unpack_blobs(heads),
+            unpack_floats(sizes),
+        )
+        state["_articles"] = dict(zip(keys, map(_Entry, *columns), strict=True))
+        times, expiring = state["_expiry"]
+        state["_expiry"] = list(zip(unpack_floats(times), expiring, strict=True))
+        state["_postings"] = unpack_postings(state["_postings"])
+        state["_sizes"] = unpack_postings(state["_sizes"])
+        vars(self).update(state)
 
     def _ranked(self, items: tuple[str, ...], languages: list[str]) -> list[str]:
         """Keys of articles in ``languages`` sharing ``items``, by the rarity of what they
@@ -178,7 +229,9 @@ class TranslationIndex:
         # Sorted: float sums in a set's order (PYTHONHASHSEED) could tip a near tie in ``ranked``.
         for item in sorted({f"{lang}|{i}" for lang in languages for i in items}):
             keys = self._postings.get(item)
-            if keys is not None and len(keys) <= MAX_POSTING:
+            if isinstance(keys, str):
+                weights[keys] = weights.get(keys, 0.0) + 1.0
+            elif keys is not None and len(keys) <= MAX_POSTING:
                 share = 1.0 / len(keys)
                 for key in keys:
                     weights[key] = weights.get(key, 0.0) + share
@@ -330,15 +383,25 @@ class TranslationIndex:
     def _insert(self, features: ArticleFeatures, heads: bytes) -> None:
         language = features.language
         count, size = _size(language, heads)
-        items = tuple(dict.fromkeys(f"{language}|{i}" for i in _items(features)))
-        self._articles[features.key] = _Entry(
+        # Interned: each article's items are the keys of shared posting lists, and a string
+        # made per article (about 60 bytes each) was most of an entry's size.
+        items = tuple(dict.fromkeys(sys.intern(f"{language}|{i}") for i in _items(features)))
+        key, postings = features.key, self._postings
+        self._articles[key] = _Entry(
             features.published, features.language, features.alignment, items, heads, size
         )
         for item in items:
-            self._postings.setdefault(item, set()).add(features.key)
-        self._sizes.setdefault(_size_key(language, count, size), set()).add(features.key)
+            keys = postings.get(item)
+            if keys is None:
+                postings[item] = key
+            elif isinstance(keys, str):
+                if keys != key:
+                    postings[item] = {keys, key}
+            else:
+                keys.add(key)
+        self._sizes.setdefault(_size_key(language, count, size), set()).add(key)
         self._languages[language] += 1
-        heapq.heappush(self._expiry, (features.published, features.key))
+        heapq.heappush(self._expiry, (features.published, key))
 
     def expire(self, before: float) -> None:
         """Forget articles published before ``before`` (POSIX seconds)."""
@@ -351,12 +414,18 @@ class TranslationIndex:
             self._languages[entry.language] -= 1
             if self._languages[entry.language] <= 0:
                 del self._languages[entry.language]
+            postings = self._postings
             for item in entry.items:
-                keys = self._postings.get(item)
-                if keys is not None:
+                keys = postings.get(item)
+                if isinstance(keys, str):
+                    if keys == key:
+                        del postings[item]
+                elif keys is not None:
                     keys.discard(key)
-                    if not keys:
-                        del self._postings[item]
+                    if len(keys) == 1:
+                        postings[item] = next(iter(keys))
+                    elif not keys:
+                        del postings[item]
             size_key = _size_key(entry.language, entry.sentences, entry.size)
             keys = self._sizes.get(size_key)
             if keys is not None:
