@@ -37,7 +37,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 
@@ -119,13 +119,29 @@ class CrawlSummary:
         return "\n".join(lines)
 
 
+class ArticleSink(Protocol):
+    """What a poll stores new entries through: a :class:`Pipeline`, or a task worker's
+    hand-off that sends each entry on to the next actor (``marsad.scale``)."""
+
+    def known(self, url: str, *aliases: str) -> bool: ...
+
+    def store_item(self, item: IncomingArticle) -> bool: ...
+
+
 @dataclass(frozen=True)
-class _Page:
+class ArticlePage:
+    """An entry's article page as crawl fetched it (:func:`fetch_article_page`)."""
+
     url: str  # canonical URL after redirects and <link rel=canonical>
     aliases: tuple[str, ...]
     html: bytes | None
     status: str | None  # why there is no usable page
     charset: str | None = None  # the HTTP header's charset (the page's own meta tag is read too)
+
+    @property
+    def fetch_failed(self) -> bool:
+        """The request failed (as opposed to a page that came but is not an article)."""
+        return self.html is None and (self.status or "").startswith("fetch_failed")
 
 
 @dataclass
@@ -180,15 +196,22 @@ def _entry_time(entry: FeedEntry) -> float:
 
 class _Pass:
     def __init__(
-        self, store: Store, settings: Settings, pipeline: Pipeline | None, fetcher: Fetcher
+        self,
+        store: Store,
+        settings: Settings,
+        pipeline: Pipeline | None,
+        fetcher: Fetcher,
+        *,
+        sink: ArticleSink | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
         self.pipeline = pipeline
+        self.sink = sink  # where new entries go instead of a pipeline (a task worker's hand-off)
         self.fetcher = fetcher
         self.policy = PollPolicy.from_settings(settings)
         self.summary = CrawlSummary()
-        self._pages: dict[str, asyncio.Task[_Page]] = {}
+        self._pages: dict[str, asyncio.Task[ArticlePage]] = {}
         self._quiet: list[tuple[int, dict[str, Any]]] = []  # unchanged sources, saved in batches
         self._db_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="marsad-db")
         # Article pages fetched (or being fetched) and not yet stored: a kill loses at most
@@ -210,10 +233,10 @@ class _Pass:
         return self.pipeline
 
     def _known(self, url: str, *aliases: str) -> bool:
-        return self._pipeline().known(url, *aliases)
+        return (self.sink or self._pipeline()).known(url, *aliases)
 
     def _ingest(self, item: IncomingArticle) -> bool:
-        return self._pipeline().store_item(item)
+        return (self.sink or self._pipeline()).store_item(item)
 
     def _save_quiet(self, batch: list[tuple[int, dict[str, Any]]]) -> None:
         """Save many unchanged sources in one transaction, one executemany per set of columns."""
@@ -439,7 +462,7 @@ class _Pass:
         else:
             self.summary.known_entries += 1
 
-    async def _page(self, url: str) -> _Page:
+    async def _page(self, url: str) -> ArticlePage:
         """The article page at ``url``, fetched at most once per pass."""
         task = self._pages.get(url)
         if task is None:
@@ -447,30 +470,13 @@ class _Pass:
             self._pages[url] = task
         return await task
 
-    async def _fetch_page(self, url: str) -> _Page:
-        try:
-            result = await self.fetcher.fetch(url, accept=PAGE_ACCEPT)
-        except FetchError as exc:
+    async def _fetch_page(self, url: str) -> ArticlePage:
+        page = await fetch_article_page(self.fetcher, url)
+        if page.fetch_failed:
             self.summary.page_failures += 1
-            status = exc.http_status if isinstance(exc, HTTPStatusError) else None
-            label = f"fetch_failed: {status}" if status else f"fetch_failed: {exc.message}"
-            return _Page(url=url, aliases=(), html=None, status=label[:300])
-        self.summary.pages_fetched += 1
-        media = result.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-        final = canonicalize_url(result.final_url) or url
-        aliases = [url] if final != url else []
-        if media not in _HTML_TYPES:
-            return _Page(url=final, aliases=tuple(aliases), html=None, status=f"not_html: {media}")
-        if not result.body.strip():
-            return _Page(url=final, aliases=tuple(aliases), html=None, status="empty_page")
-        canonical = publisher_canonical(find_canonical(result.final_url, result.body), final)
-        if canonical and canonical != final:
-            aliases.append(final)
-            final = canonical
-        charset = charset_from_content_type(result.headers.get("content-type", ""))
-        return _Page(
-            url=final, aliases=tuple(aliases), html=result.body, status=None, charset=charset
-        )
+        else:
+            self.summary.pages_fetched += 1
+        return page
 
     # -- recording ----------------------------------------------------------------------------
     async def _update(self, source: Source, fields: dict[str, Any]) -> None:
@@ -615,18 +621,55 @@ async def crawl_once(
     return run.summary
 
 
+async def fetch_article_page(fetcher: Fetcher, url: str) -> ArticlePage:
+    """The article page at ``url`` as crawl reads it: the final URL after redirects and the
+    publisher's canonical, the other names as aliases, the header's charset; a page that
+    could not be used has no html and says why in ``status``."""
+    try:
+        result = await fetcher.fetch(url, accept=PAGE_ACCEPT)
+    except FetchError as exc:
+        status = exc.http_status if isinstance(exc, HTTPStatusError) else None
+        label = f"fetch_failed: {status}" if status else f"fetch_failed: {exc.message}"
+        return ArticlePage(url=url, aliases=(), html=None, status=label[:300])
+    media = result.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    final = canonicalize_url(result.final_url) or url
+    aliases = [url] if final != url else []
+    if media not in _HTML_TYPES:
+        return ArticlePage(
+            url=final, aliases=tuple(aliases), html=None, status=f"not_html: {media}"
+        )
+    if not result.body.strip():
+        return ArticlePage(url=final, aliases=tuple(aliases), html=None, status="empty_page")
+    canonical = publisher_canonical(find_canonical(result.final_url, result.body), final)
+    if canonical and canonical != final:
+        aliases.append(final)
+        final = canonical
+    charset = charset_from_content_type(result.headers.get("content-type", ""))
+    return ArticlePage(
+        url=final, aliases=tuple(aliases), html=result.body, status=None, charset=charset
+    )
+
+
 async def poll_source(
-    store: Store, settings: Settings, source_id: int, *, pipeline: Pipeline, fetcher: Fetcher
+    store: Store,
+    settings: Settings,
+    source_id: int,
+    *,
+    pipeline: ArticleSink,
+    fetcher: Fetcher,
 ) -> CrawlSummary | None:
     """One poll of one source, as a pass polls it (conditional GET, parse, article pages,
-    ``pipeline.ingest``), its poll state saved (which ends its lease). For a task worker that
-    was handed the source by ``marsad scheduler``; the caller owns ``pipeline`` and
-    ``fetcher``. None when the source is gone (removed since it was sent)."""
+    ``pipeline.store_item``), its poll state saved (which ends its lease). For a task worker
+    that was handed the source by ``marsad scheduler``; the caller owns ``pipeline`` (a
+    :class:`Pipeline` or any :class:`ArticleSink`) and ``fetcher``. None when the source is gone (removed since it was sent)."""
     started = time.monotonic()
     source = await asyncio.to_thread(_source_or_none, store, source_id)
     if source is None:
         return None
-    run = _Pass(store, settings, pipeline, fetcher)
+    if isinstance(pipeline, Pipeline):
+        run = _Pass(store, settings, pipeline, fetcher)
+    else:
+        run = _Pass(store, settings, None, fetcher, sink=pipeline)
     requests = fetcher.requests
     try:
         await run.crawl_source(source)
@@ -833,4 +876,13 @@ async def _scheduler_loop(
             on_pass(summary)
 
 
-__all__ = ["CrawlSummary", "crawl_once", "poll_source", "run_scheduler", "seconds_until_due"]
+__all__ = [
+    "ArticlePage",
+    "ArticleSink",
+    "CrawlSummary",
+    "crawl_once",
+    "fetch_article_page",
+    "poll_source",
+    "run_scheduler",
+    "seconds_until_due",
+]

@@ -43,13 +43,13 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from marsad.config import Settings
 from marsad.errors import MarsadError
 from marsad.extract.langid import default_detector
 from marsad.ingest.fetcher import Fetcher
-from marsad.pipeline.crawl import CrawlSummary, _Pass, poll_source
+from marsad.pipeline.crawl import CrawlSummary, fetch_article_page, poll_source
 from marsad.pipeline.process import IncomingArticle, Pipeline
 from marsad.scale.engine import (
     dead_letter_notes,
@@ -377,8 +377,7 @@ class WorkerRuntime:
                         self.store,
                         settings,
                         source_id,
-                        # poll_source calls only ``known`` and ``store_item`` on it.
-                        pipeline=cast(Pipeline, handoff),
+                        pipeline=handoff,
                         fetcher=state.fetcher,
                     )
                 )
@@ -415,15 +414,12 @@ class WorkerRuntime:
         assert state.fetcher is not None
         started = time.monotonic()
         with state.lock:
-            run = _Pass(self.store, self.settings, None, state.fetcher)
             try:
                 # crawl's own page fetch: final URL, the publisher's canonical, the charset.
-                page = state.loop.run_until_complete(run._page(item.url))
+                page = state.loop.run_until_complete(fetch_article_page(state.fetcher, item.url))
             except BaseException:
                 self._renew_loop(state)
                 raise
-            finally:
-                run.close()
         self.metrics.stage_seconds.labels("fetch_article").observe(time.monotonic() - started)
         self.metrics.fetch_outcomes.labels("page" if page.html is not None else "page_failed").inc()
         item = with_page(
