@@ -517,7 +517,7 @@ class Pipeline:
         snapshot = WindowSnapshot(
             self.clusterer,
             # Only what the window can still name (the maps would grow with the archive).
-            {k: v for k, v in self._story_ids.items() if self.clusterer.story(k) is not None},
+            {k: v for k, v in self._story_ids.items() if self.clusterer.has_story(k)},
             {k: v for k, v in self._article_ids.items() if held(k)},
             self.background_articles,
         )
