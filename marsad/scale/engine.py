@@ -24,7 +24,7 @@ from marsad.errors import BrokerUnavailable, ConfigError
 
 log = logging.getLogger(__name__)
 
-QUEUE_KINDS = ("fetch", "group")
+QUEUE_KINDS = ("fetch", "article", "analyse", "group", "translate")
 # Retries of a failed message, with exponential back-off from MIN, doubled each time, to MAX
 # (then a dead letter): 15 s, 30 s, 1, 2 and 4 min, about 8 minutes in all, long enough for
 # a database or broker restart.

@@ -7,9 +7,10 @@ the moment the process or its connection dies, and a standby takes it within
 Each round the leader claims due sources with leases (``Store.claim_sources``: ``FOR UPDATE
 SKIP LOCKED``, ``source_lease_seconds``; the worker renews it while it polls and its saved poll
 state ends it, and a lost message's source comes back when its lease runs out) and sends one message per source, now: there are no
-long-ETA messages in the broker. Back-pressure: while the fetch queue holds more than
+long-ETA messages in the broker. Back-pressure: while the busiest of the fetch, article and analyse queues holds more than
 ``fetch_queue_depth`` ready messages it sends nothing, and it never sends more than the room
-left, so a slow stage never piles up messages.
+left, so a slow stage never piles up messages (a ``fetch_source`` fans out into one message
+per new entry, so a slow analyse stage must hold the scheduler back too).
 """
 
 from __future__ import annotations
@@ -137,6 +138,10 @@ def run_scheduler(
     return stats
 
 
+# The queues a fetch_source message feeds: the scheduler holds back while any of them is full.
+FED_QUEUES = ("fetch", "article", "analyse")
+
+
 def _round(
     store: Store,
     settings: Settings,
@@ -145,8 +150,8 @@ def _round(
     owner: str,
     stats: SchedulerStats,
 ) -> int:
-    """Claim what is due, as much as the fetch queue has room for, and send it."""
-    room = int(settings.fetch_queue_depth) - queues.depth("fetch")
+    """Claim what is due, as much as the busiest fetching queue has room for, and send it."""
+    room = int(settings.fetch_queue_depth) - max(queues.depth(k) for k in FED_QUEUES)
     if room <= 0:
         stats.held_back += 1
         return 0
