@@ -849,10 +849,6 @@ def _judge(
     place = min(places, key=_kind_rank)
     if place.kind == "demonym" and key.isascii() and _cultural_demonym(zone, hit):
         return None  # an Italian grocery store, an Irish pub, classes in Spanish
-    if place.kind == "demonym" and key.isascii() and _inside_capitalised_run(amb, zone, hit):
-        # DeLallo Italian Marketplace, St. Rose Dominican Hospital: inside a name (as "in_name"
-        # it would still make a lone shop's name the story's country)
-        return None
     if (
         key in gazetteer.adjective_names
         and prev_norm.startswith("ال")
@@ -989,18 +985,6 @@ def _after_possessive(zone: Zone, first: int) -> bool:
         and text[owner.start].isupper()
         and not text[mark.end : tokens[first].start].strip()
     )
-
-
-def _inside_capitalised_run(amb: Ambiguity, zone: Zone, hit: Hit) -> bool:
-    """Capitalised words right before (mid-sentence) and right after: the name is inside a
-    longer one (DeLallo Italian Marketplace), not "the American Red Cross"."""
-    tokens = zone.scanned.tokens
-    last = hit.last
-    if last + 1 >= len(tokens) or not _adjacent(zone, last, last + 1):
-        return False
-    if not zone.scanned.text[tokens[last + 1].start].isupper():
-        return False
-    return _after_capital(amb, zone, hit)
 
 
 def _after_capital(amb: Ambiguity, zone: Zone, hit: Hit) -> bool:

@@ -279,17 +279,14 @@ def test_bangladeshi_md_is_no_maryland(knowledge: Knowledge) -> None:
     assert _mentioned(knowledge, "", text, "en") == {"BD"}
 
 
-def test_demonym_inside_a_capitalised_name(knowledge: Knowledge) -> None:
-    text = (
-        "The accident happened in the parking lot at DeLallo Italian Marketplace along Route 30 "
-        "in Jeannette, Pennsylvania."
-    )
-    u = understand(knowledge, "Man dies after being run over", text, "en")
-    assert "IT" not in {m.country for m in u.mentions}, u.mentions
-    assert u.about[:1] == ("US",)
+def test_demonym_inside_a_name_still_names_its_country(knowledge: Knowledge) -> None:
+    # A demonym inside a longer name (a dam, a state company) is still that country's: taking
+    # it for a shop's name dropped Ethiopia from the Grand Ethiopian Renaissance Dam and let
+    # Sudan, named in passing, become the demo's dam story's country (a wrong story merge).
+    text = "More turbines at the Grand Ethiopian Renaissance Dam came online on Monday."
+    assert "ET" in _mentioned(knowledge, "", text, "en")
     text = "They met with Russian Foreign Minister Sergei Lavrov in Geneva."
     assert "RU" in _mentioned(knowledge, "", text, "en")
-    assert "US" in _mentioned(knowledge, "", "He went to the American Red Cross shelter.", "en")
 
 
 def test_language_after_an_adverb(knowledge: Knowledge) -> None:
