@@ -31,7 +31,6 @@ from datetime import datetime
 from typing import Any
 
 from marsad.errors import StorageError
-from marsad.models import Article
 from marsad.pipeline.steps import IncomingArticle
 from marsad.store import Store
 
@@ -165,11 +164,6 @@ class HandOff:
                 except Exception as exc:  # only saves a repeat
                     log.info("could not note %s as on its way: %s", item.url, exc)
         return True
-
-    def ingest(self, item: IncomingArticle) -> tuple[Article, bool]:
-        """``store_item`` as ``Pipeline.ingest`` answers: (None, True); the crawler only
-        counts."""
-        return None, self.store_item(item)  # type: ignore[return-value]
 
 
 __all__ = ["MAX_PACKED_BYTES", "HandOff", "pack", "unpack", "with_page"]
