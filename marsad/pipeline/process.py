@@ -249,15 +249,7 @@ class Pipeline:
         features = analysed.features
         try:
             assignment = self.clusterer.add(features)
-            original_key = assignment.duplicate_of_key or assignment.translation_of_key
-            kind = assignment.duplicate_kind if assignment.duplicate_of_key else "translation"
-            bundle = replace(
-                analysed.stored,
-                duplicate_of=self._article_ids.get(original_key or ""),
-                duplicate_kind=kind,
-                duplicate_evidence=assignment.evidence,
-                story=self._story_change(assignment),
-            )
+            bundle = replace(analysed.stored, **self._decision(assignment))
             article_id, story_id, created = self.store.save_analysed(
                 bundle, holder=self.holder, outbox=kinds, index=index_in, index_at_grouping=True
             )
@@ -354,16 +346,11 @@ class Pipeline:
             # gives the batch's decisions naming it the one story, by its key).
             if assignment.merged_story_keys and not self._write(batch, done):
                 return False
-            original_key = assignment.duplicate_of_key or assignment.translation_of_key
-            kind = assignment.duplicate_kind if assignment.duplicate_of_key else "translation"
             bundle = AnalysedArticle(
                 article=NewArticle(
                     url=row.url, published_at=row.published_at, fetched_at=row.fetched_at
                 ),
-                duplicate_of=self._article_ids.get(original_key or ""),
-                duplicate_kind=kind,
-                duplicate_evidence=assignment.evidence,
-                story=self._story_change(assignment),
+                **self._decision(assignment),
             )
         except Exception:
             # The clusterer holds an undecided article: rebuild from the store on next use.
@@ -372,6 +359,18 @@ class Pipeline:
         self._article_ids[features.key] = row.id  # later copies in the batch link to it
         batch.items.append((row.id, bundle, assignment, key))
         return True
+
+    def _decision(self, assignment: Assignment) -> dict[str, Any]:
+        """The stored fields of a grouping decision: copy or translation link, and story."""
+        original_key = assignment.duplicate_of_key or assignment.translation_of_key
+        return {
+            "duplicate_of": self._article_ids.get(original_key or ""),
+            "duplicate_kind": (
+                assignment.duplicate_kind if assignment.duplicate_of_key else "translation"
+            ),
+            "duplicate_evidence": assignment.evidence,
+            "story": self._story_change(assignment),
+        }
 
     def _write(self, batch: _Batch, done: dict[int, Assignment]) -> bool:
         """Write the batch's decisions in one transaction (False: the lock was lost)."""
