@@ -304,3 +304,7 @@ __all__ = [
     "stories",
     "translations",
 ]
+
+# Reader-facing tables live in modules of their own on the same metadata; importing them here
+# keeps ``metadata`` whole wherever the schema is used (migrations' autogenerate, tests).
+from marsad.store import account_tables, alert_tables  # noqa: E402, F401
