@@ -210,6 +210,35 @@ SETTINGS: tuple[Setting, ...] = (
         "Port of the Prometheus /metrics of `marsad worker` (process N of --processes uses "
         "port + N); 0: none. `marsad serve` answers /metrics on its own port.",
     ),
+    Setting(
+        "alerts_allow_private_networks",
+        bool,
+        False,
+        "Allow alert webhooks and Apprise URLs to loopback, private or link-local addresses "
+        "(refused by default, like sources: the fetcher's SSRF guard).",
+    ),
+    Setting(
+        "alert_max_attempts", int, 8, "Tries of one alert delivery before it is a dead letter."
+    ),
+    Setting(
+        "alert_retry_seconds",
+        float,
+        30.0,
+        "First wait before an alert delivery is tried again; doubled each try (with jitter), "
+        "at most a day.",
+    ),
+    Setting("smtp_host", str, "", "SMTP server of alert e-mail digests; empty: no e-mail alerts."),
+    Setting("smtp_port", int, 587, "Port of the SMTP server of alert e-mail digests."),
+    Setting(
+        "smtp_security",
+        str,
+        "starttls",
+        "How the SMTP connection is secured: starttls, ssl (implicit TLS) or none.",
+        choices=("starttls", "ssl", "none"),
+    ),
+    Setting("smtp_user", str, "", "SMTP login of alert e-mail digests; empty: no login."),
+    Setting("smtp_password", str, "", "SMTP password of alert e-mail digests.", secret=True),
+    Setting("smtp_from", str, "", "From address of alert e-mail digests (marsad@example.org)."),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
