@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "articles",
     "models",
     "demo",
+    "alerts",
     "config_cmd",
 )
 
