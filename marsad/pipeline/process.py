@@ -153,11 +153,15 @@ class Pipeline:
         detector: LanguageDetector | None = None,
         translator: Translator | None = None,
         groups: bool = True,
+        story_outbox: Sequence[str] = (),
     ) -> None:
         """``groups`` False: store only, never ask for the grouping lock nor build a story
-        window (a fetch worker beside a grouping holder, ``marsad.scale``)."""
+        window (a fetch worker beside a grouping holder, ``marsad.scale``). ``story_outbox``:
+        outbox kinds written when a grouping decision changes a story (``alert`` when alerts
+        are on; nobody consumes them otherwise, so they are not written by default)."""
         self.store = store
         self.groups = groups
+        self.story_outbox = tuple(story_outbox)
         self.settings = settings
         self.knowledge = knowledge or load_knowledge(settings.entities_file)
         self.detector = detector or default_detector()
@@ -251,7 +255,12 @@ class Pipeline:
             assignment = self.clusterer.add(features)
             bundle = replace(analysed.stored, **self._decision(assignment))
             article_id, story_id, created = self.store.save_analysed(
-                bundle, holder=self.holder, outbox=kinds, index=index_in, index_at_grouping=True
+                bundle,
+                holder=self.holder,
+                outbox=kinds,
+                index=index_in,
+                index_at_grouping=True,
+                story_outbox=self.story_outbox,
             )
         except Exception:
             # The clusterer holds an article the store may not: rebuild from the store.
@@ -381,6 +390,7 @@ class Pipeline:
                 [(article_id, bundle, key) for article_id, bundle, _, key in batch.items],
                 holder=self.holder,
                 index=index_in,
+                story_outbox=self.story_outbox,
             )
         except Exception:
             self._holding = False  # the window holds decisions the store may not

@@ -54,6 +54,9 @@ T = TypeVar("T")
 # Work the pipeline leaves for consumers in the article's own transaction (``outbox.kind``).
 OUTBOX_TRANSLATE = "translate"
 OUTBOX_GROUP = "group"
+# A story changed by a grouping decision, for the alert consumer (issue 20): the row names the
+# story's newest article of the decision; written only when the pipeline asks (``story_outbox``).
+OUTBOX_ALERT = "alert"
 # A ``group`` row's fields when the article's index entry is written at grouping, not before.
 INDEX_AT_GROUPING = "index"
 # PostgreSQL SQLSTATEs of a transaction lost to a concurrent one: safe to run again.
@@ -398,6 +401,7 @@ class Store(StoreReads):
         outbox: Sequence[str] = (),
         index: IndexHook | None = None,
         index_at_grouping: bool = False,
+        story_outbox: Sequence[str] = (),
     ) -> tuple[int, int | None, bool]:
         """Store an article with its analysis, duplicate link and story in ONE transaction.
 
@@ -451,6 +455,8 @@ class Store(StoreReads):
             ):
                 story_id, demoted = self._group_in(conn, article_id, bundle, now)
                 reindex += demoted
+                if story_id is not None:
+                    kinds += story_outbox
             elif decision:
                 kinds.append(OUTBOX_GROUP)
             deferred = index is not None and index_at_grouping and OUTBOX_GROUP in kinds
@@ -508,6 +514,7 @@ class Store(StoreReads):
         *,
         holder: str,
         index: IndexHook | None = None,
+        story_outbox: Sequence[str] = (),
     ) -> list[int | None] | None:
         """The holder's decisions for articles stored as pending grouping, in order, in ONE
         transaction with the removal of their ``group`` outbox rows. Returns the story id of
@@ -518,7 +525,8 @@ class Store(StoreReads):
         (``story_id`` None) share the story the first of them creates. A batch is the same as
         its decisions one by one: each sees the ones before it (a copy of an article decided
         earlier in the batch links to it); the decision counter, each story's fields and counts
-        and the search rows are written once, at the end."""
+        and the search rows are written once, at the end. ``story_outbox`` kinds are written
+        once per story the batch changed, for its last article in the batch."""
         now = utcnow()
 
         def work(conn: sa.Connection) -> list[int | None] | None:
@@ -538,7 +546,7 @@ class Store(StoreReads):
             story_ids: list[int | None] = []
             created: dict[str, int] = {}  # story reference -> the story this batch created
             stories: dict[int, dict[str, Any]] = {}  # story id -> its fields, written at the end
-            touched: dict[int, None] = {}  # stories whose counts change, in order
+            touched: dict[int, int] = {}  # stories whose counts change -> last article
             reindex: dict[int, None] = {}
             for article_id, bundle, ref in decisions:
                 if article_id not in waiting:  # grouped already (or the article is gone)
@@ -555,7 +563,7 @@ class Store(StoreReads):
                 story_id, demoted = self._decide_in(conn, article_id, bundle, now, stories)
                 story_ids.append(story_id)
                 if story_id is not None:
-                    touched[story_id] = None
+                    touched[story_id] = article_id
                     if new_ref is not None:
                         created.setdefault(new_ref, story_id)
                 # Its index entry was written when it was stored (unless the row says it
@@ -571,6 +579,8 @@ class Store(StoreReads):
                 conn.execute(t.stories.update().where(t.stories.c.id == story_id).values(**values))
             for story_id in touched:
                 self._refresh_story_counts_in(conn, story_id)
+            if story_outbox and touched:
+                self._enqueue_in(conn, story_outbox, list(touched.values()), now)
             if index is not None and reindex:
                 index(conn, list(reindex))
             return story_ids
