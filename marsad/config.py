@@ -239,6 +239,30 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp_user", str, "", "SMTP login of alert e-mail digests; empty: no login."),
     Setting("smtp_password", str, "", "SMTP password of alert e-mail digests.", secret=True),
     Setting("smtp_from", str, "", "From address of alert e-mail digests (marsad@example.org)."),
+    Setting(
+        "anonymous_reading",
+        bool,
+        True,
+        "Anyone may read the site, feeds and API; off: every read needs a signed-in user (a "
+        "session or `Authorization: Bearer <user token>`); the admin token keeps working.",
+    ),
+    Setting(
+        "secure_cookies",
+        str,
+        "auto",
+        "Mark the session cookie Secure: auto (when the request came over HTTPS), always "
+        "(behind a TLS proxy that does not say so) or never.",
+        choices=("auto", "always", "never"),
+    ),
+    Setting("session_days", float, 14.0, "How long a sign-in lasts (days) before a new login."),
+    Setting(
+        "login_max_failures",
+        int,
+        5,
+        "Failed logins allowed per account in login_window_seconds (four times as many per "
+        "address) before logins are refused until the window passes.",
+    ),
+    Setting("login_window_seconds", float, 900.0, "Window of the login rate limits (seconds)."),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
