@@ -74,7 +74,8 @@ _TITLE_WORDS = _words(
     legislator councillors activists dissident philanthropist businessmen novelists poets
     sprinter cyclist swimmer boxer golfer skier veteran legend superstar dancer skater
     explorer astronomer strategist pollster lobbyist paramedic firefighter constable priest
-    monk nun cleric mufti warlord militant hacker whistleblower refugee migrant mountaineer"""
+    monk nun cleric mufti warlord militant hacker whistleblower refugee migrant mountaineer
+    pro tem tempore"""
 )
 # What a minister or secretary is "of": its words belong to the title, not to the name after it.
 _PORTFOLIOS = _words(
@@ -362,6 +363,18 @@ def _read_run(
     run_norms = [norms[i] for i in run]
     org = _organisation(run, run_norms, words, place_tokens)
     if org is not None and not title_case:
+        titled = _titled_inside(run, run_norms, words)
+        if titled is not None:
+            # "Superior Court Chief Judge Lawton Stephens", "Stadium Authority Director Mary
+            # Conturo": the body ends at its last head word, the person follows the title
+            org_end, person_start = titled
+            body = _read_run(
+                run[:org_end], words, norms, sentence_start, lower_seen, place_tokens,
+                title_case, surnames, given_names, evidence=evidence,
+            )  # fmt: skip
+            return body + _person(
+                run[person_start:], words, norms, True, surnames, given_names, evidence
+            )
         # a person's name glued to the body: "Claudia Mo of Civic Party", "Refugee Council
         # Enver Solomon": cut where a known given name starts a name word outside the heads
         cut = _person_inside(run, run_norms, given_names)
@@ -895,6 +908,35 @@ def _person_inside(run: list[int], run_norms: list[str], given: frozenset[str]) 
     if len(run) - last - 1 == 2 and _plain_names(run_norms[last + 1 :]):
         return last + 1
     return None
+
+
+def _titled_inside(
+    run: list[int], run_norms: list[str], words: list[str]
+) -> tuple[int, int] | None:
+    """(end of the body, start of the person) when a title stands after the body's last head
+    word and a person's name after the title: "Carthage Police Chief Chris McKenzie", "Senate
+    President Pro Tem Glenn McConnell", "Charleston Police Department Public Information
+    Officer Charles Francis" (the words between the head and the title belong to the title)."""
+    heads = [j for j, w in enumerate(run_norms) if w in _ORG_HEADS]
+    if not heads:
+        return None
+    last = heads[-1]
+    title = next((j for j in range(last + 1, len(run)) if run_norms[j] in _TITLE_WORDS), None)
+    if title is None:
+        return None
+    start = title
+    while start < len(run) and run_norms[start] in _TITLE_WORDS:
+        start += 1
+    name = run[start:]
+    if not (
+        1 <= len(name) <= _MAX_NAME_WORDS - 1
+        and _plain_names(run_norms[start:])
+        and all(
+            words[i][:1].isupper() and not (len(words[i]) > 1 and words[i].isupper()) for i in name
+        )
+    ):
+        return None
+    return last + 1, start
 
 
 _NAME_WORDS = (2, 3)  # words of a person's name before "of": "Jann Wenner of Rolling Stone"

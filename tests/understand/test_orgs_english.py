@@ -97,3 +97,17 @@ def test_a_shouted_text_names_no_body(knowledge: Knowledge) -> None:
     assert not _orgs(shouted), _orgs(shouted)
     normal = understand(knowledge, "", "The QXRT board and the ZLMB panel met on Monday.", "en")
     assert {"QXRT", "ZLMB"} <= _orgs(normal), _orgs(normal)
+
+
+def test_a_title_after_a_body_starts_a_person(knowledge: Knowledge) -> None:
+    """"Superior Court Chief Judge Lawton Stephens": the body ends at its last head word, the
+    title is no one's, the person follows it."""
+    text = (
+        "The motion was denied by Brackett County Superior Court Chief Judge Elena Vasquez, "
+        "and Harwell Police Department Public Information Officer Dana Kirby said so."
+    )
+    u = understand(knowledge, "", text, "en")
+    people = {e.name for e in u.entities if e.type is EntityType.PERSON}
+    assert {"Elena Vasquez", "Dana Kirby"} <= people, people
+    assert "Harwell Police Department" in _orgs(u), _orgs(u)
+    assert not any("Judge" in name or "Officer" in name for name in _orgs(u) | people)
