@@ -18,6 +18,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from marsad.accounts.model import LANGUAGES, ROLES
+from marsad.errors import UserError
 
 TOKEN_BYTES = 32
 MIN_PASSWORD = 8
@@ -64,27 +65,27 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise ValueError(f"a password needs at least {MIN_PASSWORD} characters")
+        raise UserError(f"a password needs at least {MIN_PASSWORD} characters")
     if len(password) > MAX_PASSWORD:
-        raise ValueError(f"a password has at most {MAX_PASSWORD} characters")
+        raise UserError(f"a password has at most {MAX_PASSWORD} characters")
 
 
 def check_name(name: str) -> str:
     """A user name: letters, digits and ``_ . @ -``, 1-64 characters (kept as typed)."""
     if not _NAME.match(name):
-        raise ValueError("a user name is 1-64 letters, digits or _ . @ -")
+        raise UserError("a user name is 1-64 letters, digits or _ . @ -")
     return name
 
 
 def check_role(role: str) -> str:
     if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        raise UserError(f"role must be one of {', '.join(ROLES)}")
     return role
 
 
 def check_language(language: str) -> str:
     if language not in LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+        raise UserError(f"language must be one of {', '.join(LANGUAGES)}")
     return language
 
 

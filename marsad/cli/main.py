@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "articles",
     "models",
     "demo",
+    "users",
     "alerts",
     "config_cmd",
 )

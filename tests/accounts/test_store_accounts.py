@@ -28,7 +28,7 @@ def test_users_round_trip_and_password_is_hashed(accounts: Accounts, store: Stor
     assert [u.name for u in accounts.list_users()] == ["alice"]
     with pytest.raises(UserError):
         accounts.add_user("alice", "another one", now=NOW)
-    with pytest.raises(ValueError):
+    with pytest.raises(UserError):
         accounts.add_user("bob", "short", now=NOW)
     with store.engine.connect() as conn:
         stored = conn.execute(sa.select(at.users.c.password_hash)).scalar_one()
