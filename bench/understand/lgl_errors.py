@@ -15,7 +15,7 @@ import sys
 from collections import Counter
 from typing import Any
 
-from bench.understand.en_eval import _mentioned, _title_and_body, lgl_split
+from bench.understand.en_eval import _mentioned, _title_and_body, lgl_split, source_country
 
 
 def _gold(article: dict[str, Any]) -> tuple[Counter[str], str | None]:
@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--split", choices=("dev", "test"), default="dev")
     parser.add_argument("--summary", action="store_true", help="figures only")
+    parser.add_argument(
+        "--sources", action="store_true", help="with each outlet's country (source_country)"
+    )
     args = parser.parse_args(argv)
     knowledge = load_knowledge()
     tp = fp = fn = top_ok = top_n = 0
@@ -42,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         counts, top = _gold(article)
         gold = set(counts)
         title, body = _title_and_body(article)
-        u = understand(knowledge, title, body, "en")
+        source = source_country(article["domain"]) if args.sources else None
+        u = understand(knowledge, title, body, "en", source)
         ours = _mentioned(u)
         tp, fp, fn = tp + len(ours & gold), fp + len(ours - gold), fn + len(gold - ours)
         ok = top is None or (bool(u.about) and u.about[0] == top)

@@ -47,6 +47,8 @@ log = logging.getLogger(__name__)
 # A national team is linked to its country's entity (ANERcorp tags "منتخب مصر" مصر as LOC); a
 # country's name inside a bank's or company's name (in_name) is not a place entity.
 _PLACE_ENTITY_KINDS = ("country", "territory", "capital", "city", "state", "area", "team")
+# mentions that name where a story happens (a demonym, a person or a body only hints at it)
+_PLACE_KINDS = ("country", "territory", "capital", "city", "state", "area", "metonym")
 
 
 @dataclass(frozen=True)
@@ -147,10 +149,24 @@ class EntitySpan:
     name: str  # display name
 
 
-def understand(knowledge: Knowledge, title: str, text: str, language: str | None) -> Understanding:
-    """Places, countries, regions and entities of one article. Pure: no I/O, no state."""
+def understand(
+    knowledge: Knowledge,
+    title: str,
+    text: str,
+    language: str | None,
+    source_country: str | None = None,
+) -> Understanding:
+    """Places, countries, regions and entities of one article. Pure: no I/O, no state.
+
+    ``source_country`` (ISO 3166-1 alpha-2, the outlet's home as its source row says) is a weak
+    prior: a local paper's unnamed or ambiguous town is in its own country. It decides the top
+    country only where the text names no place of any country firmly (a story naming only its
+    street, or only "an Italian grocery"), and never adds a mention.
+    """
     language = language or _language_of(title, text)
-    zones, mentions, spans, weighted = _analyse(knowledge, title, text, language)
+    zones, mentions, spans, weighted = _analyse(knowledge, title, text, language, source_country)
+    if source_country and not any(w.kind in _PLACE_KINDS and w.country for w in weighted):
+        weighted.append(WeightedMention(source_country, None, "source", "text", LEAD_CHARS, 0, 0))
     countries, regions = rank_countries(
         weighted,
         {z.name: [t.norm for t in z.scanned.tokens] for z in zones},
@@ -175,7 +191,7 @@ def find_entity_spans(knowledge: Knowledge, text: str, language: str | None) -> 
 
 
 def _analyse(
-    knowledge: Knowledge, title: str, text: str, language: str
+    knowledge: Knowledge, title: str, text: str, language: str, home: str | None = None
 ) -> tuple[list[Zone], list[PlaceMention], list[EntitySpan], list[WeightedMention]]:
     gazetteer = knowledge.gazetteer
     n_places = len(gazetteer.places)
@@ -184,7 +200,7 @@ def _analyse(
         scanned = scan(body)
         hits = find_hits(knowledge.automaton, scanned, n_places)
         zones.append(Zone(name, scanned, tuple(hits)))
-    mentions = find_place_mentions(gazetteer, zones)
+    mentions = find_place_mentions(gazetteer, zones, home)
     weighted: list[WeightedMention] = []  # entities' countries; the places' are added last
     english_bodies: list[EntitySpan] = []
     english_people: list[EntitySpan] = []

@@ -32,6 +32,10 @@ KIND_WEIGHT = {
     # no place named, only a country's local institutions (sheriff's office, township): enough
     # to file a local story (LONE_MIN), never enough to beat a place
     "cue": 0.5,
+    # the outlet's home country, where the text names no place firmly (understand's
+    # source_country): more than one demonym in the lead (an Italian grocery: 1.4), less than
+    # one in the title or two in the body
+    "source": 1.5,
 }
 TITLE_WEIGHT = 3.0
 # A headline opening with a country's name has it for subject ("Israel floods Lebanese

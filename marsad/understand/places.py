@@ -125,8 +125,14 @@ def _place_refs(gazetteer: Gazetteer, hit: Hit) -> list[Place]:
     return [gazetteer.places[r] for r in hit.refs if r < n]
 
 
-def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMention]:
-    """Judge every place hit of the zones; return the mentions kept, in reading order."""
+def find_place_mentions(
+    gazetteer: Gazetteer, zones: list[Zone], home: str | None = None
+) -> list[PlaceMention]:
+    """Judge every place hit of the zones; return the mentions kept, in reading order.
+
+    ``home``: the outlet's country (see ``understand``), the country of a town named with no
+    other evidence; US towns when it is not known (US local news is most English local news).
+    """
     amb = gazetteer.ambiguity
     firm: Counter[str] = Counter()
     firm_local: Counter[str] = Counter()  # states and non-capital cities: cues for US Georgia
@@ -275,7 +281,9 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
                     # "a Lebanon woman", "a Paris man": a town's people, as US local news
                     # writes it; a country's would be "a Lebanese woman" (unless the article
                     # names that country firmly: "a Jordan man was arrested in Amman")
-                    place = _resolve(gazetteer, hit.key, towns, surface, support, False, national)
+                    place = _resolve(
+                        gazetteer, hit.key, towns, surface, support, False, national, home
+                    )
                 else:
                     if firm_national and any(p.kind == "country" for p in places):
                         # "the USA and Mexico": where countries are named as countries, a
@@ -291,6 +299,7 @@ def find_place_mentions(gazetteer: Gazetteer, zones: list[Zone]) -> list[PlaceMe
                         person_keys,
                         not firm,
                         national,
+                        home,
                     )
             if place is None:
                 continue
@@ -766,6 +775,7 @@ def _judge(
     person_keys: set[str],
     town_default: bool = False,
     national: Support | None = None,
+    home: str | None = None,
 ) -> Place | None:
     amb = gazetteer.ambiguity
     tokens = zone.scanned.tokens
@@ -819,13 +829,19 @@ def _judge(
         key in amb.support_only
         and not dateline
         and not any(support_of(p) for p in places)
-        # local news naming only its town: with no country named firmly, a US town counts (US
-        # local news is most of the English local news; other towns need their country's
-        # local evidence)
+        # local news naming only its town: with no country named firmly, a town of the
+        # outlet's country counts; a US town where the outlet's country is not known (US local
+        # news is most of the English local news; other towns need their country's local
+        # evidence)
         and not (
             town_default
             and key not in gazetteer.strict_town_keys
-            and all(p.id.startswith("town:") and p.country == "US" for p in places)
+            and all(p.id.startswith("town:") for p in places)
+            and (
+                any(p.country == home for p in places)
+                if home
+                else all(p.country == "US" for p in places)
+            )
         )
     ):
         return None
@@ -845,6 +861,7 @@ def _judge(
             support_of,
             dateline or _is_dateline(zone, hit),
             national,
+            home,
         )
     place = min(places, key=_kind_rank)
     if place.kind == "demonym" and key.isascii() and _cultural_demonym(zone, hit):
@@ -1265,11 +1282,13 @@ def _resolve(
     support_of: Support,
     dateline: bool = False,
     national: Support | None = None,
+    home: str | None = None,
 ) -> Place:
     """One name, several countries: diacritics first, then a dateline (which names a city),
-    then the article's support, then a city over towns (Geneva, not Geneva, Ill.), then among
-    towns the country named firmly (``national``), then the country with most towns of that name (Mansfield: three in the US, one in
-    England), then order."""
+    then the article's support, then, where every reading is a town, the outlet's country
+    (``home``: Lancaster in a Lancashire paper), then a city over towns (Geneva, not Geneva,
+    Ill.), then among towns the country named firmly (``national``), then the country with
+    most towns of that name (Mansfield: three in the US, one in England), then order."""
     by_country: dict[str | None, Place] = {}
     for place in sorted(places, key=_kind_rank):
         by_country.setdefault(place.country, place)
@@ -1287,11 +1306,15 @@ def _resolve(
     order += [c for c in by_country if c not in order]
     ranked = [c for c in order if c in by_country]
     towns: Counter[str | None] = Counter(p.country for p in places if p.id.startswith("town:"))
+    # a city (London, Paris, Alexandria) keeps its standing whatever the outlet: a US paper's
+    # "Paris" is France unless the article says otherwise
+    local = home is not None and all(p.id.startswith("town:") for p in by_country.values())
 
-    def rank(c: str | None) -> tuple[int, bool, int, int, int]:
+    def rank(c: str | None) -> tuple[int, bool, bool, int, int, int]:
         place = by_country[c]
         return (
             support_of(place),
+            local and c == home,
             not place.id.startswith("town:"),
             national(place) if national else 0,
             towns[c],
