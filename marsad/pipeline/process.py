@@ -223,7 +223,7 @@ class Pipeline:
         if new.url != item.url and self.store.find_article_id([new.url]) is not None:
             # The publisher's canonical is known.
             return self.store.add_articles([new])[0][0], False, None, None
-        analysed = analyse_step(new, self.knowledge)
+        analysed = analyse_step(new, self.knowledge, source_country=item.source_country)
         kinds = []
         if self.translation.worker is not None and new.language and new.language != "ar":
             kinds.append(OUTBOX_TRANSLATE)

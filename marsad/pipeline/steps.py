@@ -67,6 +67,7 @@ class IncomingArticle:
     published_at: datetime | None = None
     updated_at: datetime | None = None
     site_name: str | None = None
+    source_country: str | None = None  # the source's country (sources.country): a weak prior
 
 
 @dataclass(frozen=True)
@@ -194,15 +195,16 @@ def analyse_step(
     key: str | None = None,
     source: str | None = None,
     evidence: Evidence | None = None,
+    source_country: str | None = None,
 ) -> Analysed:
     """Places, countries, regions and entities of ``new``, and the features it is grouped on.
 
     ``key`` names the article in the grouping window (default: its URL); ``source`` names its
     outlet (default: its source id). The features' time is the publication date, else the
     fetch time. ``evidence`` given with the input replaces the understanding's in the features
-    (not in ``stored``).
+    (not in ``stored``). ``source_country``: the outlet's country, ``understand``'s prior.
     """
-    u = understand(knowledge, new.title or "", new.text or "", new.language)
+    u = understand(knowledge, new.title or "", new.text or "", new.language, source_country)
     if source is None and new.source_id is not None:
         source = str(new.source_id)
     given = evidence or Evidence()

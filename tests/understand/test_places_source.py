@@ -80,3 +80,14 @@ def test_a_city_keeps_its_standing_whatever_the_outlet(knowledge: Knowledge) -> 
     )
     assert _mentioned(u) == {"FR"}
     assert u.about == ("FR",)
+
+
+def test_the_pipeline_passes_the_sources_country_on(knowledge: Knowledge) -> None:
+    from marsad.models import NewArticle
+    from marsad.pipeline.steps import IncomingArticle, analyse_step
+
+    assert IncomingArticle(url="https://example.org/a", source_country="CA").source_country == "CA"
+    title, text = STREET_ONLY
+    new = NewArticle(url="https://example.org/a", title=title, text=text, language="en")
+    assert analyse_step(new, knowledge).understanding.about == ()
+    assert analyse_step(new, knowledge, source_country="CA").understanding.about == ("CA",)
