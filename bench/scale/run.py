@@ -16,7 +16,8 @@
 3. **Store size.** After the PostgreSQL ``crawl --once``: ``pg_total_relation_size`` of every
    table (indexes, TOAST, the search index included) per stored article.
 4. **Unchanged feeds.** E feeds without news, polled once, made due again; the scheduler and the
-   4 workers poll them all again (304 Not Modified): feeds/s.
+   4 workers poll them all again (304 Not Modified): feeds/s. ``--parts unchanged`` runs this
+   alone (no article feeds), through the most workers of ``--workers``.
 
 Run: ``python -m bench.scale [--feeds 200 --items 5 --window 100000 --drain 1000 --empty 2000 --parts modes,holder,size]``
 (needs PostgreSQL at ``MARSAD_BENCH_PG_URL``, default postgresql://postgres@127.0.0.1:5432/test,
@@ -294,24 +295,25 @@ class Bench:
                     raise SystemExit(f"not all stored and grouped within an hour; see {home}")
                 time.sleep(0.2)
             seconds = time.perf_counter() - start
-            figures.append(
-                Figure(
-                    f"scheduler + {n} worker{'s' if n > 1 else ''}",
-                    self.total,
-                    seconds,
-                    sum(proc_cpu(p.pid) for p in procs) - cpu,
-                    services_cpu() - svc,
+            if self.total:  # --parts unchanged: no article feeds
+                figures.append(
+                    Figure(
+                        f"scheduler + {n} worker{'s' if n > 1 else ''}",
+                        self.total,
+                        seconds,
+                        sum(proc_cpu(p.pid) for p in procs) - cpu,
+                        services_cpu() - svc,
+                    )
                 )
-            )
             if unchanged:
-                figures.append(self.unchanged(database_url, procs, home))
+                figures.append(self.unchanged(database_url, procs, home, n))
             self.stop(procs)
         finally:
             self.clean(env)
         return figures
 
     def unchanged(
-        self, database_url: str, procs: list[subprocess.Popen[str]], home: Path
+        self, database_url: str, procs: list[subprocess.Popen[str]], home: Path, n: int
     ) -> Figure:
         """Poll E feeds without news once (warm), make them due again, time the second round
         (from marking them due until every one is polled: the scheduler notices within its
@@ -348,7 +350,7 @@ class Bench:
                 while polled_since(marked) < len(urls):
                     time.sleep(0.05)
                 figure = Figure(
-                    "unchanged feeds, 4 workers",
+                    f"unchanged feeds, {n} workers",
                     len(urls),
                     time.perf_counter() - start,
                     sum(proc_cpu(p.pid) for p in procs) - cpu,
@@ -525,7 +527,16 @@ def main() -> None:
                     size = store_size(url)
             finally:
                 bench.close()
-        if "modes" in parts:
+        if "unchanged" in parts:  # the unchanged feeds alone, through the most workers
+            args.feeds = 0
+            bench = Bench(args, work)
+            try:
+                with pg_schema() as url:
+                    figures.extend(bench.distributed(url, max(counts), unchanged=True))
+                print(figures[-1], flush=True)
+            finally:
+                bench.close()
+        elif "modes" in parts:
             bench = Bench(args, work)
             try:
                 startup = bench.startup(f"sqlite:///{work / 'empty.db'}")
@@ -566,7 +577,8 @@ def main() -> None:
     for f in figures:
         if f.mode.startswith("unchanged"):
             print(
-                f"\nunchanged feeds (304) through scheduler + 4 workers: {f.articles} feeds in "
+                f"\nunchanged feeds (304) through the scheduler and {f.mode.split(', ')[1]}: "
+                f"{f.articles} feeds in "
                 f"{f.seconds:.2f} s = {f.per_second:.0f} feeds/s (target >= 100); "
                 f"CPU {f.cpu * 1000 / f.articles:.1f} ms/feed (Marsad), services {f.services:.1f} s"
             )

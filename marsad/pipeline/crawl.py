@@ -42,7 +42,7 @@ from typing import Any, Protocol, TypeVar
 import sqlalchemy as sa
 
 from marsad.config import Settings
-from marsad.errors import FetchError, HTTPStatusError, NotFoundError, StorageError
+from marsad.errors import FetchError, HTTPStatusError, StorageError
 from marsad.extract.decode import charset_from_content_type
 from marsad.ingest.discover import discover_feeds, find_canonical, html_to_text
 from marsad.ingest.feeds import parse_feed
@@ -62,6 +62,7 @@ from marsad.pipeline.process import IncomingArticle, Pipeline, dead_local_owners
 from marsad.store import Store, utcnow
 from marsad.store import schema as t
 from marsad.store.engine import first_line
+from marsad.store.polls import sources_by_id
 
 log = logging.getLogger(__name__)
 
@@ -658,35 +659,48 @@ async def poll_source(
     pipeline: ArticleSink,
     fetcher: Fetcher,
 ) -> CrawlSummary | None:
-    """One poll of one source, as a pass polls it (conditional GET, parse, article pages,
-    ``pipeline.store_item``), its poll state saved (which ends its lease). For a task worker
-    that was handed the source by ``marsad scheduler``; the caller owns ``pipeline`` (a
-    :class:`Pipeline` or any :class:`ArticleSink`) and ``fetcher``. None when the source is gone (removed since it was sent)."""
+    """One poll of one source (:func:`poll_sources` of one). None when the source is gone
+    (removed since it was sent)."""
+    summary = await poll_sources(store, settings, [source_id], pipeline=pipeline, fetcher=fetcher)
+    return summary if summary.sources else None
+
+
+async def poll_sources(
+    store: Store,
+    settings: Settings,
+    source_ids: Sequence[int],
+    *,
+    pipeline: ArticleSink,
+    fetcher: Fetcher,
+) -> CrawlSummary:
+    """One poll of each of these sources, all at once, as a pass polls them (conditional GET,
+    parse, article pages, ``pipeline.store_item``), each one's poll state saved (which ends
+    its lease); the unchanged ones' in one transaction. For a task worker that was handed the
+    sources by ``marsad scheduler``; the caller owns ``pipeline`` (a :class:`Pipeline` or any
+    :class:`ArticleSink`) and ``fetcher``. Sources removed since they were sent are left out
+    (``summary.sources`` counts those polled). A storage error is raised once every source
+    of the batch has finished; the ones finished before it keep their saved state."""
     started = time.monotonic()
-    source = await asyncio.to_thread(_source_or_none, store, source_id)
-    if source is None:
-        return None
     if isinstance(pipeline, Pipeline):
         run = _Pass(store, settings, pipeline, fetcher)
     else:
         run = _Pass(store, settings, None, fetcher, sink=pipeline)
     requests = fetcher.requests
     try:
-        await run.crawl_source(source)
-        await run.flush()
+        sources = await run.db(sources_by_id, store, source_ids)
+        results = await asyncio.gather(
+            *(run.crawl_source(s) for s in sources), return_exceptions=True
+        )
+        failures = [r for r in results if isinstance(r, BaseException)]
+        await run.flush()  # the unchanged ones finished before any failure keep their state
+        if failures:
+            raise failures[0]
     finally:
         run.close()
-    run.summary.sources = 1
+    run.summary.sources = len(sources)
     run.summary.requests = fetcher.requests - requests
     run.summary.seconds = time.monotonic() - started
     return run.summary
-
-
-def _source_or_none(store: Store, source_id: int) -> Source | None:
-    try:
-        return store.get_source(source_id)
-    except NotFoundError:
-        return None
 
 
 async def _run_sources(
@@ -883,6 +897,7 @@ __all__ = [
     "crawl_once",
     "fetch_article_page",
     "poll_source",
+    "poll_sources",
     "run_scheduler",
     "seconds_until_due",
 ]

@@ -5,12 +5,14 @@ the moment the process or its connection dies, and a standby takes it within
 ``STANDBY_SECONDS``); on SQLite the store's lock row with an expiry plays that part.
 
 Each round the leader claims due sources with leases (``Store.claim_sources``: ``FOR UPDATE
-SKIP LOCKED``, ``source_lease_seconds``; the worker renews it while it polls and its saved poll
-state ends it, and a lost message's source comes back when its lease runs out) and sends one message per source, now: there are no
-long-ETA messages in the broker. Back-pressure: while the busiest of the fetch, article and analyse queues holds more than
-``fetch_queue_depth`` ready messages it sends nothing, and it never sends more than the room
-left, so a slow stage never piles up messages (a ``fetch_source`` fans out into one message
-per new entry, so a slow analyse stage must hold the scheduler back too).
+SKIP LOCKED``, ``source_lease_seconds``; the worker renews them while it polls and each saved
+poll state ends its lease, and a lost message's sources come back when their leases run out)
+and sends them now, ``SEND_BATCH`` sources a message: there are no long-ETA messages in the
+broker. Back-pressure: while the busiest of the fetch, article and analyse queues holds more
+than ``fetch_queue_depth`` ready sources or articles (a fetch message counted as
+``SEND_BATCH``) it sends nothing, and it never sends more than the room left, so a slow stage
+never piles up messages (a ``fetch_source`` fans out into one message per new entry, so a slow
+analyse stage must hold the scheduler back too).
 """
 
 from __future__ import annotations
@@ -39,6 +41,11 @@ STANDBY_SECONDS = 2.0
 IDLE_SECONDS = 2.0
 # Sources claimed per round (one claim transaction), at most.
 CLAIM_BATCH = 500
+# Sources per fetch_source message: the worker polls them at once and saves the unchanged
+# ones' state in one transaction, so a message's cost (delivery, acknowledgement, lease
+# renewal, the poll's set-up) is shared. Small enough that a batch spreads over the workers
+# and a redelivered one (its worker killed) polls few sources again.
+SEND_BATCH = 20
 # On SQLite (no advisory locks) leadership is the lock row's, renewed every round.
 SCHEDULER_LOCK_SECONDS = 30.0
 
@@ -138,8 +145,8 @@ def run_scheduler(
     return stats
 
 
-# The queues a fetch_source message feeds: the scheduler holds back while any of them is full.
-FED_QUEUES = ("fetch", "article", "analyse")
+# The scheduler holds back while any of the queues a fetch_source message feeds (fetch,
+# article, analyse) is full.
 
 
 def _round(
@@ -150,8 +157,13 @@ def _round(
     owner: str,
     stats: SchedulerStats,
 ) -> int:
-    """Claim what is due, as much as the busiest fetching queue has room for, and send it."""
-    room = int(settings.fetch_queue_depth) - max(queues.depth(k) for k in FED_QUEUES)
+    """Claim what is due, as much as the busiest fetching queue has room for, and send it in
+    messages of up to SEND_BATCH sources."""
+    # Room in sources: a fetch message carries up to SEND_BATCH of them (counted as full).
+    busiest = max(
+        queues.depth("fetch") * SEND_BATCH, queues.depth("article"), queues.depth("analyse")
+    )
+    room = int(settings.fetch_queue_depth) - busiest
     if room <= 0:
         stats.held_back += 1
         return 0
@@ -162,13 +174,15 @@ def _round(
         due_before=utcnow(),
         include_paused=False,
     )
-    for i, source in enumerate(sources):
+    ids = [s.id for s in sources]
+    for start in range(0, len(ids), SEND_BATCH):
+        batch = ids[start : start + SEND_BATCH]
         try:
-            fetch_source.send(source.id, owner)
+            fetch_source.send(batch, owner)
         except BaseException:
             # Not sent: give these sources back now rather than when their leases run out.
             with contextlib.suppress(MarsadError):
-                store.release_sources(owner, [s.id for s in sources[i:]])
+                store.release_sources(owner, ids[start:])
             raise
-        stats.sent += 1
-    return len(sources)
+        stats.sent += len(batch)
+    return len(ids)

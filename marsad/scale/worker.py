@@ -41,6 +41,7 @@ import asyncio
 import logging
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,7 +50,7 @@ from marsad.config import Settings
 from marsad.errors import MarsadError
 from marsad.extract.langid import default_detector
 from marsad.ingest.fetcher import Fetcher
-from marsad.pipeline.crawl import CrawlSummary, fetch_article_page, poll_source
+from marsad.pipeline.crawl import CrawlSummary, fetch_article_page, poll_sources
 from marsad.pipeline.process import IncomingArticle, Pipeline
 from marsad.scale.engine import (
     dead_letter_notes,
@@ -111,8 +112,8 @@ def declare_actors(broker: Any, settings: Settings, runtime: WorkerRuntime | Non
             raise RuntimeError("this process only sends messages")
         return runtime
 
-    def fetch_source(source_id: int, lease_owner: str | None = None) -> None:
-        running().fetch(int(source_id), lease_owner)
+    def fetch_source(source_ids: int | list[int], lease_owner: str | None = None) -> None:
+        running().fetch(source_ids, lease_owner)
 
     def fetch_article(packed: str) -> None:
         running().fetch_article(packed)
@@ -154,6 +155,54 @@ class _ThreadState:
     fetcher_born: float = 0.0
     learned_saved: float = field(default_factory=time.monotonic)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class LeaseKeeper:
+    """Renews the scheduler's leases on the sources this process is polling, every third of a
+    lease, in one statement per lease owner: one thread for the process, not one per message
+    (an unchanged feed's whole poll costs about as much as starting a thread)."""
+
+    def __init__(self, store: Store, lease_seconds: float) -> None:
+        self.store = store
+        self.lease_seconds = lease_seconds
+        self._held: dict[str, Counter[int]] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def hold(self, owner: str, source_ids: list[int]) -> None:
+        with self._lock:
+            self._held.setdefault(owner, Counter()).update(source_ids)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="marsad-leases", daemon=True)
+                self._thread.start()
+
+    def drop(self, owner: str, source_ids: list[int]) -> None:
+        with self._lock:
+            held = self._held.get(owner)
+            if held is None:
+                return
+            held.subtract(source_ids)
+            for source_id in source_ids:
+                if held[source_id] <= 0:
+                    del held[source_id]
+            if not held:
+                del self._held[owner]
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.lease_seconds / 3):
+            with self._lock:
+                held = {owner: list(ids) for owner, ids in self._held.items()}
+            for owner, ids in held.items():
+                try:
+                    self.store.renew_source_leases(owner, ids, lease_seconds=self.lease_seconds)
+                except MarsadError as exc:
+                    log.info("could not renew the leases of %d sources: %s", len(ids), exc.message)
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
 
 
 class GroupingHolder:
@@ -244,6 +293,10 @@ class WorkerRuntime:
         # One robots.txt cache for the process's fetchers, kept in Redis for every worker.
         self.robots = SharedRobots(self.redis, settings) if self.redis is not None else None
         self.actors = declare_actors(self.broker, settings, self)
+        self.leases = LeaseKeeper(self.store, float(settings.source_lease_seconds))
+        # Pages are fetched by fetch_article; a page source's page is fetched by the poll itself
+        # (it is the source) and goes to analyse with it.
+        self._poll_settings = settings.replace(fetch_article_pages=False)
         self.translating = settings.translate_engine != "none"
         self._knowledge: Knowledge | None = None
         self._detector: Any = None
@@ -313,16 +366,6 @@ class WorkerRuntime:
             state.pipeline = pipeline
         return state.pipeline
 
-    def _keep_lease(self, source_id: int, owner: str, done: threading.Event) -> None:
-        """Renew the scheduler's lease on the source every third of a lease while it is
-        polled here (a message may wait in the queue; a big sitemap takes long)."""
-        lease = float(self.settings.source_lease_seconds)
-        while not done.wait(lease / 3):
-            try:
-                self.store.renew_source_leases(owner, [source_id], lease_seconds=lease)
-            except MarsadError as exc:
-                log.info("could not renew the lease of source %d: %s", source_id, exc.message)
-
     @staticmethod
     def _renew_loop(state: _ThreadState) -> None:
         old = state.loop
@@ -334,30 +377,34 @@ class WorkerRuntime:
         except Exception:  # a loop stopped mid-step may refuse; it is dropped either way
             log.debug("could not close a worker thread's event loop", exc_info=True)
 
-    def fetch(self, source_id: int, lease_owner: str | None = None) -> CrawlSummary | None:
-        """One poll of the source. With ``lease_owner`` (the scheduler that sent it), its
-        lease is renewed first and while the poll runs; when another owner holds the source
-        now (this message waited past the lease, and the source was sent again), nothing is
-        done: the newer message polls it."""
+    def fetch(
+        self, source_ids: int | list[int], lease_owner: str | None = None
+    ) -> CrawlSummary | None:
+        """One poll of each source of the message (the scheduler sends up to SEND_BATCH
+        sources in one), all at once. With ``lease_owner`` (the scheduler that sent them),
+        their leases are renewed first, in one statement, and while the polls run (the
+        process's one ``LeaseKeeper``); a source another owner holds now (this message waited
+        past the lease, and the source was sent again) is skipped: the newer message polls it.
+        None when nothing was polled (every source gone or skipped)."""
+        ids = [int(x) for x in source_ids] if isinstance(source_ids, list) else [int(source_ids)]
         if lease_owner is not None:
             taken = self.store.renew_source_leases(
-                lease_owner, [source_id], lease_seconds=float(self.settings.source_lease_seconds)
+                lease_owner, ids, lease_seconds=float(self.settings.source_lease_seconds)
             )
             if taken:
-                log.info("source %d was sent again meanwhile; this message is skipped", source_id)
-                self.metrics.fetch_outcomes.labels("skipped").inc()
+                log.info("sources %s were sent again meanwhile; skipped here", taken)
+                self.metrics.fetch_outcomes.labels("skipped").inc(len(taken))
+                ids = [i for i in ids if i not in set(taken)]
+            if not ids:
                 return None
-        done = threading.Event()
-        if lease_owner is not None:
-            threading.Thread(
-                target=self._keep_lease, args=(source_id, lease_owner, done), daemon=True
-            ).start()
+            self.leases.hold(lease_owner, ids)
         try:
-            return self._fetch(source_id)
+            return self._fetch(ids)
         finally:
-            done.set()
+            if lease_owner is not None:
+                self.leases.drop(lease_owner, ids)
 
-    def _fetch(self, source_id: int) -> CrawlSummary | None:
+    def _fetch(self, source_ids: list[int]) -> CrawlSummary | None:
         state = self._state()
         assert state.fetcher is not None
         started = time.monotonic()
@@ -367,16 +414,13 @@ class WorkerRuntime:
             redis=self.redis,
             prefix=str(self.settings.queue_prefix),
         )
-        # Pages are fetched by fetch_article; a page source's page is fetched by the poll itself
-        # (it is the source) and goes to analyse with it.
-        settings = self.settings.replace(fetch_article_pages=False)
         with state.lock:
             try:
                 summary = state.loop.run_until_complete(
-                    poll_source(
+                    poll_sources(
                         self.store,
-                        settings,
-                        source_id,
+                        self._poll_settings,
+                        source_ids,
                         pipeline=handoff,
                         fetcher=state.fetcher,
                     )
@@ -387,8 +431,9 @@ class WorkerRuntime:
                 self._renew_loop(state)
                 raise
         self.metrics.stage_seconds.labels("fetch_source").observe(time.monotonic() - started)
-        self.metrics.fetch_outcomes.labels(_outcome(summary)).inc()
-        return summary
+        for kind, count in _outcomes(summary, len(source_ids)).items():
+            self.metrics.fetch_outcomes.labels(kind).inc(count)
+        return summary if summary.sources else None
 
     def _hand_on(self, state: _ThreadState, item: IncomingArticle, packed: str) -> bool:
         """Send the entry to the next step: its page to fetch, or its analysis. False when it
@@ -530,6 +575,7 @@ class WorkerRuntime:
             finally:
                 state.loop.close()
         self._states.clear()
+        self.leases.close()
         if self.translation is not None:
             self.translation.close()
         self._sender.shutdown(wait=True)
@@ -539,13 +585,14 @@ class WorkerRuntime:
         self.store.close()
 
 
-def _outcome(summary: CrawlSummary | None) -> str:
-    if summary is None:
-        return "gone"
-    if summary.failed:
-        return "failed"
-    if summary.not_modified:
-        return "not_modified"
-    if summary.unchanged:
-        return "unchanged"
-    return "fetched"
+def _outcomes(summary: CrawlSummary, sent: int) -> dict[str, int]:
+    """How the polls of one message ended, by kind: gone (removed since it was sent),
+    failed, not_modified (304), unchanged (same body), fetched."""
+    counts = {
+        "gone": sent - summary.sources,
+        "failed": summary.failed,
+        "not_modified": summary.not_modified,
+        "unchanged": summary.unchanged,
+        "fetched": summary.fetched,
+    }
+    return {kind: n for kind, n in counts.items() if n > 0}

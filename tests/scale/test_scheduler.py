@@ -28,9 +28,11 @@ def test_back_pressure_stops_sending_at_the_set_depth(scale: Scale) -> None:
     thread.start()
     try:
         with Queues(settings) as queues:
-            wait_for("5 messages in the fetch queue", lambda: queues.depth("fetch") == 5, 30)
+            # One message carries the 5 sources there was room for (a message holds up to
+            # SEND_BATCH); it counts as SEND_BATCH queued sources, so nothing more is sent.
+            wait_for("a message in the fetch queue", lambda: queues.depth("fetch") == 1, 30)
             time.sleep(3)  # several rounds: none may send more while no worker takes any
-            assert queues.depth("fetch") == 5
+            assert queues.depth("fetch") == 1
     finally:
         stop.set()
         thread.join(timeout=30)

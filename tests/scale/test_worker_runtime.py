@@ -30,15 +30,15 @@ def test_a_failed_poll_leaves_the_next_one_a_fresh_loop(
     add_sources(scale.database_url, feeds)
     runtime = WorkerRuntime(load_settings(env=scale.env), queues=["fetch"], threads=1)
     try:
-        real = worker_module.poll_source
+        real = worker_module.poll_sources
 
         async def broken(*args: Any, **kwargs: Any) -> None:
             raise StorageUnavailable()
 
-        monkeypatch.setattr(worker_module, "poll_source", broken)
+        monkeypatch.setattr(worker_module, "poll_sources", broken)
         with pytest.raises(StorageUnavailable):
             runtime.fetch(1)
-        monkeypatch.setattr(worker_module, "poll_source", real)
+        monkeypatch.setattr(worker_module, "poll_sources", real)
         summary = runtime.fetch(1)
         assert summary is not None and summary.new_articles == len(expected)
         assert runtime.fetch(999_999) is None  # a source removed meanwhile: nothing to do
