@@ -91,6 +91,7 @@ class StoryEvent:
     source_times: tuple[tuple[int, datetime], ...] = ()
     language_times: tuple[tuple[str, datetime], ...] = ()
     url: str | None = None
+    created_at: datetime | None = None  # when Marsad made the story (not when it was published)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ story as it is now (``StoryEvent``). Pure.
 Every alert has an event key, and (rule, story, event) is unique in the store, so a key is
 delivered once however often the same story state is seen (a consumer restarted mid-batch):
 
-- ``new``: the first time a story matches the rule, if the story began after the rule was made
+- ``new``: the first time a story matches the rule, if Marsad made the story after the rule
   (a new rule does not bring up every old story about Pakistan).
 - ``growing:<step>``: N sources (the rule's ``sources``) first carried the story within the last
   T hours; ``step`` is the story's source count divided by N, rounded down, so it fires again
@@ -61,7 +61,8 @@ def decide(
     if state is None:
         state = RuleState(rule.id, event.story_id, first_matched_at=now)
         made = rule.created_at
-        if rule.mode == "new" and (made is None or event.first_seen >= made):
+        began = event.created_at or event.first_seen
+        if rule.mode == "new" and (made is None or began >= made):
             fires.append("new")
     if rule.mode == "growing":
         n = max(1, rule.param("sources"))

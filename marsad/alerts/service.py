@@ -245,9 +245,10 @@ class AlertSender:
         summary.errors.append(error)
 
     async def send_due(
-        self, *, limit: int = 100, lease_seconds: float = LEASE_SECONDS
+        self, *, limit: int = 100, lease_seconds: float = LEASE_SECONDS, now: datetime | None = None
     ) -> SendSummary:
-        """One pass over what is due now."""
+        """One pass over what is due (at ``now``, default the clock: tests pass a later time
+        to have an hourly digest due)."""
         summary = SendSummary()
         due = self.alerts.claim_due(
             self.owner, channels=("webhook", "apprise"), limit=limit, lease_seconds=lease_seconds
@@ -266,7 +267,7 @@ class AlertSender:
                         self._failed(delivery, error, summary)
             finally:
                 await webhooks.aclose()
-        await asyncio.to_thread(self._send_digests, summary, limit, lease_seconds)
+        await asyncio.to_thread(self._send_digests, summary, limit, lease_seconds, now)
         return summary
 
     async def _send_one(self, webhooks: WebhookSender, delivery: Delivery) -> str | None:
@@ -296,9 +297,11 @@ class AlertSender:
             allow_private_networks=self.allow_private,
         )
 
-    def _send_digests(self, summary: SendSummary, limit: int, lease_seconds: float) -> None:
+    def _send_digests(
+        self, summary: SendSummary, limit: int, lease_seconds: float, now: datetime | None
+    ) -> None:
         due = self.alerts.claim_due(
-            self.owner, channels=("email",), limit=limit * 10, lease_seconds=lease_seconds
+            self.owner, channels=("email",), limit=limit * 10, lease_seconds=lease_seconds, now=now
         )
         if not due:
             return

@@ -307,6 +307,7 @@ class Alerts:
             source_times=tuple(sorted(source_first.items())),
             language_times=tuple(sorted(language_first.items())),
             url=f"/stories/{int(story.id)}",
+            created_at=story.created_at,
         )
 
     def rule_states(self, story_ids: Iterable[int]) -> dict[tuple[int, int], RuleState]:
