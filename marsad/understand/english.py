@@ -33,13 +33,13 @@ Rule-based on purpose: no model, a few microseconds a token (see bench/understan
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from marsad.models import EntityType
 from marsad.text import is_stopword
-from marsad.understand.scan import Scanned
+from marsad.understand.scan import Scanned, Token
 
 
 # Titles and roles: they introduce a person and are never part of the name. Lower-cased.
@@ -155,7 +155,9 @@ _NOT_ORG_ACRONYMS = _words(
     est pst jr sr st mt dc lgbt lgbtq ny la nsw qld cbd nb ps ie eg iq html potus nz ksa
     cto hq pr
     unless never always breaking urgent update updated live exclusive watch video photos
-    warning alert opinion analysis"""
+    warning alert opinion analysis
+    notice credit slug photo date scan writer staff source caption note editor correction
+    gpa dui dwi cctv gst vat hst atm suv mri dvd gps sms ngo ngos pac ipo rsvp"""
 )
 # words that open sentences and are no name (when the text has them only there)
 _OPENERS = _words(
@@ -222,6 +224,11 @@ def find_english_names(
         return []  # "POLICE SAY SUSPECT ARRESTED NEAR CITY HALL": capitals tell nothing
     sentence = [t.sentence for t in tokens]
     sentence_start = [True, *(sentence[k - 1] != sentence[k] for k in range(1, n))]
+    blocked = taken
+    if shouted:
+        # datelines, bylines and labels in capitals ("ROCKY HILL -", "BY KENT MALLETT"): no
+        # acronym of a body, no name read there
+        blocked = taken | _shouted_words(text, tokens, words, sentence_start)
     found: list[EnglishName] = []
     surnames = known_people if known_people is not None else {}
     leftovers: list[list[int]] = []  # runs read as nothing: a body known by its context?
@@ -232,12 +239,12 @@ def find_english_names(
         k = next((i for i in starts if i >= k), n)
         if k >= n:
             break
-        if k in taken:
+        if k in blocked:
             k += 1
             continue
         # the run: capitalised words, particles and joiners between them, no punctuation
         end = k + 1
-        while end < n and end not in taken:
+        while end < n and end not in blocked:
             if not _joined(text, tokens[end - 1].end, tokens[end].start):
                 # an initial with its dot: George W. Bush
                 gap = text[tokens[end - 1].end : tokens[end].start]
@@ -266,7 +273,7 @@ def find_english_names(
                 (norms[end] in _NAME_PARTICLES or norms[end] in _ORG_JOINERS)
                 and end + 1 < n
                 and capital[end + 1]
-                and end + 1 not in taken
+                and end + 1 not in blocked
                 and norms[end + 1] not in _MONTHS_DAYS  # on April 12
             ):
                 end += 1
@@ -963,6 +970,48 @@ def _split(run: list[int], at: list[int]) -> list[list[int]]:
         start = j + 1
     parts.append(run[start:])
     return [p for p in parts if p]
+
+
+# Two-letter capitals that stand beside an acronym without shouting: "US FDA", "UN OCHA"
+_BESIDE_ACRONYMS = _words("us uk un eu")
+_DATELINE_MARKS = ("-", "--", "\u2013", "\u2014")
+
+
+def _shouted_words(
+    text: str, tokens: Sequence[Token], words: list[str], sentence_start: list[bool]
+) -> set[int]:
+    """Words in capitals that are no acronym: two or more side by side ("ROCKY HILL", "BY KENT
+    MALLETT", "PHOTO DATE", "ISLE OF PALMS") or one opening a dateline ("HUDSON -- Officials",
+    "ST. PARIS \u2014")."""
+
+    def caps(i: int) -> bool:
+        w = words[i]
+        return len(w) > 1 and w.isupper() and w.isalpha()
+
+    out: set[int] = set()
+    n = len(tokens)
+    for i in range(n):
+        if not caps(i):
+            continue
+        gap_after = text[tokens[i].end : tokens[i + 1].start] if i + 1 < n else ""
+        # "ISLE OF PALMS": a word in capitals two tokens on, over a joiner in capitals
+        nxt = i + 1
+        if nxt < n and words[nxt] in ("OF", "AND", "THE") and not gap_after.strip():
+            nxt += 1
+        pair = (
+            nxt < n
+            and caps(nxt)
+            and text[tokens[nxt - 1].end : tokens[nxt].start].strip() in ("", ".")
+            and "\n" not in text[tokens[i].end : tokens[nxt].start]
+            and not {words[i].lower(), words[nxt].lower()} & _BESIDE_ACRONYMS
+        )
+        if pair:
+            out.update(range(i, nxt + 1))
+        elif gap_after.strip() in _DATELINE_MARKS and (
+            sentence_start[i] or i in out or text[: tokens[i].start].endswith("\n")
+        ):
+            out.add(i)
+    return out
 
 
 _ROMAN = frozenset("IVXLCDM")

@@ -111,3 +111,21 @@ def test_a_title_after_a_body_starts_a_person(knowledge: Knowledge) -> None:
     assert {"Elena Vasquez", "Dana Kirby"} <= people, people
     assert "Harwell Police Department" in _orgs(u), _orgs(u)
     assert not any("Judge" in name or "Officer" in name for name in _orgs(u) | people)
+
+
+def test_datelines_and_bylines_in_capitals_are_no_acronyms(knowledge: Knowledge) -> None:
+    """Words in capitals side by side ("BY KENT MALLETT", "ROCKY HILL -") or one opening a
+    dateline ("HUDSON --") are no bodies; an acronym beside a two-letter country one is."""
+    text = (
+        "Council approves budget\nBY KENT MALLETT Advocate Reporter\n"
+        "HUDSON -- The QXRT board met on Monday. ISLE OF PALMS \u2014 The US ZLMB agreed."
+    )
+    orgs = _orgs(understand(knowledge, "", text, "en"))
+    assert not orgs & {"KENT", "MALLETT", "HUDSON", "ISLE", "PALMS"}, orgs
+    assert {"QXRT", "ZLMB"} <= orgs, orgs
+
+
+def test_labels_and_common_acronyms_are_no_bodies(knowledge: Knowledge) -> None:
+    text = "NOTICE: The QXRT says a GPA of 2.5 and a DUI arrest bar players, the NGO said."
+    orgs = _orgs(understand(knowledge, "", text, "en"))
+    assert orgs == {"QXRT"}, orgs
