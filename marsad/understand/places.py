@@ -899,6 +899,8 @@ def _english_person(amb: Ambiguity, zone: Zone, hit: Hit) -> bool:
     tokens = zone.scanned.tokens
     text = zone.scanned.text
     first, last = hit.first, hit.last
+    if first > 0 and _after_kin(zone, first):
+        return True  # "her daughter, Brittany,", "his wife Georgia"
     if first > 0 and _adjacent(zone, first - 1, first):
         prev = tokens[first - 1]
         if prev.norm in amb.given_names:
@@ -917,6 +919,27 @@ def _english_person(amb: Ambiguity, zone: Zone, hit: Hit) -> bool:
     following = tokens[last + 1]
     word = text[following.start : following.end]
     return word[:1].isupper() and word not in amb.geo_next_en and following.norm not in amb.triggers
+
+
+# Lower-case nouns of kin or company right before a name (or before a comma and the name):
+# the name is the person's ("her daughter, Brittany", "his wife Georgia"); a place after one
+# takes a preposition ("his son in Jordan")
+_KIN_EN = frozenset(
+    [
+        *("daughter", "son", "wife", "husband", "mother", "father", "sister", "brother"),
+        *("daughters", "sons", "grandson", "granddaughter", "niece", "nephew", "cousin"),
+        *("stepdaughter", "stepson", "girlfriend", "boyfriend", "fiancee", "fiance", "widow"),
+        *("grandmother", "grandfather", "aunt", "uncle", "baby", "child"),
+    ]
+)
+
+
+def _after_kin(zone: Zone, first: int) -> bool:
+    """A lower-case kin noun right before token ``first``, or before a comma and it."""
+    prev = zone.scanned.tokens[first - 1]
+    text = zone.scanned.text
+    gap = text[prev.end : zone.scanned.tokens[first].start].strip()
+    return gap in ("", ",") and prev.norm in _KIN_EN and text[prev.start].islower()
 
 
 # A capitalised word before a name that makes it another place's name (St. Paris, Ohio; Fort
