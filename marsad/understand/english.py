@@ -443,7 +443,10 @@ def _read_run(
         acronym = i >= 0 and _acronym(words[i]) and i not in place_tokens
         if (
             i >= 0
-            and norms[i] not in _TITLE_WORDS
+            and (
+                norms[i] not in _TITLE_WORDS
+                or _title_is_surname(i, run, piece, norms, given_names)
+            )
             and (
                 i not in place_tokens
                 or _place_in_name(i, run, piece, after_title, norms, words, place_tokens)
@@ -454,7 +457,9 @@ def _read_run(
         ):
             piece.append(i)
             continue
-        if piece:
+        if piece and not (i == piece[-1] + 1 and norms[i] in _TITLE_WORDS):
+            # (a piece right before a title qualifies it: "Public Safety Director Steve
+            # Noonkester", "the late Bradford Woods Mayor Ted Fithian")
             titled = after_title if len(piece) > 1 else strong_title
             out += _person(piece, words, norms, titled, surnames, given_names, evidence)
         piece = []
@@ -468,6 +473,24 @@ def _read_run(
         after_title = i >= 0 and norms[i] in _TITLE_WORDS and not acronym
         strong_title = after_title and norms[i] not in _QUALIFIERS
     return out
+
+
+# Title words that are common surnames too: at the end of a name they are its surname
+_SURNAME_TITLES = _words("king pope bishop judge boxer prince")
+_SUFFIXES = _words("jr sr ii iii iv")
+
+
+def _title_is_surname(
+    i: int, run: list[int], piece: list[int], norms: list[str], given_names: frozenset[str]
+) -> bool:
+    """A title word that ends a name begun by a given name: "Evan P. King", "Sonia Correa
+    Pope", "Martin Luther King Jr." (not "Senate President", not "Bradford Woods Mayor")."""
+    return (
+        norms[i] in _SURNAME_TITLES
+        and bool(piece)
+        and norms[piece[0]] in given_names
+        and all(norms[j] in _SUFFIXES for j in run if j > i)
+    )
 
 
 def _place_in_name(

@@ -272,3 +272,17 @@ def test_a_listed_name_without_accents_meets_the_text_with_them(tmp_path: Path) 
     spans = find_entity_spans(knowledge, text, "en")
     assert [text[s.start : s.end] for s in spans if s.id == "person:jose-mujica"] == ["José Mujica"]
     assert "MA" not in {m.country for m in u.mentions}, u.mentions
+
+
+def test_words_before_a_title_qualify_it(knowledge: Knowledge) -> None:
+    """"Public Safety Director Steve Noonkester": the words before the title are no person."""
+    text = "The late Public Safety Director Dale Brannock said the Harlan Grove Mayor agreed."
+    people = _people(understand(knowledge, "", text, "en"))
+    assert set(people) == {"Dale Brannock"}, people
+
+
+def test_a_title_word_may_end_a_name(knowledge: Knowledge) -> None:
+    """King, Pope, Boxer end names that a given name begins: "Evan P. King" is one person."""
+    text = "Neighbours said Evan P. King, 24, and Sonia Correa Pope had left the town."
+    people = _people(understand(knowledge, "", text, "en"))
+    assert {"Evan P. King", "Sonia Correa Pope"} <= set(people), people
