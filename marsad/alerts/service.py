@@ -193,10 +193,12 @@ class AlertConsumer:
         stories = len({e.story_id for e in events.values()})
         return ConsumeSummary(len(claimed), stories, len(fires))
 
-    def run_until_empty(self, *, lease_seconds: float = LEASE_SECONDS) -> ConsumeSummary:
+    def run_until_empty(
+        self, *, lease_seconds: float = LEASE_SECONDS, batch: int = BATCH
+    ) -> ConsumeSummary:
         total = ConsumeSummary()
         while True:
-            got = self.run_batch(lease_seconds=lease_seconds)
+            got = self.run_batch(limit=batch, lease_seconds=lease_seconds)
             if not got.rows:
                 return total
             total.rows += got.rows
@@ -329,11 +331,17 @@ class AlertSender:
 
 
 async def alerts_pass(
-    consumer: AlertConsumer, sender: AlertSender, *, lease_seconds: float = LEASE_SECONDS
+    consumer: AlertConsumer,
+    sender: AlertSender,
+    *,
+    lease_seconds: float = LEASE_SECONDS,
+    batch: int = BATCH,
 ) -> tuple[ConsumeSummary, SendSummary]:
     """The hook a crawl/serve loop or a worker calls between passes: every waiting outbox row
     turned into deliveries, then every due delivery sent. Database work runs in a thread."""
-    consumed = await asyncio.to_thread(consumer.run_until_empty, lease_seconds=lease_seconds)
+    consumed = await asyncio.to_thread(
+        consumer.run_until_empty, lease_seconds=lease_seconds, batch=batch
+    )
     sent = await sender.send_due(lease_seconds=lease_seconds)
     return consumed, sent
 

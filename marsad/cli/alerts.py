@@ -34,6 +34,9 @@ def register(sub: Any) -> None:
         default=120.0,
         help="seconds a claimed outbox row or delivery stays this process's (default 120)",
     )
+    run.add_argument(
+        "--batch", type=int, default=100, help="outbox rows per transaction (default 100)"
+    )
     run.set_defaults(handler=_run)
     listing = actions.add_parser("list", help="print the deliveries as JSON Lines")
     listing.set_defaults(handler=_list)
@@ -49,7 +52,9 @@ def _run(ctx: CLIContext, args: argparse.Namespace) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
     while True:
-        consumed, sent = asyncio.run(alerts_pass(consumer, sender, lease_seconds=args.lease))
+        consumed, sent = asyncio.run(
+            alerts_pass(consumer, sender, lease_seconds=args.lease, batch=args.batch)
+        )
         if consumed.rows or sent.sent or sent.failed or sent.dead or args.once:
             print(
                 f"alerts: {consumed.rows} story changes, {consumed.deliveries} new alerts; "

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -110,6 +111,7 @@ class Receiver:
     secret: dict[int, str] = field(default_factory=dict)  # rule id -> secret (set by the test)
     fail_first: int = 0
     always_fail: bool = False
+    delay: float = 0.0  # seconds each request takes (a slow receiver: kills land mid-batch)
     requests: list[dict[str, Any]] = field(default_factory=list)
     bad_signatures: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -120,6 +122,8 @@ class Receiver:
         return [r["delivery"] for r in self.requests if r["status"] == 200]
 
     def handle(self, headers: Any, body: bytes) -> int:
+        if self.delay:
+            time.sleep(self.delay)
         with self.lock:
             payload = json.loads(body)
             secret = self.secret.get(int(payload["rule_id"]), "")
