@@ -205,6 +205,20 @@ def find_place_mentions(
         and _surname_risk(_place_refs(gazetteer, hit))
     }
 
+    # English names the article writes in lower case, as a word (turkey, china), and never
+    # with a capital mid-sentence: where one opens a sentence or the headline its capital is
+    # the sentence's, not a name's ("Turkey dinner for the homeless ... served turkey")
+    common: set[str] = set()
+    named: set[str] = set()
+    for zone in zones:
+        for hit in zone.hits:
+            if hit.key.isascii():
+                if _surface(zone, hit)[:1].islower():
+                    common.add(hit.key)
+                elif not _sentence_initial(zone, hit.first) and not zone.title_case:
+                    named.add(hit.key)
+    common -= named
+
     # UK in a story naming the University of Kentucky is that university, unless Britain is
     # named otherwise ("a UK spokesperson said", Kentucky local news)
     kentucky = _KENTUCKY in norms_seen and f" {_KENTUCKY_UNIVERSITY} " in f" {joined} "
@@ -256,6 +270,8 @@ def find_place_mentions(
             if not places or _blocked(places) or hit.first in in_county:
                 continue
             surface = _surface(zone, hit)
+            if hit.key in common and _sentence_initial(zone, hit.first):
+                continue
             if h in forced:
                 place: Place | None = forced[h]  # Athens, Georgia: the state
             elif h in located:
@@ -335,6 +351,12 @@ def find_place_mentions(
         if abbreviations or county_spans:
             mentions[start:] = sorted(mentions[start:], key=lambda m: m.offset)
     return mentions
+
+
+def _sentence_initial(zone: Zone, k: int) -> bool:
+    """Token ``k`` opens its sentence (or the zone)."""
+    tokens = zone.scanned.tokens
+    return k == 0 or tokens[k - 1].sentence != tokens[k].sentence
 
 
 _UK = "uk"
