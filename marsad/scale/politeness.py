@@ -32,27 +32,25 @@ from typing import Any, cast
 from marsad.config import Settings
 from marsad.ingest.fetcher import Fetcher, HostGate, LocalHostGate, RobotsShare
 
-# Reserve the next start: max(now, stored next) is ours; the stored next moves ``delay`` on.
-_TURN = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
-local start = math.max(now, nxt)
-local delay = tonumber(ARGV[1])
-redis.call('SET', KEYS[1], start + delay, 'PX', start - now + delay + 1000)
-return start - now
-"""
-# Take a slot when fewer than ARGV[1] unexpired ones are taken.
-_SLOT = """
+# Take a slot when fewer than ARGV[1] unexpired ones are taken (else -1), and with it the
+# host's next start: max(now, stored next) is ours (the milliseconds to wait for it are
+# returned) and the stored next moves ARGV[4] ms on. One round trip a request.
+_SLOT_TURN = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
-  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) + 1000)
-  return 1
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
+  return -1
 end
-return 0
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) + 1000)
+local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
+local start = math.max(now, nxt)
+local delay = tonumber(ARGV[4])
+if delay > 0 then
+  redis.call('SET', KEYS[2], start + delay, 'PX', start - now + delay + 1000)
+end
+return start - now
 """
 # A server's Retry-After (or a 429/503 back-off): nobody starts before now + ARGV[1] ms.
 _PUSH = """
@@ -92,18 +90,20 @@ class SharedLimits:
         self.concurrency = max(1, int(settings.per_host_concurrency))
         self.delay_ms = max(0, round(float(settings.per_host_delay) * 1000))
         self.slot_ms = max(1000, round(slot_seconds * 1000))
-        self._turn = client.register_script(_TURN)
-        self._slot = client.register_script(_SLOT)
+        self._slot_turn = client.register_script(_SLOT_TURN)
         self._push = client.register_script(_PUSH)
         self._renew = client.register_script(_RENEW)
 
-    def _take_slot(self, host: str, token: str) -> bool:
-        keys = [self.prefix + host + ":slots"]
-        return bool(self._slot(keys=keys, args=[self.concurrency, self.slot_ms, token]))
-
-    def _take_turn(self, host: str) -> float:
-        wait_ms = self._turn(keys=[self.prefix + host + ":next"], args=[self.delay_ms])
-        return float(wait_ms) / 1000.0
+    def _take_slot(self, host: str, token: str) -> float | None:
+        """A slot of ``host`` and the next turn after it (None: no slot free now); returns
+        the seconds until that turn. The turn is the host's next start (max of now and the
+        stored next one, a ``Retry-After`` included), and the stored next moves
+        ``per_host_delay`` on, atomically, on Redis's clock."""
+        keys = [self.prefix + host + ":slots", self.prefix + host + ":next"]
+        wait_ms = self._slot_turn(
+            keys=keys, args=[self.concurrency, self.slot_ms, token, self.delay_ms]
+        )
+        return None if int(wait_ms) < 0 else float(wait_ms) / 1000.0
 
     def _keep_slot(self, host: str, token: str) -> None:
         self._renew(keys=[self.prefix + host + ":slots"], args=[self.slot_ms, token])
@@ -124,15 +124,14 @@ class SharedLimits:
     async def acquire(self, host: str) -> str:
         """Wait for a slot of ``host`` and then for its turn; returns the slot's token."""
         token = uuid.uuid4().hex
-        while not await asyncio.to_thread(self._take_slot, host, token):
+        while (wait := await asyncio.to_thread(self._take_slot, host, token)) is None:
             await asyncio.sleep(SLOT_POLL_SECONDS)
-        try:
-            wait = await asyncio.to_thread(self._take_turn, host)
-            if wait > 0:
+        if wait > 0:
+            try:
                 await asyncio.sleep(wait)
-        except BaseException:
-            await asyncio.shield(asyncio.to_thread(self._free_slot, host, token))
-            raise
+            except BaseException:
+                await asyncio.shield(asyncio.to_thread(self._free_slot, host, token))
+                raise
         return token
 
     async def release(self, host: str, token: str) -> None:
