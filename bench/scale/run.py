@@ -502,7 +502,12 @@ def main() -> None:
     parser.add_argument("--window", type=int, default=100_000)
     parser.add_argument("--drain", type=int, default=1000)
     parser.add_argument("--empty", type=int, default=2000)
-    parser.add_argument("--parts", default="modes,holder,size")
+    parser.add_argument(
+        "--parts",
+        default="modes,holder,size",
+        help="modes (crawl --once and the workers), distributed (the workers only), holder, "
+        "size, unchanged (the unchanged feeds only)",
+    )
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     if args.quick:
@@ -511,7 +516,7 @@ def main() -> None:
     counts = [int(x) for x in args.workers.split(",")]
     print(
         f"bench.scale: {args.feeds} feeds x {args.items} article pages = "
-        f"{args.feeds * args.items} articles; {os.cpu_count()} CPUs, load "
+        f"{args.feeds * args.items} articles, {args.empty} unchanged feeds; {os.cpu_count()} CPUs, load "
         f"{os.getloadavg()[0]:.1f} at the start",
         flush=True,
     )
@@ -536,19 +541,22 @@ def main() -> None:
                 print(figures[-1], flush=True)
             finally:
                 bench.close()
-        elif "modes" in parts:
+        elif "modes" in parts or "distributed" in parts:
             bench = Bench(args, work)
             try:
-                startup = bench.startup(f"sqlite:///{work / 'empty.db'}")
-                print(f"crawl --once start-up (taken off its figures): {startup}", flush=True)
-                figures.append(
-                    bench.single(f"sqlite:///{work / 'single.db'}", "crawl --once, SQLite", startup)
-                )
-                print(figures[-1], flush=True)
-                with pg_schema() as url:
-                    figures.append(bench.single(url, "crawl --once, PostgreSQL", startup))
-                    size = store_size(url) if "size" in parts else None
-                print(figures[-1], flush=True)
+                if "modes" in parts:  # distributed alone: the workers' rows only
+                    startup = bench.startup(f"sqlite:///{work / 'empty.db'}")
+                    print(f"crawl --once start-up (taken off its figures): {startup}", flush=True)
+                    figures.append(
+                        bench.single(
+                            f"sqlite:///{work / 'single.db'}", "crawl --once, SQLite", startup
+                        )
+                    )
+                    print(figures[-1], flush=True)
+                    with pg_schema() as url:
+                        figures.append(bench.single(url, "crawl --once, PostgreSQL", startup))
+                        size = store_size(url) if "size" in parts else None
+                    print(figures[-1], flush=True)
                 for n in counts:
                     with pg_schema() as url:
                         figures.extend(
