@@ -75,7 +75,8 @@ _TITLE_WORDS = _words(
     sprinter cyclist swimmer boxer golfer skier veteran legend superstar dancer skater
     explorer astronomer strategist pollster lobbyist paramedic firefighter constable priest
     monk nun cleric mufti warlord militant hacker whistleblower refugee migrant mountaineer
-    pro tem tempore"""
+    tem tempore selectman selectwoman selectmen alderman alderwoman officers
+    resident republican democrat"""
 )
 # What a minister or secretary is "of": its words belong to the title, not to the name after it.
 _PORTFOLIOS = _words(
@@ -83,7 +84,7 @@ _PORTFOLIOS = _words(
     labour labor trade transport transportation agriculture environment state home economy
     industry tourism sport sports information communications housing science technology
     welfare social public works security homeland commerce treasury veterans development
-    women youth immigration war employment planning"""
+    women youth immigration war employment planning parks recreation safety utilities"""
 )
 # Title words that only qualify a role: alone before one capitalised word they make no name.
 _QUALIFIERS = _words(
@@ -265,6 +266,7 @@ def find_english_names(
                 # Yau Wai-ching, Kwok Ka-ki: the lower-case half of a hyphenated given name
                 text[tokens[end - 1].end : tokens[end].start] in ("-", "\u2010", "\u2011")
                 and capital[end - 1]
+                and norms[end - 1] not in _TITLE_WORDS  # Republican-dominated
                 and not is_stopword(norms[end], "en")
             ):
                 end += 1
@@ -444,8 +446,7 @@ def _read_run(
         if (
             i >= 0
             and (
-                norms[i] not in _TITLE_WORDS
-                or _title_is_surname(i, run, piece, norms, given_names)
+                norms[i] not in _TITLE_WORDS or _title_is_surname(i, run, piece, norms, given_names)
             )
             and (
                 i not in place_tokens
@@ -551,6 +552,9 @@ def _trim(
         )
         or (
             sentence_start[run[0]]
+            # a title opening a sentence stays: the run is split at it ("Director of Public
+            # Works Eric Hood said")
+            and (norms[run[0]] not in _TITLE_WORDS or len(run) == 1)
             and (
                 norms[run[0]] in lower_seen
                 or norms[run[0]] in _OPENERS
@@ -927,8 +931,14 @@ def _person_inside(run: list[int], run_norms: list[str], given: frozenset[str]) 
         return None
     if "of" in run_norms:
         j = run_norms.index("of")
-        if 0 < j < heads[0] and (
-            run_norms[0] in given or (j in _NAME_WORDS and _plain_names(run_norms[:j]))
+        if (
+            0 < j < heads[0]
+            and (
+                run_norms[0] in given
+                or (j in _NAME_WORDS and _plain_names(run_norms[:j]))
+                # Judge Thomas B. Hoover of New Kent County Circuit Court
+                or (j > 1 and run_norms[0] in _TITLE_WORDS and _plain_names(run_norms[1:j]))
+            )
         ):
             return j  # the person is run[:j]; run[j] is "of", dropped as a leading joiner
     last = heads[-1]
@@ -955,7 +965,9 @@ def _titled_inside(
     if title is None:
         return None
     start = title
-    while start < len(run) and run_norms[start] in _TITLE_WORDS:
+    while start < len(run) and (
+        run_norms[start] in _TITLE_WORDS or run_norms[start : start + 2] == ["pro", "tem"]
+    ):
         start += 1
     name = run[start:]
     if not (

@@ -100,7 +100,7 @@ def test_a_shouted_text_names_no_body(knowledge: Knowledge) -> None:
 
 
 def test_a_title_after_a_body_starts_a_person(knowledge: Knowledge) -> None:
-    """"Superior Court Chief Judge Lawton Stephens": the body ends at its last head word, the
+    """In "Superior Court Chief Judge Lawton Stephens" the body ends at its last head word, the
     title is no one's, the person follows it."""
     text = (
         "The motion was denied by Brackett County Superior Court Chief Judge Elena Vasquez, "

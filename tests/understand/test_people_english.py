@@ -275,7 +275,7 @@ def test_a_listed_name_without_accents_meets_the_text_with_them(tmp_path: Path) 
 
 
 def test_words_before_a_title_qualify_it(knowledge: Knowledge) -> None:
-    """"Public Safety Director Steve Noonkester": the words before the title are no person."""
+    """In "Public Safety Director Steve Noonkester" the words before the title are no person."""
     text = "The late Public Safety Director Dale Brannock said the Harlan Grove Mayor agreed."
     people = _people(understand(knowledge, "", text, "en"))
     assert set(people) == {"Dale Brannock"}, people
@@ -286,3 +286,28 @@ def test_a_title_word_may_end_a_name(knowledge: Knowledge) -> None:
     text = "Neighbours said Evan P. King, 24, and Sonia Correa Pope had left the town."
     people = _people(understand(knowledge, "", text, "en"))
     assert {"Evan P. King", "Sonia Correa Pope"} <= set(people), people
+
+
+def test_local_titles_and_party_labels_are_no_part_of_a_name(knowledge: Knowledge) -> None:
+    text = (
+        "Neighbours of First Selectman Walter Pruitt complained. Republican Gray Tolliver and "
+        "Democrat Ann Marsh agreed. Resident Landry Boudreaux said the Republican-dominated "
+        "Legislature would act."
+    )
+    people = _people(understand(knowledge, "", text, "en"))
+    assert {"Walter Pruitt", "Gray Tolliver", "Ann Marsh", "Landry Boudreaux"} <= set(people)
+    assert not any(
+        word in name for name in people for word in ("Selectman", "Republican", "Resident")
+    ), people
+    assert "dominated Legislature" not in people
+
+
+def test_a_title_opening_a_sentence_keeps_its_portfolio(knowledge: Knowledge) -> None:
+    """In "Director of Public Works Eric Hood said" the title opens the sentence and is also
+    written in lower case elsewhere; the portfolio still stays with it."""
+    text = (
+        "The director spoke first. Director of Public Works Eric Hallam said the road will "
+        "close. Judge Thomas B. Haverford of Kent County Circuit Court agreed."
+    )
+    people = _people(understand(knowledge, "", text, "en"))
+    assert {"Eric Hallam", "Thomas B. Haverford"} <= set(people), people
