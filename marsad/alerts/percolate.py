@@ -196,6 +196,17 @@ def compile_search(
     )
 
 
+def name_keys_of(query: str) -> set[str]:
+    """The keys ``compile_search`` will look up in the entity names (to fetch them at once
+    for many saved searches)."""
+    try:
+        parsed = parse_query(query)
+    except QueryError:
+        return set()
+    clauses, _ = p.analyse_terms(parsed, analyze)
+    return p.name_keys(clauses)
+
+
 def match_doc(
     *,
     article_id: int,
@@ -361,4 +372,5 @@ __all__ = [
     "doc_keys",
     "key_cost",
     "match_doc",
+    "name_keys_of",
 ]

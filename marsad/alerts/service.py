@@ -30,7 +30,7 @@ from typing import Any, Protocol
 from marsad.alerts.chat import send_apprise
 from marsad.alerts.mail import SmtpSettings, build_message, next_digest_time, send_mail
 from marsad.alerts.model import AlertRule, Delivery, Fire, RuleState, StoryEvent
-from marsad.alerts.percolate import SubscriptionIndex
+from marsad.alerts.percolate import SubscriptionIndex, name_keys_of
 from marsad.alerts.rules import decide
 from marsad.alerts.webhook import WebhookSender, backoff, body_bytes
 
@@ -85,19 +85,29 @@ def build_index(
     alerts: AlertStore | None = None,
     frequencies: Mapping[str, float] | None = None,
 ) -> SubscriptionIndex:
-    """The percolation index of the follows that have rules."""
+    """The percolation index of the follows that have rules. Entity names of every saved
+    search are looked up in one go, and ``source:`` values resolved once each."""
+    follows = {r.follow_id: r for r in rules}
+    found: dict[str, tuple[str, ...]] = {}
+    if alerts is not None:
+        keys = set().union(
+            *(name_keys_of(r.follow_target) for r in follows.values() if r.follow_kind == "search")
+        )
+        found = dict(alerts.lookup_names(keys)) if keys else {}
+    resolved: dict[tuple[str, ...], list[int]] = {}
+
+    def names(keys: set[str]) -> Mapping[str, tuple[str, ...]]:
+        return {k: found[k] for k in keys if k in found}
+
+    def sources(values: tuple[str, ...]) -> list[int]:
+        if values not in resolved:
+            resolved[values] = alerts.resolve_sources(values) if alerts is not None else []
+        return resolved[values]
+
     index = SubscriptionIndex(frequencies=frequencies)
-    seen: set[int] = set()
-    for rule in rules:
-        if rule.follow_id in seen:
-            continue
-        seen.add(rule.follow_id)
+    for rule in follows.values():
         index.add(
-            rule.follow_id,
-            rule.follow_kind,
-            rule.follow_target,
-            names=alerts.lookup_names if alerts is not None else (lambda keys: {}),
-            sources=alerts.resolve_sources if alerts is not None else None,
+            rule.follow_id, rule.follow_kind, rule.follow_target, names=names, sources=sources
         )
     return index
 

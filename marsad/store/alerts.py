@@ -167,9 +167,11 @@ class Alerts:
             sa.bindparam("keys", expanding=True)
         )
         found: dict[str, list[str]] = {}
+        ordered = sorted(keys)
         with self.store.engine.connect() as conn:
-            for key, entity_id in conn.execute(stmt, {"keys": sorted(keys)}):
-                found.setdefault(key, []).append(entity_id)
+            for i in range(0, len(ordered), 500):
+                for key, entity_id in conn.execute(stmt, {"keys": ordered[i : i + 500]}):
+                    found.setdefault(key, []).append(entity_id)
         return {k: tuple(sorted(v)) for k, v in found.items()}
 
     def resolve_sources(self, values: tuple[str, ...]) -> list[int]:
@@ -362,20 +364,38 @@ class Alerts:
                         for fire, rule, due in fires
                     ],
                 )
-            for state in states:
-                values = {
-                    "first_matched_at": state.first_matched_at,
-                    "growing_step": state.growing_step,
-                    "languages": sorted(state.languages),
-                    "breaking": state.breaking,
-                }
+            if states:
+                # One statement for every state (executemany), not one per rule and story.
+                st = alert_story_state
+                stmt = store.insert(st).values(
+                    rule_id=sa.bindparam("r"),
+                    story_id=sa.bindparam("s"),
+                    first_matched_at=sa.bindparam("f", type_=t.UTCDateTime),
+                    growing_step=sa.bindparam("g"),
+                    languages=sa.bindparam("l", type_=sa.JSON),
+                    breaking=sa.bindparam("b"),
+                )
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=["rule_id", "story_id"],
+                    set_={
+                        "growing_step": stmt.excluded.growing_step,
+                        "languages": stmt.excluded.languages,
+                        "breaking": stmt.excluded.breaking,
+                    },
+                )
                 conn.execute(
-                    store.insert(alert_story_state)
-                    .values(rule_id=state.rule_id, story_id=state.story_id, **values)
-                    .on_conflict_do_update(
-                        index_elements=["rule_id", "story_id"],
-                        set_={k: v for k, v in values.items() if k != "first_matched_at"},
-                    )
+                    stmt,
+                    [
+                        {
+                            "r": x.rule_id,
+                            "s": x.story_id,
+                            "f": x.first_matched_at,
+                            "g": x.growing_step,
+                            "l": sorted(x.languages),
+                            "b": x.breaking,
+                        }
+                        for x in states
+                    ],
                 )
 
         if outbox_ids:
