@@ -40,11 +40,11 @@ from marsad.models import (
     Source,
     SourceKind,
     Story,
-    StoryChange,
     Translation,
 )
 from marsad.store import schema as t
 from marsad.store.engine import create_engine, first_line, migrate
+from marsad.store.grouping import DecisionBatch, refresh_story_counts, story_values
 from marsad.store.reads import StoreReads
 
 log = logging.getLogger(__name__)
@@ -91,19 +91,6 @@ class GroupedArticle:
     features: dict[str, Any] | None
     story_first_seen: datetime | None
     stream_time: datetime | None = None  # published, else fetched
-
-
-def _story_values(change: StoryChange, now: datetime) -> dict[str, Any]:
-    """The ``stories`` row fields a grouping decision sets."""
-    return {
-        "title_ar": change.title_ar,
-        "title": change.title,
-        "first_seen": change.first_seen,
-        "last_seen": change.last_seen,
-        "countries": list(change.countries),
-        "regions": list(change.regions),
-        "updated_at": now,
-    }
 
 
 def _stream_time() -> Any:
@@ -474,39 +461,13 @@ class Store(StoreReads):
         self, conn: sa.Connection, article_id: int, bundle: AnalysedArticle, now: datetime
     ) -> tuple[int | None, list[int]]:
         """Apply a grouping decision (story, copy link) to a stored article. Returns its story
-        id and the articles that stopped being originals (``_decide_in``)."""
+        id and the articles that stopped being originals (``DecisionBatch.decide``)."""
         self._count_decision_in(conn)
-        story_id, demoted = self._decide_in(conn, article_id, bundle, now)
-        if story_id is not None:
-            self._refresh_story_counts_in(conn, story_id)
-        return story_id, demoted
-
-    def _decide_in(
-        self,
-        conn: sa.Connection,
-        article_id: int,
-        bundle: AnalysedArticle,
-        now: datetime,
-        stories: dict[int, dict[str, Any]] | None = None,
-    ) -> tuple[int | None, list[int]]:
-        """The writes of one decision, less the decision counter and the story's counts (a
-        batch bumps and refreshes those once); with ``stories``, an existing story's new
-        fields are left there for the batch to write once. Returns the story id and the
-        articles that stopped being originals: an earlier original that turned out to be a
-        copy of this article, and its copies (their search rows change)."""
-        story_id = self._apply_story_in(conn, bundle, article_id, now, stories)
-        duplicate_of, demoted = self._link_copy_in(conn, article_id, bundle)
-        conn.execute(
-            t.articles.update()
-            .where(t.articles.c.id == article_id)
-            .values(
-                duplicate_of=duplicate_of,
-                duplicate_kind=bundle.duplicate_kind if duplicate_of else None,
-                duplicate_evidence=bundle.duplicate_evidence if duplicate_of else None,
-                story_id=story_id,
-            )
-        )
-        return story_id, demoted
+        batch = DecisionBatch(conn, now)
+        batch.prefetch([bundle])
+        story_id, demoted = batch.decide(article_id, bundle)
+        batch.finish()
+        return batch.story_id(story_id), demoted
 
     def apply_groupings(
         self,
@@ -524,9 +485,10 @@ class Store(StoreReads):
         window's story, so decisions of one batch that put articles in the same new story
         (``story_id`` None) share the story the first of them creates. A batch is the same as
         its decisions one by one: each sees the ones before it (a copy of an article decided
-        earlier in the batch links to it); the decision counter, each story's fields and counts
-        and the search rows are written once, at the end. ``story_outbox`` kinds are written
-        once per story the batch changed, for its last article in the batch."""
+        earlier in the batch links to it); the rows are written together at the end
+        (``DecisionBatch``: a few statements a batch, not several a decision), and so are the
+        decision counter and the search rows. ``story_outbox`` kinds are written once per
+        story the batch changed, for its last article in the batch."""
         now = utcnow()
 
         def work(conn: sa.Connection) -> list[int | None] | None:
@@ -534,38 +496,41 @@ class Store(StoreReads):
                 return None
             if not decisions:
                 return []
-            o = t.outbox
+            o, a = t.outbox, t.articles
+            ids = [d[0] for d in decisions]
             waiting = {
                 int(r.article_id): r.fields
                 for r in conn.execute(
                     o.delete()
-                    .where(o.c.kind == OUTBOX_GROUP, o.c.article_id.in_([d[0] for d in decisions]))
+                    .where(o.c.kind == OUTBOX_GROUP, o.c.article_id.in_(ids))
                     .returning(o.c.article_id, o.c.fields)
                 )
             }
+            # Grouped already (a retried batch), or the article is gone: its stored story.
+            decided: dict[int, int | None] = {}
+            if len(waiting) < len(ids):
+                query = sa.select(a.c.id, a.c.story_id).where(
+                    a.c.id.in_([i for i in ids if i not in waiting])
+                )
+                decided = {int(r.id): r.story_id for r in conn.execute(query)}
+            batch = DecisionBatch(conn, now)
+            batch.prefetch(d[1] for d in decisions if d[0] in waiting)
             story_ids: list[int | None] = []
             created: dict[str, int] = {}  # story reference -> the story this batch created
-            stories: dict[int, dict[str, Any]] = {}  # story id -> its fields, written at the end
-            touched: dict[int, int] = {}  # stories whose counts change -> last article
             reindex: dict[int, None] = {}
             for article_id, bundle, ref in decisions:
-                if article_id not in waiting:  # grouped already (or the article is gone)
-                    row = conn.execute(
-                        sa.select(t.articles.c.story_id).where(t.articles.c.id == article_id)
-                    ).first()
-                    story_ids.append(row.story_id if row else None)
+                if article_id not in waiting:
+                    story_ids.append(decided.get(article_id))
                     continue
                 change = bundle.story
                 # A new story of this batch's window is created once, by its first decision.
                 new_ref = ref if change is not None and change.story_id is None else None
                 if change is not None and new_ref in created:
                     bundle = replace(bundle, story=replace(change, story_id=created[new_ref]))
-                story_id, demoted = self._decide_in(conn, article_id, bundle, now, stories)
+                story_id, demoted = batch.decide(article_id, bundle)
                 story_ids.append(story_id)
-                if story_id is not None:
-                    touched[story_id] = article_id
-                    if new_ref is not None:
-                        created.setdefault(new_ref, story_id)
+                if story_id is not None and new_ref is not None:
+                    created.setdefault(new_ref, story_id)
                 # Its index entry was written when it was stored (unless the row says it
                 # waits for this transaction); only a copy leaves the index, and so does an
                 # earlier original that just became a copy of it.
@@ -575,15 +540,15 @@ class Store(StoreReads):
                     reindex[article_id] = None
             if waiting:  # decisions were made: a snapshot from before them is stale
                 self._count_decision_in(conn)
-            for story_id, values in stories.items():
-                conn.execute(t.stories.update().where(t.stories.c.id == story_id).values(**values))
-            for story_id in touched:
-                self._refresh_story_counts_in(conn, story_id)
+            touched = batch.finish()
             if story_outbox and touched:
                 self._enqueue_in(conn, story_outbox, list(touched.values()), now)
             if index is not None and reindex:
                 index(conn, list(reindex))
-            return story_ids
+            return [
+                batch.story_id(s) if i in waiting else s
+                for (i, _, _), s in zip(decisions, story_ids, strict=True)
+            ]
 
         return self._run_write(work)
 
@@ -603,7 +568,7 @@ class Store(StoreReads):
             self._count_decision_in(conn)
             ids: dict[str, int] = {}
             for ref, story in change.stories.items():
-                values = _story_values(story, now)
+                values = story_values(story, now)
                 if story.story_id is None:
                     ids[ref] = _inserted_id(
                         conn.execute(t.stories.insert().values(created_at=now, **values))
@@ -654,8 +619,7 @@ class Store(StoreReads):
                     .values(merged_into=target)
                 )
             emptied = {story_id for story_id, _ in change.absorbed}
-            for story_id in sorted((set(ids.values()) | left) - emptied):
-                self._refresh_story_counts_in(conn, story_id)
+            refresh_story_counts(conn, (set(ids.values()) | left) - emptied)
             if index is not None and relinked:
                 index(conn, relinked)
             return ids
@@ -1108,102 +1072,6 @@ class Store(StoreReads):
             return total, merged
 
         return self._run_write(work)
-
-    def _link_copy_in(
-        self, conn: sa.Connection, article_id: int, bundle: AnalysedArticle
-    ) -> tuple[int | None, list[int]]:
-        """The original a new copy points to; when the copy turns out to be the earlier one
-        (crawls meet articles out of publication order), it becomes the original instead, and
-        the old original and its copies are returned as demoted."""
-        if bundle.duplicate_of is None:
-            return None, []
-        root = bundle.duplicate_of
-        for _ in range(8):  # follow a chain of copies to its original (chains are short)
-            up = conn.execute(
-                sa.select(t.articles.c.duplicate_of).where(t.articles.c.id == root)
-            ).scalar()
-            if up is None:
-                break
-            root = int(up)
-        when = sa.func.coalesce(t.articles.c.published_at, t.articles.c.created_at)
-        root_time = conn.execute(sa.select(when).where(t.articles.c.id == root)).scalar()
-        new = bundle.article
-        new_time = new.published_at or new.fetched_at
-        if root_time is None or new_time is None or _as_utc(new_time) >= _as_utc(root_time):
-            return root, []
-        moved = conn.execute(
-            t.articles.update()
-            .where(t.articles.c.duplicate_of == root)
-            .values(duplicate_of=article_id)
-            .returning(t.articles.c.id)
-        )
-        demoted = [int(r[0]) for r in moved]
-        conn.execute(
-            t.articles.update()
-            .where(t.articles.c.id == root)
-            .values(
-                duplicate_of=article_id,
-                duplicate_kind=bundle.duplicate_kind,
-                duplicate_evidence=bundle.duplicate_evidence,
-            )
-        )
-        return None, [root, *demoted]
-
-    def _apply_story_in(
-        self,
-        conn: sa.Connection,
-        bundle: AnalysedArticle,
-        article_id: int,
-        now: datetime,
-        stories: dict[int, dict[str, Any]] | None = None,
-    ) -> int | None:
-        change = bundle.story
-        if change is None:
-            return None
-        values = _story_values(change, now)
-        if change.story_id is None:
-            story_id = _inserted_id(
-                conn.execute(t.stories.insert().values(created_at=now, **values))
-            )
-        elif stories is not None:
-            story_id = change.story_id
-            stories[story_id] = values
-        else:
-            story_id = change.story_id
-            conn.execute(t.stories.update().where(t.stories.c.id == story_id).values(**values))
-        for gone in change.absorbed:
-            if gone == story_id:
-                continue
-            left = stories.pop(gone, None) if stories is not None else None
-            if left is not None:  # its fields as the batch left them, before it is merged
-                conn.execute(t.stories.update().where(t.stories.c.id == gone).values(**left))
-            conn.execute(
-                t.articles.update().where(t.articles.c.story_id == gone).values(story_id=story_id)
-            )
-            conn.execute(
-                t.stories.update()
-                .where(t.stories.c.id == gone)
-                .values(merged_into=story_id, article_count=0, source_count=0, updated_at=now)
-            )
-        return story_id
-
-    def _refresh_story_counts_in(self, conn: sa.Connection, story_id: int) -> None:
-        members = sa.select(t.articles.c.id).where(t.articles.c.story_id == story_id)
-        articles = conn.execute(
-            sa.select(sa.func.count())
-            .select_from(t.articles)
-            .where(t.articles.c.story_id == story_id)
-        ).scalar_one()
-        sources = conn.execute(
-            sa.select(sa.func.count(sa.distinct(t.article_sources.c.source_id))).where(
-                t.article_sources.c.article_id.in_(members)
-            )
-        ).scalar_one()
-        conn.execute(
-            t.stories.update()
-            .where(t.stories.c.id == story_id)
-            .values(article_count=articles, source_count=sources)
-        )
 
     def _add_aliases(self, conn: sa.Connection, article_id: int, aliases: Sequence[str]) -> None:
         rows = [
