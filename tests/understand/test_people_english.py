@@ -311,3 +311,21 @@ def test_a_title_opening_a_sentence_keeps_its_portfolio(knowledge: Knowledge) ->
     )
     people = _people(understand(knowledge, "", text, "en"))
     assert {"Eric Hallam", "Thomas B. Haverford"} <= set(people), people
+
+
+def test_a_name_after_the_is_no_person_unless_it_qualifies_a_noun(knowledge: Knowledge) -> None:
+    """A name after "the" ("the Roman Inquisition", "the Oliver Smith Will") is a thing's name; "the Tom Cruise
+    video": a person's name qualifying a noun."""
+    text = (
+        "Galilei died under house arrest ordered by the Roman Inquisition. He was made elector "
+        "of the Oliver Smith Will. Fans shared the Tom Cruise video."
+    )
+    people = _people(understand(knowledge, "", text, "en"))
+    assert "Tom Cruise" in people, people
+    assert not {"Roman Inquisition", "Oliver Smith Will", "Oliver Smith"} & set(people), people
+
+
+def test_things_named_like_people(knowledge: Knowledge) -> None:
+    text = "The cubs came from Harlan Vista Zoo, near Martin Brennan Parkway, Tom Keller said."
+    people = _people(understand(knowledge, "", text, "en"))
+    assert set(people) == {"Tom Keller"}, people
