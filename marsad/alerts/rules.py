@@ -30,29 +30,39 @@ def _within(times: tuple[tuple[Any, datetime], ...], since: datetime, until: dat
     return [key for key, at in times if since <= at <= until]
 
 
-def payload(rule: AlertRule, event: StoryEvent, kind: str) -> dict[str, Any]:
+def story_payload(event: StoryEvent) -> dict[str, Any]:
+    """The story part of a delivery's payload (one per event, shared by its rules' alerts)."""
+    return {
+        "id": event.story_id,
+        "title": event.title,
+        "title_ar": event.title_ar,
+        "url": event.url,
+        "countries": sorted(event.countries),
+        "languages": sorted(event.languages),
+        "article_count": event.article_count,
+        "source_count": event.source_count,
+        "first_seen": event.first_seen.isoformat(),
+        "last_seen": event.last_seen.isoformat(),
+    }
+
+
+def payload(
+    rule: AlertRule, event: StoryEvent, kind: str, story: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """What a delivery says (the webhook's JSON body, the digest's line)."""
     return {
         "event": kind,
         "rule_id": rule.id,
         "follow": {"id": rule.follow_id, "kind": rule.follow_kind, "label": rule.label},
-        "story": {
-            "id": event.story_id,
-            "title": event.title,
-            "title_ar": event.title_ar,
-            "url": event.url,
-            "countries": sorted(event.countries),
-            "languages": sorted(event.languages),
-            "article_count": event.article_count,
-            "source_count": event.source_count,
-            "first_seen": event.first_seen.isoformat(),
-            "last_seen": event.last_seen.isoformat(),
-        },
+        "story": story if story is not None else story_payload(event),
     }
 
 
 def decide(
-    rule: AlertRule, state: RuleState | None, event: StoryEvent
+    rule: AlertRule,
+    state: RuleState | None,
+    event: StoryEvent,
+    story: dict[str, Any] | None = None,
 ) -> tuple[list[Fire], RuleState]:
     """The alerts ``rule`` gives for ``event`` (which matched it now or before), and the
     rule's new state for the story."""
@@ -98,4 +108,4 @@ def decide(
     ], state
 
 
-__all__ = ["decide", "payload"]
+__all__ = ["decide", "payload", "story_payload"]

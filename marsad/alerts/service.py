@@ -31,7 +31,7 @@ from marsad.alerts.chat import send_apprise
 from marsad.alerts.mail import SmtpSettings, build_message, next_digest_time, send_mail
 from marsad.alerts.model import AlertRule, Delivery, Fire, RuleState, StoryEvent
 from marsad.alerts.percolate import SubscriptionIndex, name_keys_of
-from marsad.alerts.rules import decide
+from marsad.alerts.rules import decide, story_payload
 from marsad.alerts.webhook import WebhookSender, backoff, body_bytes
 
 log = logging.getLogger(__name__)
@@ -131,7 +131,9 @@ class AlertConsumer:
         self._by_follow: dict[int, list[AlertRule]] = {}
         self._by_id: dict[int, AlertRule] = {}
 
-    def _refresh(self) -> None:
+    def refresh(self) -> None:
+        """Rebuild the index of rules if rules or follows changed (or it is old); every batch
+        calls it, and a process may call it at start so its first batch does not wait."""
         version = self.alerts.rules_version()
         if version == self._version and time.monotonic() - self._built_at < REBUILD_SECONDS:
             return
@@ -165,9 +167,10 @@ class AlertConsumer:
         new_states: list[RuleState] = []
         for story_id, rule_ids in matched.items():
             event = latest[story_id]
+            story = story_payload(event)
             for rule_id in sorted(rule_ids):
                 prev_state = states.get((rule_id, story_id))
-                got, state = decide(self._by_id[rule_id], prev_state, event)
+                got, state = decide(self._by_id[rule_id], prev_state, event, story)
                 fires.extend(got)
                 if state != prev_state:
                     new_states.append(state)
@@ -180,7 +183,7 @@ class AlertConsumer:
         claimed = self.alerts.claim(self.owner, limit=limit, lease_seconds=lease_seconds)
         if not claimed:
             return ConsumeSummary()
-        self._refresh()
+        self.refresh()
         fires: list[Fire] = []
         states: list[RuleState] = []
         events: dict[int, StoryEvent] = {}
