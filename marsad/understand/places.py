@@ -257,12 +257,29 @@ def find_place_mentions(
     def national(place: Place) -> int:
         return firm[place.country] if place.country else 0
 
+    pairs = {zone.name: _city_state_pairs(gazetteer, zone) for zone in zones}
+    # one sense per article: a name read as a town by its state ("ATHENS, Ga. -", "Athens,
+    # Greece") or as a state by its town ("Portland, Maine") is read so everywhere in the
+    # article (the headline's "Athens man arrested"), unless the article pairs it two ways
+    sense: dict[str, Place | str | None] = {}
+    for zone in zones:
+        located, forced, _ = pairs[zone.name]
+        readings = [*located.items(), *forced.items(), *_country_pairs(gazetteer, zone, forced)]
+        for h, reading in readings:
+            if h not in forced and any(
+                p.kind in _NATIONAL_KINDS for p in _place_refs(gazetteer, zone.hits[h])
+            ):
+                continue  # "Belgium, England, Tunisia": a list of teams, not a town and its state
+            key = zone.hits[h].key
+            if sense.setdefault(key, reading) != reading:
+                sense[key] = None
+
     mentions: list[PlaceMention] = []
     for zone in zones:
         start = len(mentions)
         sports: set[int] | None = None  # sentences holding a sports word, found when needed
         last_team = -9  # last token of the latest team mention: "فرنسا و انجلترا" are both teams
-        located, forced, abbreviations = _city_state_pairs(gazetteer, zone)
+        located, forced, abbreviations = pairs[zone.name]
         county_spans = counties.get(zone.name, [])
         in_county = {k for first, last in county_spans for k in range(first, last + 1)}
         for h, hit in enumerate(zone.hits):
@@ -319,6 +336,16 @@ def find_place_mentions(
                     )
             if place is None:
                 continue
+            reading = sense.get(hit.key) if h not in forced and h not in located else None
+            if reading is not None:
+                # where the name is judged a place here, the article's sense gives its country
+                country = reading if isinstance(reading, str) else reading.country
+                if country != place.country:
+                    place = (
+                        _located(places, reading, surface, gazetteer.region_of)
+                        if isinstance(reading, str)
+                        else reading
+                    ) or place
             if place.kind == "country" and not hit.key.isascii():
                 if sports is None:
                     sports = _sports_sentences(amb, zone)
@@ -351,6 +378,32 @@ def find_place_mentions(
         if abbreviations or county_spans:
             mentions[start:] = sorted(mentions[start:], key=lambda m: m.offset)
     return mentions
+
+
+def _country_pairs(
+    gazetteer: Gazetteer, zone: Zone, states: dict[int, Place]
+) -> list[tuple[int, str]]:
+    """ "Town, Country" pairs (Athens, Greece): hit index -> the country after the comma; not
+    a list of countries (Egypt, Jordan) nor a town and its state (Athens, Georgia: ``states``)."""
+    hits = zone.hits
+    tokens = zone.scanned.tokens
+    text = zone.scanned.text
+    out = []
+    for h in range(len(hits) - 1):
+        after = hits[h + 1]
+        if h + 1 in states:
+            continue
+        if text[tokens[hits[h].last].end : tokens[after.first].start].strip() != ",":
+            continue
+        town = _place_refs(gazetteer, hits[h])
+        if not any(p.kind in ("city", "capital") for p in town) or any(
+            p.kind in _NATIONAL_KINDS for p in town
+        ):
+            continue
+        countries = [p for p in _place_refs(gazetteer, after) if p.kind == "country"]
+        if len(countries) == 1 and countries[0].country:
+            out.append((h, countries[0].country))
+    return out
 
 
 def _sentence_initial(zone: Zone, k: int) -> bool:
