@@ -192,8 +192,9 @@ SETTINGS: tuple[Setting, ...] = (
         "fetch_queue_depth",
         int,
         1000,
-        "`marsad scheduler` sends no more fetch_source messages while the fetch queue holds more "
-        "than this many (back-pressure: a slow stage never piles up messages).",
+        "`marsad scheduler` sends no more sources while the fetch, article or analyse queue holds "
+        "more than this many sources or articles (a fetch message counts as 20; back-pressure: a "
+        "slow stage never piles up messages).",
     ),
     Setting(
         "source_lease_seconds",

@@ -14,10 +14,11 @@ def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "scheduler",
         help="send the due sources to the fetch workers (needs broker_url)",
-        description="Claim the due sources (with leases) and send one fetch_source message "
-        "for each to RabbitMQ (setting `broker_url`), holding back while the fetch queue holds "
-        "more than `fetch_queue_depth` messages. One instance leads (a PostgreSQL advisory "
-        "lock); others started beside it stand by and take over when it stops.",
+        description="Claim the due sources (with leases) and send them to RabbitMQ (setting "
+        "`broker_url`), up to 20 in a fetch_source message, holding back while the fetch, "
+        "article or analyse queue holds more than `fetch_queue_depth` sources or articles. One "
+        "instance leads (a PostgreSQL advisory lock); others started beside it stand by and take "
+        "over when it stops.",
     )
     p.set_defaults(handler=_scheduler)
 

@@ -1,6 +1,6 @@
 """Scaling out: the same pipeline steps run as Dramatiq actors on RabbitMQ workers.
 
-    marsad scheduler --fetch_source(id)--> [prefix.fetch]   poll_source (conditional GET, parse)
+    marsad scheduler --fetch_source(ids)--> [prefix.fetch] poll_sources (conditional GET, parse)
         --fetch_article(entry)--> [prefix.article]  the entry's page, as crawl fetches it
         --analyse(entry+page)-->  [prefix.analyse]  Pipeline.ingest: extract, understand,
                                                     store with the outbox rows (never groups)

@@ -3,11 +3,13 @@
 Actors call the single-process pipeline's steps; there is no second pipeline. Queues (kinds, as
 ``marsad worker --queues`` names them):
 
-- ``fetch``: ``fetch_source(source_id)``, one poll of the source through crawl's own code
-  (``marsad.pipeline.crawl.poll_source``: conditional GET, parse, new entries), with a fetcher
-  whose per-host limits and robots.txt are shared in Redis. Each new entry is handed on
-  (``marsad.scale.handoff.HandOff``) instead of stored: to ``fetch_article`` for its page, or
-  to ``analyse`` when pages are not fetched. The source's poll state is saved after that.
+- ``fetch``: ``fetch_source(source_ids)`` (up to the scheduler's ``SEND_BATCH`` sources, or
+  one id), one poll of each source, all at once, through crawl's own code
+  (``marsad.pipeline.crawl.poll_sources``: conditional GET, parse, new entries), with a
+  fetcher whose per-host limits and robots.txt are shared in Redis. Each new entry is handed
+  on (``marsad.scale.handoff.HandOff``) instead of stored: to ``fetch_article`` for its page,
+  or to ``analyse`` when pages are not fetched. Each source's poll state is saved after that
+  (the unchanged ones' in one transaction).
 - ``article``: ``fetch_article(packed)``, the entry's page fetched (crawl's page fetch: final
   URL, ``<link rel=canonical>``, charset), then the entry with its page sent to ``analyse``.
 - ``analyse``: ``analyse(packed)``, ``Pipeline.ingest``: extract, understand, signatures and
