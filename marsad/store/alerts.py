@@ -17,7 +17,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from marsad.alerts.model import (
+    CADENCES,
+    CHANNELS,
     DEAD,
+    LANGUAGES,
+    MODES,
     PENDING,
     SENT,
     AlertRule,
@@ -27,7 +31,7 @@ from marsad.alerts.model import (
     StoryEvent,
 )
 from marsad.alerts.percolate import match_doc
-from marsad.errors import NotFoundError
+from marsad.errors import NotFoundError, UserError
 from marsad.search.places import country_region
 from marsad.store import Store
 from marsad.store import schema as t
@@ -66,7 +70,18 @@ class Alerts:
         cadence: str = "hourly",
         language: str = "ar",
     ) -> AlertRule:
-        """A rule on the user's own follow (``NotFoundError`` for anybody else's)."""
+        """A rule on the user's own follow (``NotFoundError`` for anybody else's); the target
+        is checked by the caller (``marsad.web.alerts_pages``), and again when sending."""
+        for name, value, allowed in (
+            ("mode", mode, MODES),
+            ("channel", channel, CHANNELS),
+            ("cadence", cadence, CADENCES),
+            ("language", language, LANGUAGES),
+        ):
+            if value not in allowed:
+                raise UserError(
+                    f"{name} must be one of {', '.join(allowed)}", message_ar=f"{name} غير صالح"
+                )
         now = _now()
         with self.store.transaction() as conn:
             owner = conn.execute(
