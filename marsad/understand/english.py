@@ -106,7 +106,7 @@ _ORG_HEADS = _words(
     bancorp watch hospital library fund trust alliance coalition
     brigade brigades battalion regiment corps commission exchange council institute
     observatory agency nations magazine weekly daily star sun mail express chronicle observer
-    monitor"""
+    monitor energy metals racing"""
 )
 # Sports clubs: a place's name then one of these (Manchester United, Leeds Rovers), or one of
 # _CLUB_FIRST then a place's name (Real Madrid, Bayern Munich).
@@ -139,6 +139,13 @@ _MISC_WORDS = _words(
     covid coronavirus ebola aids hiv sars mers christmas easter ramadan
     eid thanksgiving halloween"""
 )
+# lower-case halves of compounds that end a name's modifier, not a name: "Louis-based"
+_COMPOUND_TAILS = _words(
+    """based led backed owned run born controlled dominated funded linked affiliated
+    style era made bound area wide"""
+)
+# words before "League" or "Cup" that make it a competition, not the body that runs it
+_COMPETITIONS = _words("champions premier europa nations super conference world davis ryder")
 _MONTHS_DAYS = _words(
     """january february march april may june july august september october november december
     feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
@@ -268,6 +275,7 @@ def find_english_names(
                 text[tokens[end - 1].end : tokens[end].start] in ("-", "\u2010", "\u2011")
                 and capital[end - 1]
                 and norms[end - 1] not in _TITLE_WORDS  # Republican-dominated
+                and norms[end] not in _COMPOUND_TAILS  # St. Louis-based Peabody Energy
                 and not is_stopword(norms[end], "en")
             ):
                 end += 1
@@ -1107,8 +1115,10 @@ def _organisation(
         )
     elif _acronym(words[run[0]]) and run[0] not in place_tokens:
         is_org = True  # NASA, FBI
-    if not is_org:
-        return None
+    if not is_org or (
+        len(run) >= 2 and run_norms[-1] in ("league", "cup") and run_norms[-2] in _COMPETITIONS
+    ):
+        return None  # the Champions League, the Premier League: a competition, not a body
     name = " ".join(run_norms)
     return EnglishName(run[0], run[-1], EntityType.ORGANIZATION, name, "")
 

@@ -129,3 +129,17 @@ def test_labels_and_common_acronyms_are_no_bodies(knowledge: Knowledge) -> None:
     text = "NOTICE: The QXRT says a GPA of 2.5 and a DUI arrest bar players, the NGO said."
     orgs = _orgs(understand(knowledge, "", text, "en"))
     assert orgs == {"QXRT"}, orgs
+
+
+def test_competitions_are_no_bodies(knowledge: Knowledge) -> None:
+    text = "Brackwater Albion reached the Champions League final and lead the Premier League."
+    orgs = _orgs(understand(knowledge, "", text, "en"))
+    assert not {"Champions League", "Premier League"} & orgs, orgs
+
+
+def test_companies_by_industry_and_after_based(knowledge: Knowledge) -> None:
+    """Energy, Metals, Racing end firms' names; "St. Louis-based" is not part of the name."""
+    text = "St. Louis-based Harwick Energy said Gabriel Metals and Rock Racing would pay."
+    u = understand(knowledge, "", text, "en")
+    assert {"Harwick Energy", "Gabriel Metals", "Rock Racing"} <= _orgs(u), _orgs(u)
+    assert not any(e.type is EntityType.PERSON for e in u.entities), u.entities
