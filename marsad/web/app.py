@@ -23,7 +23,8 @@ from marsad.config import Settings
 from marsad.errors import MarsadError, StorageError, StorageUnavailable
 from marsad.search import search
 from marsad.store import Store
-from marsad.web import api, pages
+from marsad.web import alerts_pages, api, greader, me, pages
+from marsad.web.auth import LoginRequired, ReadGate, login_redirect
 from marsad.web.cache import TTLCache
 from marsad.web.conditional import VARY_NEGOTIATED
 from marsad.web.feeds import feed_endpoint
@@ -128,6 +129,16 @@ _HTTP_MESSAGES = {
 }
 
 
+async def _login_required(request: Request, exc: Exception) -> Response:
+    """A read or write that needs a user: pages go to /login and come back, the API says 401."""
+    assert isinstance(exc, LoginRequired)
+    if _is_api(request) or request.method != "GET":
+        response = _error_response(request, 401, exc.code, exc.message, exc.message_ar)
+        response.headers["WWW-Authenticate"] = 'Bearer realm="marsad"'
+        return response
+    return login_redirect(request)
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code, message, message_ar = _HTTP_MESSAGES.get(
@@ -213,6 +224,9 @@ def build_routes() -> list[BaseRoute]:
         Route("/api/v1/search", api.search),
         Mount("/static", StaticFiles(packages=[("marsad.web", "static")]), name="static"),
     ]
+    routes.extend(me.routes())
+    routes.extend(greader.routes())
+    routes.extend(alerts_pages.routes())
     for kind, prefix in feed_kinds.items():
         routes.append(Route(f"{prefix}/feeds/{{fmt}}", feed_endpoint(kind)))
     return routes
@@ -233,6 +247,7 @@ def create_app(
     app = Starlette(
         routes=build_routes(),
         exception_handlers={
+            LoginRequired: _login_required,
             MarsadError: _marsad_error,
             HTTPException: _http_error,
             Exception: _internal_error,
@@ -258,6 +273,8 @@ def create_app(
     # Pages with the world map are ~80 KB of text: gzip makes them ~5x smaller on a phone.
     # Level 6 costs ~1 ms on such a page (level 9, the default, about 3x that for 1% less);
     # pictures, already compressed, are left alone by the middleware's excluded types.
+    # With anonymous_reading off, reads need a user (innermost: its answers get the headers).
+    app.add_middleware(ReadGate)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(SecurityHeaders)
     return app

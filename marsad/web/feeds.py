@@ -65,9 +65,10 @@ class FeedMeta:
     language: str
 
 
-def _article_items(
+def article_items(
     st: WebState, tr: Translator, base: str, articles: list[Article], r: Reads
 ) -> list[FeedItem]:
+    """Feed items of ``articles`` (titles as shown to a reader of ``tr``'s language)."""
     translations = r.translations_for([a.id for a in articles]) if tr.lang == "ar" else {}
     titles = article_titles(r, articles, tr, st.geo, st.formats_for(tr.lang))
     items = []
@@ -151,7 +152,7 @@ def _feed_content(
             return (
                 tr(f"region.{code}"),
                 f"/regions/{code}",
-                _article_items(st, tr, base, articles, r),
+                article_items(st, tr, base, articles, r),
             )
         if kind == "countries":
             try:
@@ -162,7 +163,7 @@ def _feed_content(
                 raise NotFoundError(f"unknown country: {cc}", message_ar="بلد غير معروف")
             articles = r.list_articles(limit=FEED_SIZE, countries=[cc])
             name = st.geo.country_name(cc, tr.lang)
-            return name, f"/countries/{cc}", _article_items(st, tr, base, articles, r)
+            return name, f"/countries/{cc}", article_items(st, tr, base, articles, r)
         if kind == "sources":
             source_id = id_param(params["id"], "source")
             found = r.get_source(source_id)
@@ -172,7 +173,7 @@ def _feed_content(
                 limit=FEED_SIZE, source_id=source_id, include_duplicates=True
             )
             title = found.title or found.url
-            return title, f"/sources/{source_id}", _article_items(st, tr, base, articles, r)
+            return title, f"/sources/{source_id}", article_items(st, tr, base, articles, r)
         if kind == "entities":
             entity_id = params["id"]
             found_entity = r.get_entity(entity_id) if len(entity_id) <= 128 else None
@@ -182,7 +183,7 @@ def _feed_content(
             return (
                 found_entity.name(tr.lang),
                 f"/entities/{entity_id}",
-                _article_items(st, tr, base, articles, r),
+                article_items(st, tr, base, articles, r),
             )
         if kind == "stories":
             story_id = id_param(params["id"], "story")
@@ -193,7 +194,7 @@ def _feed_content(
             return (
                 story_titles(r, [found_story], tr, st.geo, st.formats_for(tr.lang))[story_id].text,
                 f"/stories/{story_id}",
-                _article_items(st, tr, base, articles, r),
+                article_items(st, tr, base, articles, r),
             )
     # search: its own connection inside run_search
     query = request.query_params.get("q", "")
@@ -206,7 +207,7 @@ def _feed_content(
         recency_weight=st.settings.search_recency_weight,
     )
     with st.store.reading() as r:
-        items = _article_items(st, tr, base, [h.article for h in results.hits], r)
+        items = article_items(st, tr, base, [h.article for h in results.hits], r)
     return f"{tr('search.title')}: {results.query}", "/search", items
 
 
@@ -342,6 +343,7 @@ __all__ = [
     "FORMATS",
     "FeedItem",
     "FeedMeta",
+    "article_items",
     "feed_endpoint",
     "render_json_feed",
     "render_rss_atom",

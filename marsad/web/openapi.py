@@ -60,6 +60,7 @@ class Operation:
     write: bool = False
     status: str = "200"
     body: str | None = None
+    user: bool = False  # needs a signed-in user (a user token or a session)
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -208,6 +209,93 @@ OPERATIONS: tuple[Operation, ...] = (
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _NULLABLE_INT = {"type": ["integer", "null"]}
+
+
+# A reader's own follows and saved searches (issue 20): they need a user, so they stay out of
+# OPERATIONS, whose GETs every reader may call.
+USER_OPERATIONS: tuple[Operation, ...] = (
+    Operation("get", "/api/v1/me", "getMe", "The signed-in user.", (), "Me", user=True),
+    Operation(
+        "get",
+        "/api/v1/me/follows",
+        "listFollows",
+        "The user's follows and saved searches.",
+        (),
+        "FollowList",
+        user=True,
+    ),
+    Operation(
+        "post",
+        "/api/v1/me/follows",
+        "addFollow",
+        "Follow a country, region, entity, source or story, or save a search (201; 200 when "
+        "it was already followed).",
+        (),
+        "Follow",
+        status="201",
+        body="NewFollow",
+        user=True,
+    ),
+    Operation(
+        "delete",
+        "/api/v1/me/follows/{id}",
+        "removeFollow",
+        "Stop following (or drop a saved search).",
+        (_path("id", _INT_ID),),
+        "Object",
+        status="204",
+        user=True,
+    ),
+)
+
+
+def _user_schemas() -> dict[str, Any]:
+    kinds = ["country", "region", "entity", "source", "story", "search"]
+    follow = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "kind": {"type": "string", "enum": kinds},
+            "target": {"type": "string"},
+            "label": {"type": "string"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "page": {"type": "string"},
+        },
+        "required": ["id", "kind", "target", "label", "created_at", "page"],
+    }
+    return {
+        "Me": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "name": {"type": "string"},
+                "role": {"type": "string", "enum": ["admin", "reader"]},
+                "language": {"type": "string", "enum": ["ar", "en"]},
+            },
+            "required": ["id", "name", "role", "language"],
+        },
+        "Follow": follow,
+        "FollowList": {
+            "type": "object",
+            "properties": {
+                "items": {"type": "array", "items": {"$ref": "#/components/schemas/Follow"}}
+            },
+            "required": ["items"],
+        },
+        "NewFollow": {
+            "type": "object",
+            "properties": {
+                "kind": {"type": "string", "enum": kinds},
+                "target": {
+                    "type": "string",
+                    "description": "Country code, region code, entity id, source id, story id, "
+                    "or a search query (the site's query language).",
+                },
+                "label": {"type": "string"},
+            },
+            "required": ["kind", "target"],
+        },
+    }
 
 
 def _schemas() -> dict[str, Any]:
@@ -363,7 +451,7 @@ def _error_response(description: str) -> dict[str, Any]:
 def openapi_document(server_url: str = "/") -> dict[str, Any]:
     """The OpenAPI 3.1 document for every operation in ``OPERATIONS``."""
     paths: dict[str, dict[str, Any]] = {}
-    for op in OPERATIONS:
+    for op in OPERATIONS + USER_OPERATIONS:
         responses: dict[str, Any] = {
             op.status: {
                 "description": "OK",
@@ -381,6 +469,9 @@ def openapi_document(server_url: str = "/") -> dict[str, Any]:
             "parameters": list(op.parameters),
             "responses": responses,
         }
+        if op.user:
+            entry["security"] = [{"bearerAuth": []}]
+            responses["401"] = _error_response("No signed-in user (send a user token)")
         if op.write:
             entry["security"] = [{"bearerAuth": []}]
             responses["401"] = _error_response("Missing or wrong bearer token")
@@ -404,10 +495,10 @@ def openapi_document(server_url: str = "/") -> dict[str, Any]:
         "servers": [{"url": server_url}],
         "paths": paths,
         "components": {
-            "schemas": _schemas(),
+            "schemas": {**_schemas(), **_user_schemas()},
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
         },
     }
 
 
-__all__ = ["OPERATIONS", "Operation", "openapi_document"]
+__all__ = ["OPERATIONS", "USER_OPERATIONS", "Operation", "openapi_document"]

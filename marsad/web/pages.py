@@ -10,15 +10,18 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from marsad.errors import NotFoundError, QueryError
 from marsad.models import REGIONS, Article
 from marsad.store.reads import EntityRow, Reads, StoryCard
+from marsad.web.auth import SESSION_COOKIE
 from marsad.web.conditional import VARY_NEGOTIATED, conditional_response
 from marsad.web.display import Shown, article_shown, article_titles, story_titles
 from marsad.web.i18n import Translator, language_name
+from marsad.web.me import ACCOUNT_MARKER, follow_marker, personalise
 from marsad.web.params import country_param, id_param, page_param
 from marsad.web.render import strip_control
 from marsad.web.searching import MAX_QUERY_CHARS, SearchPage, run_search
@@ -56,6 +59,9 @@ def _globals(st: WebState, tr: Translator, path: str) -> dict[str, Any]:
         "language_name": lambda code: language_name(code, tr.lang),
         "models_command": MODELS_COMMAND,
         "media": st.media.path_for if st.media is not None else lambda url: None,
+        # Filled per reader by me.personalise (the page itself is shared and cached).
+        "follow_slot": follow_marker,
+        "account_slot": Markup(ACCOUNT_MARKER),
     }
 
 
@@ -83,7 +89,9 @@ def render(st: WebState, tr: Translator, template: str, path: str, **context: An
 
 def html(request: Request, body: str, status: int = 200) -> Response:
     """A page: with ETag/Last-Modified (304 when the client has it) and Vary on what chose its
-    language; the lang cookie set when ``?lang=`` chose it."""
+    language; the lang cookie set when ``?lang=`` chose it. The reader's own parts (account
+    link, follow buttons) are filled in here; a signed-in reader's page is private."""
+    body = personalise(request, body)
     if status == 200:
         st = web_state(request)
         response = conditional_response(
@@ -96,6 +104,9 @@ def html(request: Request, body: str, status: int = 200) -> Response:
         )
     else:
         response = HTMLResponse(body, status_code=status, headers={"Vary": VARY_NEGOTIATED})
+    if request.cookies.get(SESSION_COOKIE):
+        response.headers["Cache-Control"] = "private, no-cache"
+        response.headers["Vary"] = f"{response.headers.get('Vary') or VARY_NEGOTIATED}, Cookie"
     chosen = request.query_params.get("lang")
     if chosen in ("ar", "en"):
         response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 86400, samesite="lax")

@@ -1,0 +1,236 @@
+"""Who is asking: sessions, user API tokens, the admin token, CSRF, and the read gate.
+
+A request is signed in by a session cookie (``marsad_session``: a random id whose SHA-256 the
+store keeps, with the session's CSRF secret) or by ``Authorization: Bearer <user token>``. Both
+are looked up in the store on every request, so a removed account or a revoked token loses
+access at once. The admin token (setting ``admin_token``) is not a user: it keeps working for
+automation (writes, and reads when ``anonymous_reading`` is off).
+
+Forms carry the session's CSRF secret (synchroniser token) in a hidden ``csrf`` field, checked
+with ``hmac.compare_digest``; the login form, shown before any session exists, carries a random
+value that must match its own HttpOnly cookie (``marsad_login``), which another site can neither
+read nor set. Nothing here logs a password, a token or a session id.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from marsad.accounts.model import User
+from marsad.errors import UserError
+from marsad.store.accounts import Accounts
+from marsad.web.state import WebState, web_state
+
+SESSION_COOKIE = "marsad_session"
+LOGIN_COOKIE = "marsad_login"
+CSRF_FIELD = "csrf"
+_USER_KEY = "marsad_user"
+_NO_USER = object()
+
+
+class ForbiddenError(UserError):
+    """A form without the right CSRF token, or an object that is not the caller's (HTTP 403)."""
+
+    status = 403
+    code = "forbidden"
+
+
+class LoginRequired(UserError):
+    """A page or API read that needs a signed-in user: pages redirect to /login, the API 401s."""
+
+    status = 401
+    code = "unauthorized"
+
+
+def accounts_of(st: WebState) -> Accounts:
+    """The account storage over the site's store (a thin wrapper: nothing cached in it)."""
+    return Accounts(st.store)
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, given = header.partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        return None
+    return given.strip()
+
+
+def is_admin_token(request: Request) -> bool:
+    """Whether the request carries the configured admin token (timing-safe)."""
+    token = web_state(request).settings.admin_token or ""
+    given = _bearer(request)
+    if not token or given is None:
+        return False
+    return hmac.compare_digest(given.encode("utf-8", "replace"), token.encode("utf-8"))
+
+
+def _resolve(request: Request) -> tuple[User | None, str | None]:
+    """(user, CSRF secret of the session) from the store; cached on the request."""
+    state = request.scope.setdefault("state", {})
+    cached = state.get(_USER_KEY)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    st = web_state(request)
+    now = st.clock()
+    found: tuple[User | None, str | None] = (None, None)
+    bearer = _bearer(request)
+    if bearer is not None and not is_admin_token(request):
+        user = accounts_of(st).user_for_token(bearer, now=now)
+        if user is not None:
+            found = (user, None)
+    elif session_id := request.cookies.get(SESSION_COOKIE):
+        session = accounts_of(st).session(session_id, now=now) if len(session_id) < 200 else None
+        if session is not None:
+            found = (session.user, session.csrf_secret)
+    state[_USER_KEY] = found
+    return found
+
+
+def current_user(request: Request) -> User | None:
+    """The signed-in user (session or user API token), or None."""
+    return _resolve(request)[0]
+
+
+def require_user(request: Request) -> User:
+    """The signed-in user; else LoginRequired (pages: a redirect to /login; API: 401 JSON)."""
+    user = current_user(request)
+    if user is None:
+        raise LoginRequired(
+            "sign in, or send 'Authorization: Bearer <user token>'",
+            message_ar="سجّل الدخول أو أرسل 'Authorization: Bearer <user token>'",
+        )
+    return user
+
+
+def csrf_token(request: Request) -> str:
+    """The token a form of this session must carry ("" without a session)."""
+    return _resolve(request)[1] or ""
+
+
+def check_csrf(request: Request, form: Mapping[str, Any]) -> None:
+    """Refuse (403) a form whose CSRF token is missing or is not this session's."""
+    expected = csrf_token(request)
+    given = form.get(CSRF_FIELD)
+    if not expected or not isinstance(given, str) or not given:
+        raise _csrf_refused()
+    if not hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8")):
+        raise _csrf_refused()
+
+
+def check_login_csrf(request: Request, form: Mapping[str, Any]) -> None:
+    """The login form's double-submit check: the field equals its own cookie."""
+    expected = request.cookies.get(LOGIN_COOKIE, "")
+    given = form.get(CSRF_FIELD)
+    if not expected or not isinstance(given, str) or not given:
+        raise _csrf_refused()
+    if not hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8")):
+        raise _csrf_refused()
+
+
+def _csrf_refused() -> ForbiddenError:
+    return ForbiddenError(
+        "the form is stale or came from another site: reload the page and try again",
+        message_ar="النموذج قديم أو جاء من موقع آخر: أعد تحميل الصفحة وحاول ثانية",
+    )
+
+
+def secure_cookie(request: Request) -> bool:
+    mode = web_state(request).settings.secure_cookies
+    if mode == "always":
+        return True
+    if mode == "never":
+        return False
+    return request.url.scheme == "https"
+
+
+def safe_next(value: str | None, default: str = "/me") -> str:
+    """A same-site path to go back to after a form (no open redirect to another host)."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return default
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return default
+    return value[:2000]
+
+
+def login_redirect(request: Request) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+
+# Paths open to everyone even when anonymous reading is off: signing in, the static files, the
+# reader-app protocol and private feeds (each authenticates on its own).
+_OPEN_PREFIXES = ("/login", "/static/", "/p/", "/api/greader.php", "/reader/api/", "/accounts/")
+_OPEN_PATHS = {"/robots.txt", "/logout"}
+
+
+class ReadGate:
+    """ASGI middleware: with ``anonymous_reading`` off, every page, feed and API read needs a
+    user (or the admin token); the lookup runs in the thread pool and is kept on the request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        st = web_state(request)
+        path = scope["path"]
+        if (
+            st.settings.anonymous_reading
+            or path in _OPEN_PATHS
+            or path.startswith(_OPEN_PREFIXES)
+            or is_admin_token(request)
+        ):
+            await self.app(scope, receive, send)
+            return
+        user = await run_in_threadpool(current_user, request)
+        if user is not None:
+            await self.app(scope, receive, send)
+            return
+        response: Response
+        if path.startswith("/api/") or "/feeds/" in path or path == "/openapi.json":
+            response = JSONResponse(
+                {
+                    "error": {
+                        "code": "unauthorized",
+                        "message": "sign in, or send 'Authorization: Bearer <user token>'",
+                        "message_ar": "سجّل الدخول أو أرسل 'Authorization: Bearer <user token>'",
+                    }
+                },
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer realm="marsad"'},
+            )
+        else:
+            response = login_redirect(request)
+        await response(scope, receive, send)
+
+
+__all__ = [
+    "CSRF_FIELD",
+    "LOGIN_COOKIE",
+    "SESSION_COOKIE",
+    "ForbiddenError",
+    "LoginRequired",
+    "ReadGate",
+    "accounts_of",
+    "check_csrf",
+    "check_login_csrf",
+    "csrf_token",
+    "current_user",
+    "is_admin_token",
+    "login_redirect",
+    "require_user",
+    "safe_next",
+    "secure_cookie",
+]
