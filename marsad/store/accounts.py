@@ -204,6 +204,24 @@ class Accounts:
         record = UserToken(int(new_id[0]), user_id, name[:200] or "token", now, None)
         return record, token
 
+    def prune_tokens(self, user_id: int, name: str, *, keep: int) -> int:
+        """Drop all but the newest ``keep`` tokens of this user named ``name`` (reader apps
+        sign in again now and then, each time with a new token)."""
+        ut = at.user_tokens
+        with self.store.transaction() as conn:
+            ids = [
+                r.id
+                for r in conn.execute(
+                    sa.select(ut.c.id)
+                    .where(ut.c.user_id == user_id, ut.c.name == name)
+                    .order_by(ut.c.id.desc())
+                    .offset(keep)
+                )
+            ]
+            if ids:
+                conn.execute(ut.delete().where(ut.c.id.in_(ids)))
+        return len(ids)
+
     def list_tokens(self, user_id: int) -> list[UserToken]:
         ut = at.user_tokens
         with self._read() as conn:

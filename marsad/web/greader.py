@@ -51,6 +51,7 @@ _ITEM_PREFIX = "tag:google.com,2005:reader/item/"
 PER_FOLLOW = 200  # newest items of each follow an app can see
 MAX_PAGE = 1000
 APP_TOKEN_NAME = "reader app"
+APP_TOKENS_KEPT = 5  # sign-ins from apps kept per user (a phone, a tablet, a desktop...)
 _PREFIXES = ("", "/api/greader.php")
 
 
@@ -112,6 +113,7 @@ async def client_login(request: Request) -> Response:
         acc.record_login_failure(name, address, now)
         return PlainTextResponse("Error=BadAuthentication\n", status_code=401)
     _, token = acc.add_token(user.id, APP_TOKEN_NAME, now=now)
+    acc.prune_tokens(user.id, APP_TOKEN_NAME, keep=APP_TOKENS_KEPT)
     body = f"SID={token}\nLSID=null\nAuth={token}\n"
     if form.get("output") == "json" or request.query_params.get("output") == "json":
         return JSONResponse({"SID": token, "LSID": "null", "Auth": token})

@@ -31,6 +31,7 @@ from marsad.accounts.model import FOLLOW_KINDS, Follow, User
 from marsad.errors import NotFoundError, UserError
 from marsad.models import REGIONS, Article
 from marsad.web import auth
+from marsad.web.conditional import conditional_response
 from marsad.web.feeds import FORMATS, FeedMeta, article_items, render_json_feed, render_rss_atom
 from marsad.web.i18n import Translator
 from marsad.web.params import country_param, id_param
@@ -349,6 +350,7 @@ async def login(request: Request) -> Response:
         acc.record_login_failure(name, address, now)
         log.info("failed login from %s", address)
         return _login_page(request, 401, tr("login.failed"), next_path)
+    acc.forget_login_failures(since)  # what is out of the window counts no more
     # Always a new session id: one planted before login is never the signed-in one.
     session_id, _ = acc.new_session(
         user.id,
@@ -537,11 +539,12 @@ def private_feed(request: Request) -> Response:
     body = (
         render_json_feed(meta, items) if fmt == "feed.json" else render_rss_atom(meta, items, fmt)
     )
-    return Response(
-        body,
-        media_type=FORMATS[fmt],
-        headers={"Cache-Control": "private, no-cache", "Referrer-Policy": "no-referrer"},
+    # Feed readers poll: an unchanged feed is a 304.
+    response = conditional_response(
+        request, body, FORMATS[fmt], validators=st.validators, now=st.clock()
     )
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 # -- API: /api/v1/me ------------------------------------------------------------------------

@@ -153,3 +153,14 @@ def test_read_state(accounts: Accounts, store: Store) -> None:
     assert accounts.read_ids(bob.id, ids) == set()
     accounts.mark_unread(alice.id, [ids[1]])
     assert accounts.read_ids(alice.id, ids) == {ids[0]}
+
+
+def test_prune_keeps_the_newest_tokens_of_a_name(accounts: Accounts) -> None:
+    alice = accounts.add_user("alice", "correct horse", now=NOW)
+    secrets = [accounts.add_token(alice.id, "reader app", now=NOW)[1] for _ in range(4)]
+    _, script = accounts.add_token(alice.id, "script", now=NOW)
+    assert accounts.prune_tokens(alice.id, "reader app", keep=2) == 2
+    alive = [accounts.user_for_token(s, now=NOW) is not None for s in secrets]
+    assert alive == [False, False, True, True]
+    assert accounts.user_for_token(script, now=NOW) == alice
+    accounts.forget_login_failures(NOW)  # nothing to forget is fine

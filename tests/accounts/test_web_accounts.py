@@ -48,6 +48,10 @@ def test_login_follow_me_and_private_feed(site: Site) -> None:
     anonymous = site.make_client()
     feed = anonymous.get(urls[0].replace("http://testserver", ""))
     assert feed.status_code == 200 and "<rss" in feed.text
+    again = anonymous.get(
+        urls[0].replace("http://testserver", ""), headers={"If-None-Match": feed.headers["etag"]}
+    )
+    assert again.status_code == 304 and feed.headers["cache-control"].startswith("private")
     json_feed = anonymous.get(urls[2].replace("http://testserver", "")).json()
     assert json_feed["items"]
     client.post(f"/me/follows/{follows[0].id}/feed/revoke", data={"csrf": csrf_of(client)})
