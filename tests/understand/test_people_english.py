@@ -329,3 +329,34 @@ def test_things_named_like_people(knowledge: Knowledge) -> None:
     text = "The cubs came from Harlan Vista Zoo, near Martin Brennan Parkway, Tom Keller said."
     people = _people(understand(knowledge, "", text, "en"))
     assert set(people) == {"Tom Keller"}, people
+
+
+def test_more_local_titles_and_sentence_openers(knowledge: Knowledge) -> None:
+    text = (
+        "Deputy Coroner Gerald Fenwick and Comptroller Susan Combe spoke. Although Brannigan "
+        "objected, Like Hollister he voted. Director of Pupil Personnel Rhonda Welker agreed."
+    )
+    people = set(_people(understand(knowledge, "", text, "en")))
+    assert {"Gerald Fenwick", "Susan Combe", "Rhonda Welker"} <= people, people
+    assert not any(
+        word in name
+        for name in people
+        for word in ("Coroner", "Comptroller", "Although", "Like", "Pupil")
+    ), people
+
+
+def test_a_title_ending_a_sentence_names_no_one_after_it(knowledge: Knowledge) -> None:
+    text = "The panel picked four finalists. Voters will choose in May, officials said."
+    people = _people(understand(knowledge, "", text, "en"))
+    assert not people, people
+
+
+def test_campaigns_lotteries_and_divisions_are_no_people(knowledge: Knowledge) -> None:
+    text = (
+        "The First Amendment Now Campaign backed the National Lottery, Dale Rourke said, and "
+        "Harlow Chemical joined the Accelerated Marketing Division."
+    )
+    u = understand(knowledge, "", text, "en")
+    assert set(_people(u)) == {"Dale Rourke"}, _people(u)
+    orgs = {e.name for e in u.entities if e.type is EntityType.ORGANIZATION}
+    assert {"Harlow Chemical", "Accelerated Marketing Division"} <= orgs, orgs
