@@ -264,7 +264,11 @@ def find_place_mentions(
     sense: dict[str, Place | str | None] = {}
     for zone in zones:
         located, forced, _ = pairs[zone.name]
-        readings = [*located.items(), *forced.items(), *_country_pairs(gazetteer, zone, forced)]
+        readings: list[tuple[int, Place | str]] = [
+            *located.items(),
+            *forced.items(),
+            *_country_pairs(gazetteer, zone, forced),
+        ]
         for h, reading in readings:
             if h not in forced and any(
                 p.kind in _NATIONAL_KINDS for p in _place_refs(gazetteer, zone.hits[h])
@@ -336,15 +340,15 @@ def find_place_mentions(
                     )
             if place is None:
                 continue
-            reading = sense.get(hit.key) if h not in forced and h not in located else None
-            if reading is not None:
+            sensed = sense.get(hit.key) if h not in forced and h not in located else None
+            if sensed is not None:
                 # where the name is judged a place here, the article's sense gives its country
-                country = reading if isinstance(reading, str) else reading.country
+                country = sensed if isinstance(sensed, str) else sensed.country
                 if country != place.country:
                     place = (
-                        _located(places, reading, surface, gazetteer.region_of)
-                        if isinstance(reading, str)
-                        else reading
+                        _located(places, sensed, surface, gazetteer.region_of)
+                        if isinstance(sensed, str)
+                        else sensed
                     ) or place
             if place.kind == "country" and not hit.key.isascii():
                 if sports is None:
