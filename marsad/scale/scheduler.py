@@ -40,8 +40,9 @@ log = logging.getLogger(__name__)
 STANDBY_SECONDS = 2.0
 IDLE_SECONDS = 2.0
 # A full queue is looked at again after this long. Every look is three queue depths over AMQP
-# and a query for the next due time: at 0.5 s a held-back scheduler spent 63 CPU-s in 26 minutes (17 ms an article of
-# the 10k bench's 1-worker run); a queue of fetch_queue_depth takes longer than this to drain.
+# and a query for the next due time: at 0.5 s a held-back scheduler spent 63 CPU-s in 26
+# minutes (17 ms an article of the 10k bench's 1-worker run); a queue of fetch_queue_depth
+# takes longer than this to drain.
 HELD_BACK_SECONDS = 2.0
 # Sources claimed per round (one claim transaction), at most.
 CLAIM_BATCH = 500
