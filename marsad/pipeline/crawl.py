@@ -456,6 +456,7 @@ class _Pass:
             language=language_code(entry.language) or source.language,
             published_at=entry.published,
             updated_at=entry.updated,
+            source_country=source.country,
         )
         created = await self.db(self._ingest, item)
         if created:

@@ -399,3 +399,23 @@ def test_json_feed_and_atom_sources(
     )
     assert crawl(store, settings.replace(fetch_article_pages=False)).new_articles == 2
     assert sorted(a.title or "" for a in store.list_articles()) == ["Atom entry", "خبر جيسون"]
+
+
+def test_the_sources_country_is_the_prior_of_an_article_naming_no_place(
+    store: Store, server: LoopbackServer, settings: Settings
+) -> None:
+    # issue 14: a local paper's story that names no place is filed under the paper's country
+    home = store.add_source(
+        server.route("/local", Reply(body=page("Yard waste pickup"), headers=HTML)),
+        SourceKind.PAGE,
+        country="CA",
+    )
+    plain = store.add_source(
+        server.route("/plain", Reply(body=page("Library hours"), headers=HTML)), SourceKind.PAGE
+    )
+    assert crawl(store, settings).new_articles == 2
+    about = {
+        a.source_id: [c.country for c in store.get_article_countries(a.id) if c.is_about]
+        for a in store.list_articles()
+    }
+    assert about == {home.id: ["CA"], plain.id: []}
