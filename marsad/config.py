@@ -212,6 +212,14 @@ SETTINGS: tuple[Setting, ...] = (
         "port + N); 0: none. `marsad serve` answers /metrics on its own port.",
     ),
     Setting(
+        "alerts",
+        bool,
+        True,
+        "Alerts on follows (issue 20): grouping decisions leave each changed story to the alert "
+        "consumer, which `marsad serve` and `marsad crawl` run in their loop; when scaling out, "
+        "run `marsad alerts run` beside the workers (or turn this off).",
+    ),
+    Setting(
         "alerts_allow_private_networks",
         bool,
         False,
