@@ -8,7 +8,7 @@ import signal
 from typing import Any
 
 from marsad.cli.context import CLIContext
-from marsad.pipeline.crawl import CrawlSummary, crawl_once, run_scheduler
+from marsad.pipeline.crawl import AlertLoop, CrawlSummary, crawl_once, run_scheduler
 
 
 def register(sub: Any) -> None:
@@ -37,6 +37,7 @@ def _crawl(ctx: CLIContext, args: argparse.Namespace) -> int:
     if args.once or args.all_sources:
         summary = asyncio.run(crawl_once(store, settings, all_sources=args.all_sources))
         _print_summary(summary)
+        asyncio.run(AlertLoop(store, settings).run())  # what the pass's stories changed
         # Some failing sources are normal (each has its last_error); all of them failing is not.
         return 1 if summary.sources and summary.failed == summary.sources else 0
 

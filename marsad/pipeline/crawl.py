@@ -41,6 +41,7 @@ from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 
+from marsad.alerts.service import AlertConsumer, AlertSender, alerts_pass
 from marsad.config import Settings
 from marsad.errors import FetchError, HTTPStatusError, StorageError
 from marsad.extract.decode import charset_from_content_type
@@ -61,8 +62,10 @@ from marsad.models import Source, SourceKind
 from marsad.pipeline.process import IncomingArticle, Pipeline, dead_local_owners
 from marsad.store import Store, utcnow
 from marsad.store import schema as t
+from marsad.store.alerts import Alerts
 from marsad.store.engine import first_line
 from marsad.store.polls import sources_by_id
+from marsad.store.store import OUTBOX_ALERT
 
 log = logging.getLogger(__name__)
 
@@ -826,6 +829,40 @@ async def _sleep_or_stop(stop_event: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(stop_event.wait(), timeout=seconds)
 
 
+class AlertLoop:
+    """Alerts delivered by the single-process loop (serve, crawl) between passes: the stories
+    grouping decisions changed turned into deliveries, then the due ones sent (issue 20). Quiet
+    while no reader has an alert rule and nothing waits; a failure is logged and tried again at
+    the next pass, never stopping the crawl. Scaled out, ``marsad alerts run`` does this."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self.alerts = Alerts(store)
+        self._consumer: AlertConsumer | None = None
+        self._sender: AlertSender | None = None
+
+    def _wanted(self) -> bool:
+        if self.alerts.rules_version()[0] > 0:
+            return True
+        return bool(self.store.outbox_counts().get(OUTBOX_ALERT))  # rules removed since
+
+    async def run(self) -> None:
+        if not self.settings.alerts:
+            return
+        try:
+            if not await asyncio.to_thread(self._wanted):
+                return
+            if self._consumer is None or self._sender is None:
+                self._consumer = AlertConsumer(self.alerts)
+                self._sender = AlertSender(self.alerts, self.settings)
+            await alerts_pass(self._consumer, self._sender)
+        except StorageError as exc:
+            log.error("alerts: %s; trying again after the next pass", exc.message)
+        except Exception:
+            log.exception("alerts: delivery pass failed; trying again after the next pass")
+
+
 async def run_scheduler(
     store: Store,
     settings: Settings,
@@ -859,8 +896,10 @@ async def _scheduler_loop(
     keep: Callable[[Pipeline], None],
     on_pass: Callable[[CrawlSummary], None] | None,
 ) -> None:
+    alerts = AlertLoop(store, settings)
     while not stop_event.is_set():
         await _group_for_others(store, settings, pipelines, keep)
+        await alerts.run()
         wait = await asyncio.to_thread(seconds_until_due, store)
         if wait > 0:
             await _sleep_or_stop(stop_event, min(wait, GROUPING_TICK_SECONDS))
@@ -892,6 +931,7 @@ async def _scheduler_loop(
 
 
 __all__ = [
+    "AlertLoop",
     "ArticlePage",
     "ArticleSink",
     "CrawlSummary",
