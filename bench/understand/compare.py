@@ -7,8 +7,10 @@ The baseline is the ``marsad`` package of a git revision (default ``d61fc08``, t
 before issue 14), unpacked with ``git archive`` into ``/tmp/marsad-baseline-<rev>`` and run in
 a subprocess with that folder first on ``PYTHONPATH``; the measuring code (``en_eval``,
 ``ner_eval``) is this tree's in both runs, and calls only the API both releases share.
-Prints: LGL article-level country P/R/F1 and top-country accuracy, GUM PER/ORG P/R (exact span
-and overlap; all 24 documents, and GUM's dev and test documents: tune on train and dev),
+Prints: LGL article-level country P/R/F1 and top-country accuracy (and, for a tree whose
+``understand`` takes ``source_country``, dev and test with each outlet's country), GUM
+PER/ORG P/R (exact span and overlap; all 24 documents, and GUM's dev and test documents: tune
+on train and dev),
 PER/ORG P/R on the project's own labelled names (``names_eval``, dev and test),
 NewsFANE Arabic country P/R (all, and its dev and test halves: blocks of 50 sentences, see
 ``fane_errors``), ANERcorp (test split) F1 by type, false-friend hits on the trap files (dev and
@@ -52,6 +54,12 @@ def measure(quick: bool) -> dict[str, float]:
     out.update({f"lgl_{k}": v for k, v in eval_lgl(knowledge).items()})
     for split in ("dev", "test"):
         out.update({f"lgl_{split}_{k}": v for k, v in eval_lgl(knowledge, split=split).items()})
+    for split in ("dev", "test"):  # with each outlet's country (understand's source_country)
+        try:
+            lgl = eval_lgl(knowledge, split=split, sources=True)
+        except TypeError:  # a release whose understand() takes no source_country
+            continue
+        out.update({f"lgl_{split}_sources_{k}": v for k, v in lgl.items()})
     out.update({f"gum_{k}": v for k, v in eval_gum(knowledge).items()})
     for split in ("dev", "test"):  # GUM's own split: tune on train and dev, report test
         out.update({f"gum_{split}_{k}": v for k, v in eval_gum(knowledge, split).items()})
@@ -125,6 +133,10 @@ ROWS = [
     ("LGL test country R", "lgl_test_country_recall"),
     ("LGL test country F1", "lgl_test_country_f1"),
     ("LGL test top-country accuracy", "lgl_test_top_country_accuracy"),
+    ("LGL dev F1, outlet country", "lgl_dev_sources_country_f1"),
+    ("LGL dev top, outlet country", "lgl_dev_sources_top_country_accuracy"),
+    ("LGL test F1, outlet country", "lgl_test_sources_country_f1"),
+    ("LGL test top, outlet country", "lgl_test_sources_top_country_accuracy"),
     ("GUM PER precision (0.80)", "gum_PER_precision"),
     ("GUM PER recall (0.60)", "gum_PER_recall"),
     ("GUM ORG precision (0.80)", "gum_ORG_precision"),
