@@ -164,6 +164,10 @@ def understand(
     street, or only "an Italian grocery"), and never adds a mention.
     """
     language = language or _language_of(title, text)
+    # an operator's code as typed ("ca", " GB"); one that names no country is no prior
+    source_country = (source_country or "").strip().upper() or None
+    if source_country not in knowledge.gazetteer.region_of:
+        source_country = None
     zones, mentions, spans, weighted = _analyse(knowledge, title, text, language, source_country)
     if source_country and not any(w.kind in _PLACE_KINDS and w.country for w in weighted):
         weighted.append(WeightedMention(source_country, None, "source", "text", LEAD_CHARS, 0, 0))

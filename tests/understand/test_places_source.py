@@ -91,3 +91,12 @@ def test_the_pipeline_passes_the_sources_country_on(knowledge: Knowledge) -> Non
     new = NewArticle(url="https://example.org/a", title=title, text=text, language="en")
     assert analyse_step(new, knowledge).understanding.about == ()
     assert analyse_step(new, knowledge, source_country="CA").understanding.about == ("CA",)
+
+
+def test_the_outlets_code_is_read_as_typed_and_an_unknown_one_ignored(
+    knowledge: Knowledge,
+) -> None:
+    title, text = STREET_ONLY
+    assert understand(knowledge, title, text, "en", source_country=" ca").about == ("CA",)
+    for bad in ("", "ZZ", "Canada", "12"):
+        assert understand(knowledge, title, text, "en", source_country=bad).about == (), bad
