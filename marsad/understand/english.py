@@ -176,7 +176,8 @@ _OPENERS = _words(
     last next this that these those after before during since while when where why how what
     here there many several some most both each every other another such instead overall
     police officials authorities witnesses residents although though besides like unlike
-    despite because unless whereas whether among including except beyond amid"""
+    despite because unless whereas whether among including except beyond amid elsewhere
+    one two three four five six seven eight nine ten dozens hundreds thousands"""
 )
 _MAX_NAME_WORDS = 5
 _SHOUTED_MIN = 4  # words in capitals: a text mostly so is shouted, its capitals name nothing
@@ -638,6 +639,28 @@ _ADJECTIVE_ENDINGS = (
     "ital",
 )
 _POSSESSIVE = ("'", "\u2019")
+# endings of English towns' names (Annville, Myerstown, Chiefland, Harrisburg)
+_TOWN_ENDINGS = (
+    "ville",
+    "town",
+    "land",
+    "burg",
+    "burgh",
+    "boro",
+    "borough",
+    "field",
+    "ford",
+    "ton",
+    "wood",
+    "dale",
+    "port",
+    "view",
+    "mont",
+    "ham",
+    "shire",
+    "chester",
+    "bury",
+)
 
 
 def _bodies_by_context(
@@ -663,6 +686,15 @@ def _bodies_by_context(
         ):
             continue
         key = " ".join(norms[i] for i in run)
+        if (
+            len(run) == 1
+            and key in _ORG_HEADS
+            and (
+                run[0] == 0
+                or scanned.tokens[run[0] - 1].sentence != scanned.tokens[run[0]].sentence
+            )
+        ):
+            continue  # "Board members are waiting": a head word capitalised as a sentence opens
         if _body_context(scanned, words, run, key, person_first, person_last) and _may_be_body(
             words, norms, run, key, place_tokens, surnames, given_names
         ):
@@ -828,8 +860,15 @@ def _body_context(
         # members of the Sea Org; joined the Sea Org
         or (prev in ("of", "for", "from") and before >= 1 and tokens[before - 1].norm in _MEMBERS)
         or (the and prev in _JOINING)
-        # Nathan Law of Demosisto
-        or (prev == "of" and before - 1 in person_last and not _name_goes_on(scanned, words, after))
+        # Nathan Law of Demosisto (not "Stephen Davis, of Chiefland": a hometown)
+        or (
+            prev == "of"
+            and before - 1 in person_last
+            and _joined(text, tokens[before - 1].end, tokens[before].start)
+            and not _name_goes_on(scanned, words, after)
+            # Leo Drexler of Annville: a town's name (clubs named so are told by a score)
+            and not (len(run) == 1 and key.endswith(_TOWN_ENDINGS))
+        )
         # the secularist magazine MicroMega, localist group Youngspiration
         or (
             prev in _KIND_NOUNS

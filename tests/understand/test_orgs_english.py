@@ -143,3 +143,15 @@ def test_companies_by_industry_and_after_based(knowledge: Knowledge) -> None:
     u = understand(knowledge, "", text, "en")
     assert {"Harwick Energy", "Gabriel Metals", "Rock Racing"} <= _orgs(u), _orgs(u)
     assert not any(e.type is EntityType.PERSON for e in u.entities), u.entities
+
+
+def test_hometowns_and_sentence_openers_are_no_bodies(knowledge: Knowledge) -> None:
+    """"Leo Drexler of Annville" names a hometown; "Board members" and "Elsewhere" open a
+    sentence; "Claudia Mowbray of Demosisto" still names a body."""
+    text = (
+        "Mourners included Leo Drexler of Annville and Mindy Carr of Brockville. Board members "
+        "met later. Elsewhere, Claudia Mowbray of Demosisto said so."
+    )
+    orgs = _orgs(understand(knowledge, "", text, "en"))
+    assert not orgs & {"Annville", "Brockville", "Board", "Elsewhere"}, orgs
+    assert "Demosisto" in orgs, orgs
