@@ -305,9 +305,11 @@ class StoryClusterer:
         than ``story``, which builds its view."""
         return self.resolve(story_key) in self._stories
 
-    def story(self, story_key: str) -> StoryView | None:
+    def story(self, story_key: str, *, members: bool = True) -> StoryView | None:
+        """The story's view; ``members`` False: without its languages and timeline (what a
+        grouping decision stores, at a cost that does not grow with the story)."""
         state = self._stories.get(self.resolve(story_key))
-        return state.view() if state else None
+        return state.view(members=members) if state else None
 
     def stories(self) -> list[StoryView]:
         return [s.view() for s in self._stories.values()]
@@ -358,8 +360,9 @@ class StoryClusterer:
             )
         weights = article_term_weights(features)
         evidence = article_evidence_weights(features)
-        items = self._candidate_items(weights, evidence)
-        scored = self._score_candidates(features, weights, evidence, items)
+        idfs = self._window.idfs(weights)  # the window is the same until the article joins
+        items = self._candidate_items(weights, evidence, idfs)
+        scored = self._score_candidates(features, weights, evidence, items, idfs)
         opts = self.options
         if not scored or scored[0][0] < opts.join_threshold:
             state = self._new_story(f"story:{features.key}", features.published)
@@ -583,25 +586,33 @@ class StoryClusterer:
         if state.primary_count % NORM_REFRESH == 1 or state.norm_sq <= 0:
             state.norm_sq = self._norm(state.terms) ** 2
         else:
-            idf = self._window.idf
+            idfs = self._window.idfs(added)
             for term, weight in added.items():
                 after = state.terms.get(term, 0.0)
                 before = after - weight
-                state.norm_sq += (after * after - before * before) * idf(term) ** 2
+                state.norm_sq += (after * after - before * before) * idfs[term] ** 2
         state.norm = math.sqrt(max(state.norm_sq, 1e-12))
 
-    def _candidate_items(self, terms: dict[str, float], evidence: dict[str, float]) -> list[str]:
+    def _candidate_items(
+        self,
+        terms: dict[str, float],
+        evidence: dict[str, float],
+        idfs: dict[str, float] | None = None,
+    ) -> list[str]:
         """Posting-list keys: the most distinctive words, every entity and number."""
-        return [intern(f"t:{t}") for t in self._distinctive(terms)] + list(evidence)
+        return [intern(f"t:{t}") for t in self._distinctive(terms, idfs)] + list(evidence)
 
-    def _distinctive(self, weights: dict[str, float]) -> list[str]:
+    def _distinctive(
+        self, weights: dict[str, float], idfs: dict[str, float] | None = None
+    ) -> list[str]:
         """The article's terms with the highest TF-IDF: its candidate keys."""
-        ranked = sorted(weights.items(), key=lambda kv: -kv[1] * self._window.idf(kv[0]))
+        idf = self._window.idfs(weights) if idfs is None else idfs
+        ranked = sorted(weights.items(), key=lambda kv: -kv[1] * idf[kv[0]])
         return [t for t, _ in ranked[: self.options.candidate_terms]]
 
     def _norm(self, weights: dict[str, float]) -> float:
-        idf = self._window.idf
-        return math.sqrt(sum((w * idf(t)) ** 2 for t, w in weights.items())) or 1.0
+        idfs = self._window.idfs(weights)
+        return math.sqrt(sum((w * idfs[t]) ** 2 for t, w in weights.items())) or 1.0
 
     def _evidence_score(
         self, evidence: dict[str, float], state: StoryState, names: bool = True
@@ -638,10 +649,10 @@ class StoryClusterer:
         mass *= min(1.0, shared / 3)
         return min(1.0, mass / opts.evidence_saturation)
 
-    def _query(self, weights: dict[str, float]) -> tuple[dict[str, float], float]:
+    def _query(
+        self, weights: dict[str, float], idfs: dict[str, float]
+    ) -> tuple[dict[str, float], float]:
         """An article vector ready for dot products with raw story weights: w * idf^2 / |w*idf|."""
-        idf = self._window.idf
-        idfs = {t: idf(t) for t in weights}
         norm = math.sqrt(sum((w * idfs[t]) ** 2 for t, w in weights.items())) or 1.0
         # The story side is weighted by idf too: fold it into the article vector once.
         return {t: w * idfs[t] * idfs[t] for t, w in weights.items()}, norm
@@ -652,6 +663,7 @@ class StoryClusterer:
         weights: dict[str, float],
         evidence: dict[str, float],
         items: list[str],
+        idfs: dict[str, float],
     ) -> list[tuple[float, StoryState]]:
         opts = self.options
         hits: Counter[str] = Counter()
@@ -665,8 +677,8 @@ class StoryClusterer:
                 hits.update(keys)  # counted in C
         if not hits:
             return []
-        ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[: opts.max_candidates]
-        words, words_norm = self._query(weights)
+        ranked = _top_hits(hits, opts.max_candidates)
+        words, words_norm = self._query(weights, idfs)
         countries = set(features.countries)
         home = features.countries[0] if features.countries else None
         scored: list[tuple[float, StoryState]] = []
@@ -788,6 +800,19 @@ class StoryClusterer:
         # Merged-away names that led here are of no use any more.
         for old in state.aliases:
             self._renamed.pop(old, None)
+
+
+def _top_hits(hits: Counter[str], n: int) -> list[tuple[str, int]]:
+    """The ``n`` stories with the most hits, ties by key: what sorting every hit gives, without
+    a Python sort key per hit (a window of 100,000 articles gives some articles thousands of
+    hits, each of its words' posting lists up to ``max_posting``)."""
+    if len(hits) > n:
+        least = heapq.nlargest(n, hits.values())[-1]  # in C, over plain integers
+        kept = [(-count, key) for key, count in hits.items() if count >= least]
+    else:
+        kept = [(-count, key) for key, count in hits.items()]
+    kept.sort()
+    return [(key, -count) for count, key in kept[:n]]
 
 
 __all__ = ["Assignment", "ClusterOptions", "StoryClusterer"]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import starmap
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from sys import intern
 from typing import TYPE_CHECKING, Any
 
@@ -228,7 +228,8 @@ class StoryState:
         for term, weight in weights.items():
             self.terms[term] = self.terms.get(term, 0.0) + weight
         if len(self.terms) > MAX_STORY_TERMS * 2:
-            kept = sorted(self.terms.items(), key=lambda kv: -kv[1])[:MAX_STORY_TERMS]
+            # Heaviest first, ties in their order (a stable sort on a C key).
+            kept = sorted(self.terms.items(), key=itemgetter(1), reverse=True)[:MAX_STORY_TERMS]
             self.terms = dict(kept)
         self.primary_count += 1
         self.languages[features.language] += 1
@@ -283,9 +284,25 @@ class StoryState:
             self.best_title_ar, self.best_title_terms = other.best_title_ar, other.best_title_terms
         self.any_title = self.any_title or other.any_title
 
-    def view(self) -> StoryView:
+    def view(self, *, members: bool = True) -> StoryView:
+        """The story as stored and shown; ``members`` False leaves its languages and timeline
+        empty (the fields of its ``stories`` row, at a cost that does not grow with it)."""
         ranked_countries = tuple(c for c, _ in self.countries.most_common(5))
         ranked_regions = tuple(r for r, _ in self.regions.most_common(3))
+        if not members:
+            return StoryView(
+                key=self.key,
+                title_ar=self.best_title_ar,
+                title=self.any_title,
+                countries=ranked_countries,
+                regions=ranked_regions,
+                first_seen=self.first_seen,
+                last_seen=self.last_seen,
+                article_count=len(self.members),
+                source_count=len(self.sources),
+                languages=(),
+                timeline=(),
+            )
         return StoryView(
             key=self.key,
             title_ar=self.best_title_ar,

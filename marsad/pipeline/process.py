@@ -97,10 +97,13 @@ LOCK_RETRY_SECONDS = 2.0
 # processes left it (``group`` outbox rows) at most this often between them (and on every
 # ``flush``): a look per article was a tenth of an import's store time.
 DRAIN_EVERY_SECONDS = 1.0
-# Decisions of a drain written per transaction: one transaction per decision made the hand-off
-# about 300 articles/s (bench/pipeline/handoffs --parts outbox); a batch holds the SQLite
-# writer a fraction of a second at most.
-GROUP_BATCH = 100
+# Decisions of a drain written per transaction (as many as a drain reads at a time): one
+# transaction per decision made the hand-off about 300 articles/s (bench/pipeline/handoffs
+# --parts outbox). A batch is a dozen statements whatever its size (``DecisionBatch``), so a
+# bigger one costs less per decision; 500 are written in a fraction of a second (SQLite's
+# writer is held that long) and decided in a few (bench/pipeline/holder: ~5 CPU-ms a decision
+# at a 20,000-article window), well inside the lock's LOCK_SECONDS.
+GROUP_BATCH = 500
 # Learned boilerplate is merged into the store after this many new articles of a source (and
 # when the pipeline closes): a killed process forgets at most this much of what it learned.
 BOILERPLATE_SAVE_EVERY = 10
@@ -604,7 +607,7 @@ class Pipeline:
 
     def _story_change(self, assignment: Assignment) -> StoryChange:
         key = self.clusterer.resolve(assignment.story_key)
-        view = self.clusterer.story(key)
+        view = self.clusterer.story(key, members=False)
         absorbed = tuple(
             self._story_ids.pop(k) for k in assignment.merged_story_keys if k in self._story_ids
         )
