@@ -246,6 +246,8 @@ def find_english_names(
     surnames = known_people if known_people is not None else {}
     leftovers: list[list[int]] = []  # runs read as nothing: a body known by its context?
     evidence = None if title_case else _evidence(scanned, norms, capital)
+    # a first line in Title Case is a headline: its capitals tell nothing either
+    headline = 0 if title_case else _headline_tokens(text, tokens, words, norms, lower_seen)
     k = 0
     starts = iter([i for i, c in enumerate(capital) if c])  # runs start on a capital only
     while True:
@@ -305,14 +307,14 @@ def find_english_names(
             sentence_start,
             lower_seen,
             place_tokens,
-            title_case,
+            title_case or run[0] < headline,
             surnames,
             given_names,
             trimmed=True,
             evidence=evidence,
         )
         found += names
-        if not title_case:
+        if not title_case and run[0] >= headline:
             # its parts between joiners that hold no name: "Critics of Scientology", "Rathbun
             # the Scientology", "Mary Jones of Quellpoint"
             if len(run) == 1:  # most runs: one word
@@ -1065,6 +1067,34 @@ def _split(run: list[int], at: list[int]) -> list[list[int]]:
         start = j + 1
     parts.append(run[start:])
     return [p for p in parts if p]
+
+
+_HEADLINE_MIN = 4  # words: "Richard Days Dead At 84"; "By Jane Doe" is a byline
+
+
+def _headline_tokens(
+    text: str, tokens: Sequence[Token], words: list[str], norms: list[str], lower_seen: set[str]
+) -> int:
+    """How many tokens a first line in Title Case holds (0 when there is none): a line with no
+    final stop whose every word but short stop words is capitalised, one of them a stop word or
+    a word the text writes in lower case ("Rocky Hill Tax Credits Available")."""
+    end = text.find("\n")
+    if end < 0:
+        return 0
+    count = 0
+    while count < len(tokens) and tokens[count].start < end:
+        count += 1
+    line = text[:end].rstrip()
+    alpha = [j for j in range(count) if norms[j].isalpha()]
+    if len(alpha) < _HEADLINE_MIN or line.endswith((".", "?", "!", ":")) or norms[0] == "by":
+        return 0
+    capital = [j for j in alpha if words[j][:1].isupper()]
+    if any(
+        j not in capital and not (is_stopword(norms[j], "en") and len(norms[j]) <= 3) for j in alpha
+    ):
+        return 0
+    told = any(is_stopword(norms[j], "en") or norms[j] in lower_seen for j in capital[1:])
+    return count if told else 0
 
 
 # Two-letter capitals that stand beside an acronym without shouting: "US FDA", "UN OCHA"

@@ -146,7 +146,7 @@ def test_companies_by_industry_and_after_based(knowledge: Knowledge) -> None:
 
 
 def test_hometowns_and_sentence_openers_are_no_bodies(knowledge: Knowledge) -> None:
-    """"Leo Drexler of Annville" names a hometown; "Board members" and "Elsewhere" open a
+    """In "Leo Drexler of Annville" the name is a hometown; "Board members" and "Elsewhere" open a
     sentence; "Claudia Mowbray of Demosisto" still names a body."""
     text = (
         "Mourners included Leo Drexler of Annville and Mindy Carr of Brockville. Board members "

@@ -360,3 +360,14 @@ def test_campaigns_lotteries_and_divisions_are_no_people(knowledge: Knowledge) -
     assert set(_people(u)) == {"Dale Rourke"}, _people(u)
     orgs = {e.name for e in u.entities if e.type is EntityType.ORGANIZATION}
     assert {"Harlow Chemical", "Accelerated Marketing Division"} <= orgs, orgs
+
+
+def test_a_title_case_first_line_is_a_headline(knowledge: Knowledge) -> None:
+    """A first line in Title Case names no one by its capitals ("Richard Days Dead At 84");
+    a first line in sentence case is read as any sentence."""
+    titled = "Richard Days Dead At 84\nThe former mill owner died on Sunday, his family said."
+    spans = find_entity_spans(knowledge, titled, "en")
+    assert not [s for s in spans if s.type is EntityType.PERSON], spans
+    plain = "Dr Dana Whitfield wins science prize\nThe award was given on Sunday."
+    spans = find_entity_spans(knowledge, plain, "en")
+    assert "Dana Whitfield" in {plain[s.start : s.end] for s in spans}, spans
