@@ -387,15 +387,23 @@ def _read_run(
     run_norms = [norms[i] for i in run]
     org = _organisation(run, run_norms, words, place_tokens)
     if org is not None and not title_case:
-        titled = _titled_inside(run, run_norms, words)
-        if titled is not None:
+        split = _titled_inside(run, run_norms, words)
+        if split is not None:
             # "Superior Court Chief Judge Lawton Stephens", "Stadium Authority Director Mary
             # Conturo": the body ends at its last head word, the person follows the title
-            org_end, person_start = titled
+            org_end, person_start = split
             body = _read_run(
-                run[:org_end], words, norms, sentence_start, lower_seen, place_tokens,
-                title_case, surnames, given_names, evidence=evidence,
-            )  # fmt: skip
+                run[:org_end],
+                words,
+                norms,
+                sentence_start,
+                lower_seen,
+                place_tokens,
+                title_case,
+                surnames,
+                given_names,
+                evidence=evidence,
+            )
             return body + _person(
                 run[person_start:], words, norms, True, surnames, given_names, evidence
             )
