@@ -109,12 +109,14 @@ class RuleState:
 @dataclass(frozen=True)
 class Fire:
     """One alert to deliver: ``event`` is ``new``, ``growing:<step>``, ``language:<code>`` or
-    ``breaking``; (rule, story, event) is unique, so it is written (and sent) once."""
+    ``breaking``; (rule, story, event) is unique, so it is written (and sent) once. ``story``:
+    the story part of its payload (``rules.story_payload``), one dict shared by the story's
+    alerts of a batch and stored once (``alert_payloads``)."""
 
     rule_id: int
     story_id: int
     event: str
-    payload: dict[str, Any] = field(default_factory=dict, hash=False)
+    story: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -46,16 +46,23 @@ def story_payload(event: StoryEvent) -> dict[str, Any]:
     }
 
 
-def payload(
-    rule: AlertRule, event: StoryEvent, kind: str, story: dict[str, Any] | None = None
+def delivery_payload(
+    kind: str, rule_id: int, follow: dict[str, Any], story: dict[str, Any]
 ) -> dict[str, Any]:
-    """What a delivery says (the webhook's JSON body, the digest's line)."""
-    return {
-        "event": kind,
-        "rule_id": rule.id,
-        "follow": {"id": rule.follow_id, "kind": rule.follow_kind, "label": rule.label},
-        "story": story if story is not None else story_payload(event),
-    }
+    """What a delivery says (the webhook's JSON body, the digest's line): put together when it
+    is read, from its rule, follow and the story part its batch stored once for every rule."""
+    return {"event": kind, "rule_id": rule_id, "follow": follow, "story": story}
+
+
+def can_fire(rule: AlertRule, state: RuleState | None) -> bool:
+    """False when ``decide`` would give nothing and leave the state as it is: a ``new`` rule
+    that has seen the story, a ``breaking`` rule that said so (most of a busy story's rules
+    once it has been seen: they are not looked at again)."""
+    if state is None:
+        return True
+    if rule.mode == "new":
+        return False
+    return not (rule.mode == "breaking" and state.breaking)
 
 
 def decide(
@@ -65,7 +72,8 @@ def decide(
     story: dict[str, Any] | None = None,
 ) -> tuple[list[Fire], RuleState]:
     """The alerts ``rule`` gives for ``event`` (which matched it now or before), and the
-    rule's new state for the story."""
+    rule's new state for the story. ``story``: the event's ``story_payload`` (one dict shared
+    by every rule's alerts of the event; built here when not given)."""
     now = event.last_seen
     fires: list[str] = []
     if state is None:
@@ -103,9 +111,9 @@ def decide(
         if any(times[i + m - 1] - times[i] <= window for i in range(len(times) - m + 1)):
             fires.append("breaking")
             state = replace(state, breaking=True)
-    return [
-        Fire(rule.id, event.story_id, kind, payload(rule, event, kind)) for kind in fires
-    ], state
+    if fires and story is None:
+        story = story_payload(event)
+    return [Fire(rule.id, event.story_id, kind, story or {}) for kind in fires], state
 
 
-__all__ = ["decide", "payload", "story_payload"]
+__all__ = ["can_fire", "decide", "delivery_payload", "story_payload"]

@@ -31,7 +31,7 @@ from marsad.alerts.chat import send_apprise
 from marsad.alerts.mail import SmtpSettings, build_message, next_digest_time, send_mail
 from marsad.alerts.model import AlertRule, Delivery, Fire, RuleState, StoryEvent
 from marsad.alerts.percolate import SubscriptionIndex, name_keys_of
-from marsad.alerts.rules import decide, story_payload
+from marsad.alerts.rules import can_fire, decide
 from marsad.alerts.webhook import WebhookSender, backoff, body_bytes
 
 log = logging.getLogger(__name__)
@@ -165,13 +165,19 @@ class AlertConsumer:
                 matched[story_id].add(rule_id)
         fires: list[Fire] = []
         new_states: list[RuleState] = []
+        by_id = self._by_id
         for story_id, rule_ids in matched.items():
             event = latest[story_id]
-            story = story_payload(event)
+            story: dict[str, Any] | None = None  # built once, if any rule fires
             for rule_id in sorted(rule_ids):
+                rule = by_id[rule_id]
                 prev_state = states.get((rule_id, story_id))
-                got, state = decide(self._by_id[rule_id], prev_state, event, story)
-                fires.extend(got)
+                if not can_fire(rule, prev_state):
+                    continue
+                got, state = decide(rule, prev_state, event, story)
+                if got:
+                    story = got[0].story
+                    fires.extend(got)
                 if state != prev_state:
                     new_states.append(state)
         return fires, new_states
@@ -192,16 +198,16 @@ class AlertConsumer:
             known = self.alerts.rule_states([e.story_id for e in events.values()])
             fires, states = self.decide(list(events.values()), known)
         now = datetime.now(UTC)
-        planned = [
-            (
-                fire,
-                self._by_id[fire.rule_id],
-                next_digest_time(now, self._by_id[fire.rule_id].cadence)
-                if self._by_id[fire.rule_id].channel == "email"
-                else None,
-            )
-            for fire in fires
-        ]
+        due: dict[str, datetime] = {}  # e-mail's next digest, per cadence (one 'now' a batch)
+        planned: list[tuple[Fire, AlertRule, datetime | None]] = []
+        for fire in fires:
+            rule = self._by_id[fire.rule_id]
+            when = None
+            if rule.channel == "email":
+                when = due.get(rule.cadence)
+                if when is None:
+                    when = due[rule.cadence] = next_digest_time(now, rule.cadence)
+            planned.append((fire, rule, when))
         self.alerts.commit([row for row, _ in claimed], planned, states)
         stories = len({e.story_id for e in events.values()})
         return ConsumeSummary(len(claimed), stories, len(fires))

@@ -8,6 +8,9 @@ Tables
     alert_story_state   per rule and story, what the rule already said (growing step,
                         languages announced, breaking sent): a story that matched once keeps
                         being followed by the rule though its newest article does not match
+    alert_payloads      the story as an alert batch saw it (title, counts, countries...), one
+                        row per story and batch, shared by every delivery the batch wrote for
+                        it (hundreds of follows may match one story: one JSON, not hundreds)
     alert_deliveries    one alert to send, unique (rule, story, event): written in the same
                         transaction that takes the story's ``alert`` outbox row, so a crash
                         neither drops nor repeats one. pending -> sent, or dead after the last
@@ -62,6 +65,15 @@ alert_story_state = sa.Table(
     sa.Index("ix_alert_story_state_story_id", "story_id"),
 )
 
+alert_payloads = sa.Table(
+    "alert_payloads",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("story_id", sa.Integer, nullable=False),
+    sa.Column("story", sa.JSON, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
 alert_deliveries = sa.Table(
     "alert_deliveries",
     metadata,
@@ -75,7 +87,7 @@ alert_deliveries = sa.Table(
     sa.Column("channel", sa.String(16), nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False),
-    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("payload_id", sa.Integer, sa.ForeignKey("alert_payloads.id"), nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("next_attempt_at", UTCDateTime),
     sa.Column("sent_at", UTCDateTime),

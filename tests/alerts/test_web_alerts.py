@@ -53,7 +53,7 @@ def test_rules_on_own_follows_only(store: Store, client: TestClient) -> None:
     rule = alerts.add_rule(
         bob.id, eg.id, mode="new", channel="webhook", target="https://hooks.example/b"
     )
-    alerts.commit([], [(Fire(rule.id, 5, "new", {"story": {"title": "S"}}), rule, None)], [])
+    alerts.commit([], [(Fire(rule.id, 5, "new", {"title": "S"}), rule, None)], [])
     [bobs_delivery] = alerts.all_deliveries()
 
     assert client.get("/me/alerts", follow_redirects=False).status_code == 303  # sign in first

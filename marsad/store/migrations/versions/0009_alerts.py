@@ -3,7 +3,8 @@
 Revision ID: 0009
 Revises: 0008
 
-Alerts (issue 20). A delivery is unique per (rule, story, event), so the consumer that writes
+Alerts (issue 20). A delivery's story part (title, counts) is one ``alert_payloads`` row shared
+by the deliveries one batch wrote for the story. A delivery is unique per (rule, story, event), so the consumer that writes
 it with the removal of its outbox row can be killed and started again without repeating one.
 """
 
@@ -60,6 +61,14 @@ def upgrade() -> None:
     )
     op.create_index("ix_alert_story_state_story_id", "alert_story_state", ["story_id"])
     op.create_table(
+        "alert_payloads",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("story_id", sa.Integer(), nullable=False),
+        sa.Column("story", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_alert_payloads")),
+    )
+    op.create_table(
         "alert_deliveries",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("rule_id", sa.Integer(), nullable=False),
@@ -69,7 +78,7 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("payload_id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("next_attempt_at", sa.DateTime(), nullable=True),
         sa.Column("sent_at", sa.DateTime(), nullable=True),
@@ -78,6 +87,11 @@ def upgrade() -> None:
         sa.Column("claimed_until", sa.DateTime(), nullable=True),
         _fk("alert_deliveries", "rule_id", "alert_rules"),
         _fk("alert_deliveries", "user_id", "users"),
+        sa.ForeignKeyConstraint(
+            ["payload_id"],
+            ["alert_payloads.id"],
+            name=op.f("fk_alert_deliveries_payload_id_alert_payloads"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alert_deliveries")),
         sa.UniqueConstraint(
             "rule_id", "story_id", "event", name=op.f("uq_alert_deliveries_rule_id_story_id_event")
@@ -104,5 +118,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("alert_digests", "alert_deliveries", "alert_story_state", "alert_rules"):
+    for table in (
+        "alert_digests",
+        "alert_deliveries",
+        "alert_payloads",
+        "alert_story_state",
+        "alert_rules",
+    ):
         op.drop_table(table)
