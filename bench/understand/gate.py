@@ -90,9 +90,10 @@ def checks() -> list[tuple[str, float, float]]:
         ("lgl_test_sources_country_f1", lgl_test_sources["country_f1"], 0.89),
         ("lgl_test_sources_top_country_accuracy", lgl_test_sources["top_country_accuracy"], 0.90),
         # raised 2026-12-07 (issue 14 follow-ups: places inside people, namesakes, folded
-        # accents): measured 0.876 / 0.730 on all 24 GUM documents
-        ("gum_per_precision", gum["PER_precision"], 0.85),
-        ("gum_per_recall", gum["PER_recall"], 0.68),
+        # accents): measured 0.876 / 0.730 on all 24 GUM documents; raised again after the
+        # names round (titles after bodies, capitals, qualifiers): 0.882 / 0.735
+        ("gum_per_precision", gum["PER_precision"], 0.86),
+        ("gum_per_recall", gum["PER_recall"], 0.70),
         # raised 2026-12-07 (bodies by context, national teams): measured 0.817 / 0.765
         ("gum_org_precision", gum["ORG_precision"], 0.80),
         ("gum_org_recall", gum["ORG_recall"], 0.74),
