@@ -11,6 +11,8 @@ LANGUAGES = ("ar", "en")
 # What a follow can point at. ``target`` is an ISO 3166 alpha-2 code, a region slug, an entity
 # id, a source id, a story id (as text), or a saved search's query (the full query language).
 FOLLOW_KINDS = ("country", "region", "entity", "source", "story", "search")
+# The name of the API tokens a reader app gets by signing in with the password (ClientLogin).
+READER_APP_TOKEN = "reader app"
 
 
 @dataclass(frozen=True)

@@ -50,9 +50,15 @@ def register(sub: Any) -> None:
     pw = usub.add_parser(
         "passwd",
         help="set an account's password",
-        description="Set an account's password; its open sessions end.",
+        description="Set an account's password; its open sessions and its API tokens end "
+        "(reader apps sign in again).",
     )
     pw.add_argument("name")
+    pw.add_argument(
+        "--keep-tokens",
+        action="store_true",
+        help="keep the API tokens made by hand (reader apps' tokens end all the same)",
+    )
     _password_flag(pw)
     pw.set_defaults(handler=_passwd)
 
@@ -154,8 +160,9 @@ def _remove(ctx: CLIContext, args: argparse.Namespace) -> int:
 def _passwd(ctx: CLIContext, args: argparse.Namespace) -> int:
     accounts = Accounts(ctx.store)
     _user(accounts, args.name)
-    user = accounts.set_password(args.name, _read_password(args))
-    print(f"password of {user.name} changed; its sessions ended")
+    user = accounts.set_password(args.name, _read_password(args), keep_api_tokens=args.keep_tokens)
+    ended = "sessions and reader-app tokens" if args.keep_tokens else "sessions and API tokens"
+    print(f"password of {user.name} changed; its {ended} ended")
     return 0
 
 

@@ -26,7 +26,7 @@ from marsad.accounts.credentials import (
     token_digest,
     verify_password,
 )
-from marsad.accounts.model import FOLLOW_KINDS, Follow, User
+from marsad.accounts.model import FOLLOW_KINDS, READER_APP_TOKEN, Follow, User
 from marsad.errors import NotFoundError, UserError
 from marsad.store import account_tables as at
 from marsad.store.schema import articles
@@ -36,6 +36,8 @@ from marsad.store.store import Store
 # the write lock.
 _LAST_USED_EVERY = timedelta(minutes=1)
 MAX_FOLLOWS = 500  # per user: a bound on /me and on matching work
+# The PostgreSQL advisory lock key that serialises login attempts ("marsadLI" in ASCII).
+_LOGIN_LOCK = 0x6D61727361644C49
 
 
 @dataclass(frozen=True)
@@ -144,9 +146,13 @@ class Accounts:
             conn.execute(at.users.delete().where(at.users.c.id == row.id))
         return _user(row)
 
-    def set_password(self, name: str, password: str) -> User:
-        """Change a password; the user's sessions end (a stolen session dies with the old one)."""
+    def set_password(self, name: str, password: str, *, keep_api_tokens: bool = False) -> User:
+        """Change a password; the user's sessions and tokens end, so whoever held a stolen
+        session or token loses it with the old password. Reader-app tokens (made by signing
+        in with the password) always end; other API tokens stay with ``keep_api_tokens``
+        (automation the owner set up on purpose)."""
         hashed = hash_password(password)
+        ut = at.user_tokens
         with self.store.transaction() as conn:
             row = conn.execute(sa.select(*_USER_COLUMNS).where(at.users.c.name == name)).first()
             if row is None:
@@ -155,6 +161,10 @@ class Accounts:
                 at.users.update().where(at.users.c.id == row.id).values(password_hash=hashed)
             )
             conn.execute(at.user_sessions.delete().where(at.user_sessions.c.user_id == row.id))
+            tokens = ut.delete().where(ut.c.user_id == row.id)
+            if keep_api_tokens:
+                tokens = tokens.where(ut.c.name == READER_APP_TOKEN)
+            conn.execute(tokens)
         return _user(row)
 
     def check_login(self, name: str, password: str) -> User | None:
@@ -170,6 +180,49 @@ class Accounts:
     def record_login_failure(self, name: str, address: str, now: datetime) -> None:
         with self.store.transaction() as conn:
             conn.execute(at.login_failures.insert().values(name=name[:64], address=address, at=now))
+
+    def reserve_login_attempt(
+        self,
+        name: str,
+        address: str,
+        *,
+        since: datetime,
+        now: datetime,
+        max_by_name: int,
+        max_by_address: int,
+    ) -> int | None:
+        """Count the failures since ``since`` and, under both limits, record this attempt as a
+        failure before its password is checked, all in one write transaction; the row's id, or
+        None when a limit is reached. A success deletes the row (:meth:`login_succeeded`).
+
+        Counting, checking the password and then recording would let guesses sent at once all
+        pass the count before any is recorded; with the row written first, the N+1th guess sees
+        N rows whatever the timing. The write transaction serialises this: ``BEGIN IMMEDIATE``
+        on SQLite, and on PostgreSQL (where two read-committed transactions could count at
+        once) a transaction-scoped advisory lock taken first.
+        """
+        lf = at.login_failures
+        with self.store.transaction() as conn:
+            if self.store.dialect == "postgresql":
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOGIN_LOCK)))
+            by_name = conn.execute(
+                sa.select(sa.func.count()).where(lf.c.name == name[:64], lf.c.at >= since)
+            ).scalar_one()
+            by_address = conn.execute(
+                sa.select(sa.func.count()).where(lf.c.address == address, lf.c.at >= since)
+            ).scalar_one()
+            if by_name >= max_by_name or by_address >= max_by_address:
+                return None
+            new_id = conn.execute(
+                lf.insert().values(name=name[:64], address=address, at=now)
+            ).inserted_primary_key
+            assert new_id is not None
+        return int(new_id[0])
+
+    def login_succeeded(self, attempt_id: int) -> None:
+        """The attempt reserved by :meth:`reserve_login_attempt` was right: it is no failure."""
+        with self.store.transaction() as conn:
+            conn.execute(at.login_failures.delete().where(at.login_failures.c.id == attempt_id))
 
     def login_failures(self, name: str, address: str, since: datetime) -> tuple[int, int]:
         """(failures for this account name, failures from this address) since ``since``."""

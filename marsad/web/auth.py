@@ -14,9 +14,13 @@ read nor set. Nothing here logs a password, a token or a session id.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+import ipaddress
+import weakref
 from collections.abc import Mapping
-from typing import Any
+from datetime import timedelta
+from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 
 from starlette.concurrency import run_in_threadpool
@@ -110,6 +114,13 @@ def require_user(request: Request) -> User:
     return user
 
 
+def signed_in_by_token(request: Request) -> bool:
+    """Whether the request's user came from ``Authorization: Bearer <user token>`` (no session:
+    a browser never sends such a header on its own, so a write that carries it needs no CSRF)."""
+    user, secret = _resolve(request)
+    return user is not None and secret is None
+
+
 def csrf_token(request: Request) -> str:
     """The token a form of this session must carry ("" without a session)."""
     return _resolve(request)[1] or ""
@@ -164,6 +175,67 @@ def safe_next(value: str | None, default: str = "/me") -> str:
 def login_redirect(request: Request) -> Response:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+
+# -- signing in (the site's form and reader apps' ClientLogin) --------------------------------
+# One lock per account name in this process: guesses at one name are checked one at a time, so
+# a burst of them cannot keep many argon2 checks (and the thread pool) busy at once. Weak
+# values: a name nobody is signing in with costs nothing.
+_NAME_LOCKS: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+
+def address_bucket(request: Request) -> str:
+    """The client address that login failures are counted by: an IPv6 address by its /64
+    (one host is usually given a whole /64, so counting single addresses counts nothing)."""
+    host = request.client.host if request.client else "unknown"
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return host[:100]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
+async def attempt_login(
+    request: Request, name: str, password: str
+) -> User | Literal["limited"] | None:
+    """Check a name and password under the login rate limits: the user, None when wrong, or
+    "limited" when the account or the address has had too many failures in the window.
+
+    The attempt is recorded as a failure *before* argon2 runs (``reserve_login_attempt``) and
+    the record is removed when it succeeds, so guesses sent all at once are cut at the limit
+    like guesses sent one by one. Store calls and argon2 run in the thread pool."""
+    st = web_state(request)
+    acc = accounts_of(st)
+    now = st.clock()
+    since = now - timedelta(seconds=st.settings.login_window_seconds)
+    limit = st.settings.login_max_failures
+    address = address_bucket(request)
+    lock = _NAME_LOCKS.get(name)
+    if lock is None:
+        lock = _NAME_LOCKS[name] = asyncio.Lock()
+    async with lock:
+        attempt = await run_in_threadpool(
+            acc.reserve_login_attempt,
+            name,
+            address,
+            since=since,
+            now=now,
+            max_by_name=limit,
+            max_by_address=4 * limit,
+        )
+        if attempt is None:
+            return "limited"
+        user = await run_in_threadpool(acc.check_login, name, password)
+        if user is None:
+            return None
+        await run_in_threadpool(acc.login_succeeded, attempt)
+    # What is out of the window counts no more.
+    await run_in_threadpool(acc.forget_login_failures, since)
+    return user
 
 
 # Paths open to everyone even when anonymous reading is off: signing in, the static files, the
@@ -224,6 +296,8 @@ __all__ = [
     "LoginRequired",
     "ReadGate",
     "accounts_of",
+    "address_bucket",
+    "attempt_login",
     "check_csrf",
     "check_login_csrf",
     "csrf_token",
@@ -233,4 +307,5 @@ __all__ = [
     "require_user",
     "safe_next",
     "secure_cookie",
+    "signed_in_by_token",
 ]

@@ -23,7 +23,7 @@ import hmac
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
@@ -33,7 +33,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from marsad.accounts.model import Follow, User
+from marsad.accounts.model import READER_APP_TOKEN, Follow, User
 from marsad.models import Article
 from marsad.web import auth
 from marsad.web.display import article_titles
@@ -50,7 +50,7 @@ KEPT_UNREAD = "user/-/state/com.google/kept-unread"
 _ITEM_PREFIX = "tag:google.com,2005:reader/item/"
 PER_FOLLOW = 200  # newest items of each follow an app can see
 MAX_PAGE = 1000
-APP_TOKEN_NAME = "reader app"
+APP_TOKEN_NAME = READER_APP_TOKEN
 APP_TOKENS_KEPT = 5  # sign-ins from apps kept per user (a phone, a tablet, a desktop...)
 _PREFIXES = ("", "/api/greader.php")
 
@@ -94,30 +94,27 @@ def _check_post_token(request: Request, form: FormData) -> bool:
 
 
 async def client_login(request: Request) -> Response:
-    """``Email`` and ``Passwd`` (form or query) -> ``SID/LSID/Auth`` lines, or 401."""
+    """``Email`` and ``Passwd`` in a POSTed form -> ``SID/LSID/Auth`` lines, or 401.
+
+    Never from the query string (nor over GET): a URL with a password ends up in access logs,
+    proxies' logs and browser history."""
+    no_store = {"Cache-Control": "no-store"}
     form = await request.form()
-    name = str(form.get("Email") or request.query_params.get("Email") or "").strip()[:64]
-    password = str(form.get("Passwd") or request.query_params.get("Passwd") or "")
+    name = str(form.get("Email") or "").strip()[:64]
+    password = str(form.get("Passwd") or "")
     st = web_state(request)
     acc = auth.accounts_of(st)
-    now = st.clock()
-    address = request.client.host if request.client else "unknown"
-    since = now - timedelta(seconds=st.settings.login_window_seconds)
-    by_name, by_address = acc.login_failures(name, address, since)
-    limit = st.settings.login_max_failures
-    if by_name >= limit or by_address >= 4 * limit:
+    user = await auth.attempt_login(request, name, password)
+    if isinstance(user, str):  # "limited"
         log.warning("reader-app login refused: too many failures")
-        return PlainTextResponse("Error=BadAuthentication\n", status_code=429)
-    user = await run_in_threadpool(acc.check_login, name, password)
+        return PlainTextResponse("Error=BadAuthentication\n", status_code=429, headers=no_store)
     if user is None:
-        acc.record_login_failure(name, address, now)
-        return PlainTextResponse("Error=BadAuthentication\n", status_code=401)
-    _, token = acc.add_token(user.id, APP_TOKEN_NAME, now=now)
-    acc.prune_tokens(user.id, APP_TOKEN_NAME, keep=APP_TOKENS_KEPT)
-    body = f"SID={token}\nLSID=null\nAuth={token}\n"
+        return PlainTextResponse("Error=BadAuthentication\n", status_code=401, headers=no_store)
+    _, token = await run_in_threadpool(acc.add_token, user.id, APP_TOKEN_NAME, now=st.clock())
+    await run_in_threadpool(acc.prune_tokens, user.id, APP_TOKEN_NAME, keep=APP_TOKENS_KEPT)
     if form.get("output") == "json" or request.query_params.get("output") == "json":
-        return JSONResponse({"SID": token, "LSID": "null", "Auth": token})
-    return PlainTextResponse(body, headers={"Cache-Control": "no-store"})
+        return JSONResponse({"SID": token, "LSID": "null", "Auth": token}, headers=no_store)
+    return PlainTextResponse(f"SID={token}\nLSID=null\nAuth={token}\n", headers=no_store)
 
 
 # -- streams and items ----------------------------------------------------------------------
@@ -479,7 +476,7 @@ def routes() -> list[BaseRoute]:
     api = "/reader/api/0"
     for prefix in _PREFIXES:
         out += [
-            Route(f"{prefix}/accounts/ClientLogin", client_login, methods=["GET", "POST"]),
+            Route(f"{prefix}/accounts/ClientLogin", client_login, methods=["POST"]),
             Route(f"{prefix}{api}/token", token, methods=["GET"]),
             Route(f"{prefix}{api}/user-info", user_info, methods=["GET"]),
             Route(f"{prefix}{api}/subscription/list", subscription_list, methods=["GET"]),

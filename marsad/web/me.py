@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlencode
 
 from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -336,23 +337,17 @@ async def login(request: Request) -> Response:
     next_path = auth.safe_next(str(form.get("next") or ""))
     acc = auth.accounts_of(st)
     now = st.clock()
-    since = now - timedelta(seconds=st.settings.login_window_seconds)
     address = _address(request)
-    limit = st.settings.login_max_failures
-    by_name, by_address = acc.login_failures(name, address, since)
-    if by_name >= limit or by_address >= 4 * limit:
+    user = await auth.attempt_login(request, name, password)
+    if isinstance(user, str):  # "limited"
         log.warning("login refused: too many failures (account or address)")
         return _login_page(request, 429, tr("login.limited"), next_path)
-    from starlette.concurrency import run_in_threadpool
-
-    user = await run_in_threadpool(acc.check_login, name, password)
     if user is None:
-        acc.record_login_failure(name, address, now)
         log.info("failed login from %s", address)
         return _login_page(request, 401, tr("login.failed"), next_path)
-    acc.forget_login_failures(since)  # what is out of the window counts no more
     # Always a new session id: one planted before login is never the signed-in one.
-    session_id, _ = acc.new_session(
+    session_id, _ = await run_in_threadpool(
+        acc.new_session,
         user.id,
         address=address,
         now=now,
@@ -572,7 +567,7 @@ def _api_user(request: Request) -> User:
 def _api_csrf(request: Request) -> None:
     """Writes by a browser session need the CSRF header; a bearer token is not sent by browsers
     on their own, so it needs none."""
-    if "authorization" in request.headers:
+    if auth.signed_in_by_token(request):
         return
     auth.check_csrf(request, {auth.CSRF_FIELD: request.headers.get("x-csrf-token", "")})
 

@@ -1,0 +1,190 @@
+"""Findings of the security review of accounts (issue 20), each through the public surface:
+guesses sent at once are cut at the login limit, a password change ends tokens, API writes by a
+session need CSRF whatever Authorization header comes along, ClientLogin takes POSTed forms only,
+IPv6 addresses are counted by /64."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+import threading
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+from web.helpers import NOW, web_settings
+
+from marsad.cli.main import main
+from marsad.store import Store, open_store
+from marsad.store.accounts import Accounts
+from marsad.web import create_app
+
+from .conftest import PASSWORD, Site, csrf_of, login
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+LIMIT = 5
+PROCESSES = 24
+
+
+async def _guesses_at_once(
+    store: Store, home: Path, passwords: list[str], *, client: tuple[str, int], greader: bool
+) -> list[int]:
+    """Send every password at once for alice from one address; the answers' status codes."""
+    app = create_app(store, web_settings(home, login_max_failures=LIMIT), search_function=None)
+    transport = httpx.ASGITransport(app=app, client=client)
+    async with httpx.AsyncClient(transport=transport, base_url="http://marsad.test") as c:
+        if greader:
+            sent = [
+                c.post(
+                    "/accounts/ClientLogin",
+                    content=f"Email=alice&Passwd={quote(p)}",
+                    headers=FORM,
+                )
+                for p in passwords
+            ]
+        else:
+            page = await c.get("/login")
+            found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+            assert found
+            sent = [
+                c.post("/login", data={"csrf": found.group(1), "name": "alice", "password": p})
+                for p in passwords
+            ]
+        return [r.status_code for r in await asyncio.gather(*sent)]
+
+
+@pytest.mark.parametrize("greader", [False, True], ids=["site", "clientlogin"])
+def test_guesses_sent_at_once_are_cut_at_the_limit(
+    site: Site, store: Store, tmp_path: Path, greader: bool
+) -> None:
+    passwords = [f"wrong guess {i}" for i in range(40)] + [PASSWORD]
+    codes = asyncio.run(
+        _guesses_at_once(store, tmp_path, passwords, client=("203.0.113.9", 4000), greader=greader)
+    )
+    # Only LIMIT passwords were checked; the right one, after them, is refused like the rest.
+    assert codes.count(401) == LIMIT
+    assert codes.count(429) == len(passwords) - LIMIT
+    assert codes[-1] == 429
+    failures = site.accounts.login_failures("alice", "203.0.113.9", NOW.replace(year=2000))
+    assert failures == (LIMIT, LIMIT)
+
+
+def test_reservations_from_many_processes_stop_at_the_limit(database_url: str) -> None:
+    """Stores (engines, as in several `marsad serve` processes) reserving at once: the write
+    transaction (SQLite) or the advisory lock (PostgreSQL) lets exactly the limit through."""
+    stores = [open_store(database_url) for _ in range(PROCESSES)]
+    try:
+        got: list[int | None] = []
+        start = threading.Barrier(PROCESSES)
+
+        def reserve(store: Store) -> None:
+            start.wait()
+            got.append(
+                Accounts(store).reserve_login_attempt(
+                    "alice",
+                    "203.0.113.9",
+                    since=NOW.replace(year=2000),
+                    now=NOW,
+                    max_by_name=LIMIT,
+                    max_by_address=4 * LIMIT,
+                )
+            )
+
+        threads = [threading.Thread(target=reserve, args=(s,)) for s in stores]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len([g for g in got if g is not None]) == LIMIT
+        assert Accounts(stores[0]).login_failures("alice", "x", NOW.replace(year=2000))[0] == LIMIT
+    finally:
+        for s in stores:
+            s.close()
+
+
+def test_a_right_password_leaves_no_failure_behind(site: Site) -> None:
+    client = site.make_client(login_max_failures=3)
+    for _ in range(2):
+        assert login(client, "alice", "wrong password").status_code == 401
+    for _ in range(3):  # each success removes its reserved attempt: 2 failures stay 2
+        assert login(client, "alice").status_code == 303
+    assert site.accounts.login_failures("alice", "testclient", NOW.replace(year=2000)) == (2, 2)
+    assert login(client, "alice", "wrong password").status_code == 401
+    assert login(client, "alice").status_code == 429
+
+
+@pytest.mark.parametrize("keep", [False, True], ids=["passwd", "passwd-keep-tokens"])
+def test_a_password_change_ends_tokens(
+    site: Site,
+    database_url: str,
+    marsad_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    keep: bool,
+) -> None:
+    client = site.make_client()
+    _, script = site.accounts.add_token(site.alice.id, "script", now=NOW)
+    app = (
+        client.post(
+            "/accounts/ClientLogin", content=f"Email=alice&Passwd={quote(PASSWORD)}", headers=FORM
+        )
+        .text.split("Auth=")[1]
+        .strip()
+    )
+    _, bobs = site.accounts.add_token(site.bob.id, "script", now=NOW)
+    as_script = {"Authorization": f"Bearer {script}"}
+    as_app = {"Authorization": f"GoogleLogin auth={app}"}
+    user_info = "/api/greader.php/reader/api/0/user-info?output=json"
+    assert client.get("/api/v1/me", headers=as_script).status_code == 200
+    assert client.get(user_info, headers=as_app).status_code == 200
+
+    monkeypatch.setenv("MARSAD_DATABASE_URL", database_url)
+    monkeypatch.setattr("sys.stdin", io.StringIO("battery staple\n"))
+    argv = ["users", "passwd", "alice", "--password-stdin"] + (["--keep-tokens"] if keep else [])
+    assert main(argv) == 0
+    said = capsys.readouterr().out
+
+    assert client.get(user_info, headers=as_app).status_code == 401  # a reader app signs in again
+    assert client.get("/api/v1/me", headers=as_script).status_code == (200 if keep else 401)
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {bobs}"}).status_code == 200
+    assert "tokens ended" in said
+
+
+def test_api_writes_of_a_session_need_csrf_whatever_authorization_comes_along(
+    site: Site,
+) -> None:
+    client = site.make_client()
+    assert login(client, "alice").status_code == 303
+    follow = {"kind": "country", "target": "EG"}
+    for header in ("Basic YWxpY2U6eA==", "Bearer not-a-token", "GoogleLogin auth=x"):
+        sent = client.post("/api/v1/me/follows", json=follow, headers={"Authorization": header})
+        assert sent.status_code in (401, 403), header
+    assert site.accounts.list_follows(site.alice.id) == []
+    basic = {"Authorization": "Basic YWxpY2U6eA=="}
+    assert client.post("/api/v1/me/follows", json=follow, headers=basic).status_code == 403
+    with_csrf = {**basic, "X-CSRF-Token": csrf_of(client)}
+    assert client.post("/api/v1/me/follows", json=follow, headers=with_csrf).status_code == 201
+    # A user token alone (no cookie: not a browser's own request) needs no CSRF header.
+    _, token = site.accounts.add_token(site.bob.id, "script", now=NOW)
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert (
+        site.make_client().post("/api/v1/me/follows", json=follow, headers=bearer).status_code
+        == 201
+    )
+
+
+def test_clientlogin_takes_a_posted_form_only_and_is_not_stored(site: Site) -> None:
+    client = site.make_client()
+    query = f"Email=alice&Passwd={quote(PASSWORD)}"
+    assert client.get(f"/accounts/ClientLogin?{query}").status_code == 405
+    assert client.get(f"/api/greader.php/accounts/ClientLogin?{query}").status_code == 405
+    in_url = client.post(f"/accounts/ClientLogin?{query}", content="", headers=FORM)
+    assert in_url.status_code == 401
+    assert in_url.headers["cache-control"] == "no-store"
+    signed_in = client.post("/api/greader.php/accounts/ClientLogin", content=query, headers=FORM)
+    assert signed_in.status_code == 200 and "Auth=" in signed_in.text
+    assert signed_in.headers["cache-control"] == "no-store"
+    as_json = client.post("/accounts/ClientLogin", content=query + "&output=json", headers=FORM)
+    assert as_json.json()["Auth"] and as_json.headers["cache-control"] == "no-store"
