@@ -1,7 +1,8 @@
 """Findings of the security review of accounts (issue 20), each through the public surface:
-guesses sent at once are cut at the login limit, a password change ends tokens, API writes by a
-session need CSRF whatever Authorization header comes along, ClientLogin takes POSTed forms only,
-IPv6 addresses are counted by /64."""
+guesses sent at once are cut at the login limit, a password change ends tokens, e-mail alerts go
+to the account's own address and rules are capped, API writes by a session need CSRF whatever
+Authorization header comes along, ClientLogin takes POSTed forms only, IPv6 addresses are
+counted by /64."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ from web.helpers import NOW, web_settings
 from marsad.cli.main import main
 from marsad.store import Store, open_store
 from marsad.store.accounts import Accounts
+from marsad.store.alerts import Alerts
 from marsad.web import create_app
+from marsad.web.alerts_pages import MAX_RULES, MAX_RULES_PER_WEBHOOK
 
 from .conftest import PASSWORD, Site, csrf_of, login
 
@@ -188,3 +191,40 @@ def test_clientlogin_takes_a_posted_form_only_and_is_not_stored(site: Site) -> N
     assert signed_in.headers["cache-control"] == "no-store"
     as_json = client.post("/accounts/ClientLogin", content=query + "&output=json", headers=FORM)
     assert as_json.json()["Auth"] and as_json.headers["cache-control"] == "no-store"
+
+
+def test_email_alerts_go_to_the_accounts_own_address_and_rules_are_capped(site: Site) -> None:
+    carol = site.accounts.add_user("carol", PASSWORD, email="carol@example.org", now=NOW)
+    follow = site.accounts.add_follow(carol.id, "country", "EG", "مصر", now=NOW)
+    bobs = site.accounts.add_follow(site.bob.id, "country", "EG", "Egypt", now=NOW)
+    alerts = Alerts(site.filled.store)
+    client = site.make_client()
+    assert login(client, "carol").status_code == 303
+    csrf = csrf_of(client, "/me/alerts")
+    rule = {"csrf": csrf, "follow_id": str(follow.id), "mode": "new", "channel": "email"}
+
+    def add(**fields: str) -> int:
+        sent = client.post("/me/alerts/rules", data={**rule, **fields}, follow_redirects=False)
+        return sent.status_code
+
+    assert add(target="victim@example.com") == 400  # no free address
+    assert alerts.list_rules(carol.id) == []
+    assert add(target="Carol@Example.org") == 303
+    assert add(target="") == 303  # the form may leave it to the account's address
+    assert {r.target for r in alerts.list_rules(carol.id)} == {"carol@example.org"}
+
+    bob = site.make_client()  # bob has no e-mail address: no e-mail rule at all
+    assert login(bob, "bob").status_code == 303
+    mail = {"follow_id": str(bobs.id), "mode": "new", "channel": "email", "target": "b@x.org"}
+    refused = bob.post("/me/alerts/rules", data={**mail, "csrf": csrf_of(bob, "/me/alerts")})
+    assert refused.status_code == 400 and alerts.list_rules(site.bob.id) == []
+
+    hook = {"channel": "webhook", "target": "https://hooks.example/carol"}
+    codes = [add(**hook) for _ in range(MAX_RULES_PER_WEBHOOK + 1)]
+    assert codes == [303] * MAX_RULES_PER_WEBHOOK + [400]
+    other = 0
+    while len(alerts.list_rules(carol.id)) < MAX_RULES:
+        assert add(channel="webhook", target=f"https://hooks.example/{other}") == 303
+        other += 1
+    assert add(target="carol@example.org") == 400
+    assert len(alerts.list_rules(carol.id)) == MAX_RULES
