@@ -272,6 +272,13 @@ SETTINGS: tuple[Setting, ...] = (
         "address) before logins are refused until the window passes.",
     ),
     Setting("login_window_seconds", float, 900.0, "Window of the login rate limits (seconds)."),
+    Setting(
+        "trusted_proxies",
+        str,
+        "",
+        "Addresses (comma-separated IPs or networks, * for any) of reverse proxies whose "
+        "X-Forwarded-For/-Proto `marsad serve` believes; empty: none, the client is the peer.",
+    ),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
