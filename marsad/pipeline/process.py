@@ -74,9 +74,11 @@ from marsad.pipeline.steps import (
 )
 from marsad.search.index import index_in
 from marsad.store import Store, utcnow
+from marsad.store.alerts import Alerts
 from marsad.store.store import (
     GROUPING_LOCK,
     LOCK_SECONDS,
+    OUTBOX_ALERT,
     OUTBOX_GROUP,
     OUTBOX_TRANSLATE,
 )
@@ -97,6 +99,10 @@ LOCK_RETRY_SECONDS = 2.0
 # processes left it (``group`` outbox rows) at most this often between them (and on every
 # ``flush``): a look per article was a tenth of an import's store time.
 DRAIN_EVERY_SECONDS = 1.0
+# How often a pipeline asks whether any reader has an alert rule (with none, grouping decisions
+# leave no ``alert`` work: nobody would consume it). A rule made in between misses at most this
+# long of story changes.
+ALERT_RULES_CHECK_SECONDS = 30.0
 # Decisions of a drain written per transaction (as many as a drain reads at a time): one
 # transaction per decision made the hand-off about 300 articles/s (bench/pipeline/handoffs
 # --parts outbox). A batch is a dozen statements whatever its size (``DecisionBatch``), so a
@@ -156,15 +162,18 @@ class Pipeline:
         detector: LanguageDetector | None = None,
         translator: Translator | None = None,
         groups: bool = True,
-        story_outbox: Sequence[str] = (),
+        story_outbox: Sequence[str] | None = None,
     ) -> None:
         """``groups`` False: store only, never ask for the grouping lock nor build a story
         window (a fetch worker beside a grouping holder, ``marsad.scale``). ``story_outbox``:
-        outbox kinds written when a grouping decision changes a story (``alert`` when alerts
-        are on; nobody consumes them otherwise, so they are not written by default)."""
+        outbox kinds written when a grouping decision changes a story; by default ``alert``
+        while the ``alerts`` setting is on and some reader has an alert rule (checked every
+        ALERT_RULES_CHECK_SECONDS), else none."""
         self.store = store
         self.groups = groups
-        self.story_outbox = tuple(story_outbox)
+        self._fixed_story_outbox = None if story_outbox is None else tuple(story_outbox)
+        self._alert_rules_checked = -ALERT_RULES_CHECK_SECONDS
+        self._alert_rules_exist = False
         self.settings = settings
         self.knowledge = knowledge or load_knowledge(settings.entities_file)
         self.detector = detector or default_detector()
@@ -198,6 +207,18 @@ class Pipeline:
             self.drain()
 
     # -- public -----------------------------------------------------------------------------
+    def story_outbox(self) -> tuple[str, ...]:
+        """The outbox kinds a story changed by a grouping decision leaves now (see __init__)."""
+        if self._fixed_story_outbox is not None:
+            return self._fixed_story_outbox
+        if not self.settings.alerts:
+            return ()
+        now = time.monotonic()
+        if now - self._alert_rules_checked >= ALERT_RULES_CHECK_SECONDS:
+            self._alert_rules_exist = Alerts(self.store).rules_version()[0] > 0
+            self._alert_rules_checked = now
+        return (OUTBOX_ALERT,) if self._alert_rules_exist else ()
+
     def known(self, url: str, *aliases: str) -> bool:
         """True when the article is already stored under ``url`` or an alias."""
         return self.store.find_article_id([url, *aliases]) is not None
@@ -263,7 +284,7 @@ class Pipeline:
                 outbox=kinds,
                 index=index_in,
                 index_at_grouping=True,
-                story_outbox=self.story_outbox,
+                story_outbox=self.story_outbox(),
             )
         except Exception:
             # The clusterer holds an article the store may not: rebuild from the store.
@@ -393,7 +414,7 @@ class Pipeline:
                 [(article_id, bundle, key) for article_id, bundle, _, key in batch.items],
                 holder=self.holder,
                 index=index_in,
-                story_outbox=self.story_outbox,
+                story_outbox=self.story_outbox(),
             )
         except Exception:
             self._holding = False  # the window holds decisions the store may not
