@@ -45,6 +45,7 @@ async def serve_async(
         access_log=False,
         lifespan="off",
         server_header=False,
+        **proxy_options(settings),
     )
     server = uvicorn.Server(config)
     control: SchedulerControl | None = None
@@ -72,6 +73,17 @@ async def serve_async(
         announcer.cancel()
         if control is not None:
             await control.stop()
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's proxy-header options from ``trusted_proxies``. Empty (the default): no
+    X-Forwarded-* header is believed, the client is the connection's peer. uvicorn's own
+    default believes them from 127.0.0.1 and ::1, so anything on the same host (or a proxy
+    that passes a client's header on) could choose the address the login limits count by."""
+    trusted = [p.strip() for p in str(settings.trusted_proxies or "").split(",") if p.strip()]
+    if not trusted:
+        return {"proxy_headers": False, "forwarded_allow_ips": []}
+    return {"proxy_headers": True, "forwarded_allow_ips": trusted}
 
 
 class SchedulerControl:

@@ -7,8 +7,10 @@ counted by /64."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import re
+import socket
 import threading
 from pathlib import Path
 from urllib.parse import quote
@@ -23,6 +25,7 @@ from marsad.store.accounts import Accounts
 from marsad.store.alerts import Alerts
 from marsad.web import create_app
 from marsad.web.alerts_pages import MAX_RULES, MAX_RULES_PER_WEBHOOK
+from marsad.web.server import serve_async
 
 from .conftest import PASSWORD, Site, csrf_of, login
 
@@ -228,3 +231,68 @@ def test_email_alerts_go_to_the_accounts_own_address_and_rules_are_capped(site: 
         other += 1
     assert add(target="carol@example.org") == 400
     assert len(alerts.list_rules(carol.id)) == MAX_RULES
+
+
+def test_ipv6_addresses_are_counted_by_their_64(site: Site, store: Store, tmp_path: Path) -> None:
+    async def one(host: str, name: str, password: str) -> int:
+        app = create_app(store, web_settings(tmp_path, login_max_failures=2), search_function=None)
+        transport = httpx.ASGITransport(app=app, client=(host, 4000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://marsad.test") as c:
+            body = f"Email={name}&Passwd={quote(password)}"
+            sent = await c.post("/accounts/ClientLogin", content=body, headers=FORM)
+            return sent.status_code
+
+    # 4 x 2 failures from eight addresses of one /64, each at another name...
+    for i in range(8):
+        assert asyncio.run(one(f"2001:db8:7:8::{i + 1:x}", f"guess{i}", "wrong")) == 401
+    # ...and the /64 is refused, a right password too; the next /64 is not.
+    assert asyncio.run(one("2001:db8:7:8:ffff::1", "bob", PASSWORD)) == 429
+    assert asyncio.run(one("2001:db8:7:9::1", "bob", PASSWORD)) == 200
+    since = NOW.replace(year=2000)
+    assert site.accounts.login_failures("guess0", "2001:db8:7:8::/64", since) == (1, 8)
+    # An IPv4 client inside IPv6 (::ffff:a.b.c.d) is counted as the IPv4 address.
+    assert asyncio.run(one("::ffff:203.0.113.5", "guess9", "wrong")) == 401
+    assert site.accounts.login_failures("guess9", "203.0.113.5", since) == (1, 1)
+
+
+@pytest.mark.parametrize("trusted", ["", "127.0.0.1"], ids=["default", "trusted"])
+def test_forwarded_for_is_believed_only_from_trusted_proxies(
+    site: Site, store: Store, tmp_path: Path, trusted: str
+) -> None:
+    """Through `marsad serve`'s own uvicorn: X-Forwarded-For picks the counted address only
+    when the peer is listed in trusted_proxies."""
+    settings = web_settings(tmp_path, trusted_proxies=trusted, login_max_failures=LIMIT)
+
+    async def main() -> None:
+        started: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = asyncio.create_task(
+            serve_async(
+                store,
+                settings,
+                host="127.0.0.1",
+                port=port,
+                crawl=False,
+                on_started=started.set_result,
+            )
+        )
+        try:
+            url = await asyncio.wait_for(started, 30)
+            async with httpx.AsyncClient(base_url=url) as c:
+                sent = await c.post(
+                    "/accounts/ClientLogin",
+                    content="Email=alice&Passwd=wrong",
+                    headers={**FORM, "X-Forwarded-For": "198.51.100.7"},
+                )
+                assert sent.status_code == 401
+        finally:
+            server.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await server
+
+    asyncio.run(main())
+    since = NOW.replace(year=2000)
+    counted = site.accounts.login_failures("alice", "198.51.100.7", since)
+    assert counted == ((1, 1) if trusted else (1, 0))
