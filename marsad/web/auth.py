@@ -8,15 +8,23 @@ automation (writes, and reads when ``anonymous_reading`` is off).
 
 Forms carry the session's CSRF secret (synchroniser token) in a hidden ``csrf`` field, checked
 with ``hmac.compare_digest``; the login form, shown before any session exists, carries a random
-value that must match its own HttpOnly cookie (``marsad_login``), which another site can neither
-read nor set. Nothing here logs a password, a token or a session id.
+value that must match its own HttpOnly cookie (``marsad_login``). Each page shows the secret
+masked anew (XOR with a random pad, the pad sent with it), so a compressed page over TLS gives
+nothing to a BREACH-style guesser. Over HTTPS the cookies are named ``__Host-marsad_session``
+and ``__Host-marsad_login``: a browser takes such a cookie only from this host itself, Secure
+and for path /, so a sibling subdomain cannot plant one (cookie tossing). A sign-in the browser
+marks as sent from another site (``Sec-Fetch-Site``) is refused (login CSRF). Nothing here logs
+a password, a token or a session id.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import hmac
 import ipaddress
+import secrets
 import weakref
 from collections.abc import Mapping
 from datetime import timedelta
@@ -35,6 +43,7 @@ from marsad.web.state import WebState, web_state
 
 SESSION_COOKIE = "marsad_session"
 LOGIN_COOKIE = "marsad_login"
+HOST_PREFIX = "__Host-"  # the name a Secure cookie of this host alone carries
 CSRF_FIELD = "csrf"
 _USER_KEY = "marsad_user"
 _NO_USER = object()
@@ -90,7 +99,7 @@ def _resolve(request: Request) -> tuple[User | None, str | None]:
         user = accounts_of(st).user_for_token(bearer, now=now)
         if user is not None:
             found = (user, None)
-    elif session_id := request.cookies.get(SESSION_COOKIE):
+    elif session_id := session_cookie(request):
         session = accounts_of(st).session(session_id, now=now) if len(session_id) < 200 else None
         if session is not None:
             found = (session.user, session.csrf_secret)
@@ -121,28 +130,72 @@ def signed_in_by_token(request: Request) -> bool:
     return user is not None and secret is None
 
 
+def cookie_name(request: Request, name: str) -> str:
+    """``name`` as this request's cookies carry it: ``__Host-`` when they are Secure."""
+    return HOST_PREFIX + name if secure_cookie(request) else name
+
+
+def cookie_path(request: Request, path: str) -> str:
+    """A ``__Host-`` cookie must be for path /."""
+    return "/" if secure_cookie(request) else path
+
+
+def session_cookie(request: Request) -> str | None:
+    """The session id this request sent, if any (not yet checked against the store)."""
+    return request.cookies.get(cookie_name(request, SESSION_COOKIE)) or None
+
+
+def login_cookie(request: Request) -> str | None:
+    return request.cookies.get(cookie_name(request, LOGIN_COOKIE)) or None
+
+
+def mask(secret: str) -> str:
+    """``secret`` as a page shows it: a random pad and the secret XOR the pad (base64url), new
+    for each response, so the bytes of a page never repeat the secret (BREACH)."""
+    raw = secret.encode()
+    pad = secrets.token_bytes(len(raw))
+    masked = bytes(a ^ b for a, b in zip(pad, raw, strict=True))
+    return base64.urlsafe_b64encode(pad + masked).decode().rstrip("=")
+
+
+def _unmask(given: str) -> bytes:
+    try:
+        data = base64.urlsafe_b64decode(given + "=" * (-len(given) % 4))
+    except (binascii.Error, ValueError):
+        return b""
+    half = len(data) // 2
+    if not half or len(data) % 2:
+        return b""
+    return bytes(a ^ b for a, b in zip(data[:half], data[half:], strict=True))
+
+
+def _matches(given: object, secret: str) -> bool:
+    """A form's token against the secret: masked (as pages show it) or plain (timing-safe)."""
+    if not secret or not isinstance(given, str) or not given or len(given) > 400:
+        return False
+    expected = secret.encode("utf-8")
+    plain = hmac.compare_digest(given.encode("utf-8", "replace"), expected)
+    return hmac.compare_digest(_unmask(given), expected) or plain
+
+
 def csrf_token(request: Request) -> str:
-    """The token a form of this session must carry ("" without a session)."""
-    return _resolve(request)[1] or ""
+    """The token a form of this session must carry, masked anew ("" without a session)."""
+    secret = _resolve(request)[1]
+    return mask(secret) if secret else ""
 
 
 def check_csrf(request: Request, form: Mapping[str, Any]) -> None:
     """Refuse (403) a form whose CSRF token is missing or is not this session's."""
-    expected = csrf_token(request)
-    given = form.get(CSRF_FIELD)
-    if not expected or not isinstance(given, str) or not given:
-        raise _csrf_refused()
-    if not hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8")):
+    if not _matches(form.get(CSRF_FIELD), _resolve(request)[1] or ""):
         raise _csrf_refused()
 
 
 def check_login_csrf(request: Request, form: Mapping[str, Any]) -> None:
-    """The login form's double-submit check: the field equals its own cookie."""
-    expected = request.cookies.get(LOGIN_COOKIE, "")
-    given = form.get(CSRF_FIELD)
-    if not expected or not isinstance(given, str) or not given:
+    """The login form's checks: not sent from another site (``Sec-Fetch-Site``, which browsers
+    set and pages cannot), and its field matches its own cookie (double submit)."""
+    if request.headers.get("sec-fetch-site", "").lower() in ("cross-site", "same-site"):
         raise _csrf_refused()
-    if not hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8")):
+    if not _matches(form.get(CSRF_FIELD), login_cookie(request) or ""):
         raise _csrf_refused()
 
 
@@ -290,6 +343,7 @@ class ReadGate:
 
 __all__ = [
     "CSRF_FIELD",
+    "HOST_PREFIX",
     "LOGIN_COOKIE",
     "SESSION_COOKIE",
     "ForbiddenError",
@@ -300,12 +354,17 @@ __all__ = [
     "attempt_login",
     "check_csrf",
     "check_login_csrf",
+    "cookie_name",
+    "cookie_path",
     "csrf_token",
     "current_user",
     "is_admin_token",
+    "login_cookie",
     "login_redirect",
+    "mask",
     "require_user",
     "safe_next",
     "secure_cookie",
+    "session_cookie",
     "signed_in_by_token",
 ]

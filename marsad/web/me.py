@@ -212,7 +212,7 @@ def personalise(request: Request, body: str) -> str:
 
 
 def _may_be_signed_in(request: Request) -> bool:
-    return bool(request.cookies.get(auth.SESSION_COOKIE)) or "authorization" in request.headers
+    return bool(auth.session_cookie(request)) or "authorization" in request.headers
 
 
 def _hidden(name: str, value: str) -> str:
@@ -300,25 +300,25 @@ def _address(request: Request) -> str:
 def _login_page(
     request: Request, status: int = 200, error: str | None = None, next_path: str | None = None
 ) -> Response:
-    secret = request.cookies.get(auth.LOGIN_COOKIE) or new_token()
+    secret = auth.login_cookie(request) or new_token()
     response = _render(
         request,
         "login.html",
         "/login",
         status=status,
         title=web_state(request).catalogues.translator(request_language(request))("login.title"),
-        login_csrf=secret,
+        login_csrf=auth.mask(secret),
         next=auth.safe_next(next_path or request.query_params.get("next")),
         error=error,
     )
     response.set_cookie(
-        auth.LOGIN_COOKIE,
+        auth.cookie_name(request, auth.LOGIN_COOKIE),
         secret,
         max_age=3600,
         httponly=True,
         samesite="lax",
         secure=auth.secure_cookie(request),
-        path="/login",
+        path=auth.cookie_path(request, "/login"),
     )
     return response
 
@@ -355,25 +355,36 @@ async def login(request: Request) -> Response:
     )
     response = _back(next_path)
     response.set_cookie(
-        auth.SESSION_COOKIE,
+        auth.cookie_name(request, auth.SESSION_COOKIE),
         session_id,
         max_age=int(st.settings.session_days * 86400),
         httponly=True,
         samesite="lax",
         secure=auth.secure_cookie(request),
     )
-    response.delete_cookie(auth.LOGIN_COOKIE, path="/login")
+    response.delete_cookie(
+        auth.cookie_name(request, auth.LOGIN_COOKIE),
+        path=auth.cookie_path(request, "/login"),
+        secure=auth.secure_cookie(request),
+        httponly=True,
+        samesite="lax",
+    )
     return response
 
 
 async def logout(request: Request) -> Response:
     form = await request.form()
-    session_id = request.cookies.get(auth.SESSION_COOKIE)
+    session_id = auth.session_cookie(request)
     if session_id and auth.current_user(request) is not None:
         auth.check_csrf(request, form)
         auth.accounts_of(web_state(request)).end_session(session_id)
     response = _back("/")
-    response.delete_cookie(auth.SESSION_COOKIE)
+    response.delete_cookie(
+        auth.cookie_name(request, auth.SESSION_COOKIE),
+        secure=auth.secure_cookie(request),
+        httponly=True,
+        samesite="lax",
+    )
     return response
 
 

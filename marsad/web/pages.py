@@ -17,7 +17,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from marsad.errors import NotFoundError, QueryError
 from marsad.models import REGIONS, Article
 from marsad.store.reads import EntityRow, Reads, StoryCard
-from marsad.web.auth import SESSION_COOKIE
+from marsad.web.auth import session_cookie
 from marsad.web.conditional import VARY_NEGOTIATED, conditional_response
 from marsad.web.display import Shown, article_shown, article_titles, story_titles
 from marsad.web.i18n import Translator, language_name
@@ -104,7 +104,7 @@ def html(request: Request, body: str, status: int = 200) -> Response:
         )
     else:
         response = HTMLResponse(body, status_code=status, headers={"Vary": VARY_NEGOTIATED})
-    if request.cookies.get(SESSION_COOKIE):
+    if session_cookie(request):
         response.headers["Cache-Control"] = "private, no-cache"
         response.headers["Vary"] = f"{response.headers.get('Vary') or VARY_NEGOTIATED}, Cookie"
     chosen = request.query_params.get("lang")

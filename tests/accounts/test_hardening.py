@@ -2,7 +2,7 @@
 guesses sent at once are cut at the login limit, a password change ends tokens, e-mail alerts go
 to the account's own address and rules are capped, API writes by a session need CSRF whatever
 Authorization header comes along, ClientLogin takes POSTed forms only, IPv6 addresses are
-counted by /64."""
+counted by /64, CSRF tokens masked per page, host-only cookies over HTTPS, no cross-site sign-in."""
 
 from __future__ import annotations
 
@@ -17,17 +17,18 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from starlette.testclient import TestClient
 from web.helpers import NOW, web_settings
 
 from marsad.cli.main import main
 from marsad.store import Store, open_store
 from marsad.store.accounts import Accounts
 from marsad.store.alerts import Alerts
-from marsad.web import create_app
+from marsad.web import auth, create_app
 from marsad.web.alerts_pages import MAX_RULES, MAX_RULES_PER_WEBHOOK
 from marsad.web.server import serve_async
 
-from .conftest import PASSWORD, Site, csrf_of, login
+from .conftest import PASSWORD, Site, csrf_of, hidden_fields, login
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 LIMIT = 5
@@ -296,3 +297,56 @@ def test_forwarded_for_is_believed_only_from_trusted_proxies(
     since = NOW.replace(year=2000)
     counted = site.accounts.login_failures("alice", "198.51.100.7", since)
     assert counted == ((1, 1) if trusted else (1, 0))
+
+
+def test_csrf_tokens_are_masked_anew_on_each_page(site: Site) -> None:
+    client = site.make_client()
+    assert login(client, "alice").status_code == 303
+    session_id = client.cookies[auth.SESSION_COOKIE]
+    found = site.accounts.session(session_id, now=NOW)
+    assert found is not None
+    first, second = csrf_of(client), csrf_of(client)
+    assert first != second  # no two pages carry the same bytes...
+    for page in (client.get("/me").text, client.get("/me/tokens").text):
+        assert found.csrf_secret not in page  # ...nor the secret itself
+    for token in (first, second):  # both are this session's token
+        sent = client.post("/me/seen", data={"csrf": token}, follow_redirects=False)
+        assert sent.status_code == 303
+    forged = first[:-4] + ("AAAA" if not first.endswith("AAAA") else "BBBB")
+    assert client.post("/me/seen", data={"csrf": forged}).status_code == 403
+    login_page = site.make_client().get("/login")
+    assert login_page.cookies[auth.LOGIN_COOKIE] not in login_page.text
+
+
+def test_https_cookies_are_host_only_and_a_cross_site_sign_in_is_refused(
+    site: Site, store: Store, tmp_path: Path
+) -> None:
+    app = create_app(store, web_settings(tmp_path), search_function=None)
+    with TestClient(app, base_url="https://marsad.test") as client:
+        page = client.get("/login")
+        set_login = page.headers["set-cookie"]
+        assert set_login.startswith(f"__Host-{auth.LOGIN_COOKIE}=")
+        assert "Secure" in set_login and "Path=/;" in set_login and "Domain" not in set_login
+        form = {"csrf": hidden_fields(page.text)["csrf"], "name": "alice", "password": PASSWORD}
+        # A cookie tossed by a sibling subdomain has the plain name: it is not the login's.
+        tossed = TestClient(app, base_url="https://marsad.test")
+        tossed.cookies.set(auth.LOGIN_COOKIE, "planted")
+        assert tossed.post("/login", data={**form, "csrf": "planted"}).status_code == 403
+        for site_of_form in ("cross-site", "same-site"):
+            refused = client.post("/login", data=form, headers={"Sec-Fetch-Site": site_of_form})
+            assert refused.status_code == 403, site_of_form
+        done = client.post(
+            "/login", data=form, headers={"Sec-Fetch-Site": "same-origin"}, follow_redirects=False
+        )
+        assert done.status_code == 303
+        set_session = [
+            v for k, v in done.headers.multi_items() if k == "set-cookie" and "session" in v
+        ]
+        assert set_session[0].startswith(f"__Host-{auth.SESSION_COOKIE}=")
+        assert "Secure" in set_session[0] and "Path=/" in set_session[0]
+        assert client.get("/me").status_code == 200
+        me = client.get("/")  # a shared page seen signed in is private to this reader
+        assert me.headers["cache-control"].startswith("private")
+        out = client.post("/logout", data={"csrf": csrf_of(client)}, follow_redirects=False)
+        assert out.status_code == 303
+        assert client.get("/me", follow_redirects=False).status_code == 303

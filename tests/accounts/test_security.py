@@ -184,8 +184,10 @@ def test_secrets_are_compared_in_constant_time(site: Site, monkeypatch: pytest.M
     monkeypatch.setattr(auth.hmac, "compare_digest", spy)
     client = signed_in(site, "alice")
     csrf = csrf_of(client)
+    session = site.accounts.session(client.cookies[auth.SESSION_COOKIE], now=NOW)
+    assert session is not None
     client.post("/me/seen", data={"csrf": csrf})
-    assert csrf.encode() in compared
+    assert session.csrf_secret.encode() in compared  # the page's token, unmasked, against it
     closed = site.make_client(anonymous_reading=False)
     closed.get("/api/v1/stories", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
     assert ADMIN_TOKEN.encode() in compared
