@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from marsad.alerts.model import AlertRule, MatchDoc, RuleState, StoryEvent
-from marsad.alerts.rules import decide
+from marsad.alerts.rules import can_fire, decide
 from marsad.alerts.webhook import backoff, sign, verify
 
 T0 = datetime(2026, 5, 1, 12, tzinfo=UTC)
@@ -112,3 +112,31 @@ def test_signature_and_backoff() -> None:
     waits = [backoff(n, 30.0).total_seconds() for n in range(1, 8)]
     assert all(15 <= w / 2 ** (n) <= 45 for n, w in enumerate(waits))  # doubling, with jitter
     assert backoff(40, 30.0).total_seconds() <= 1.5 * 86400  # at most a day (and jitter)
+
+
+@pytest.mark.parametrize(
+    ("mode", "params", "minutes"),
+    [
+        ("new", {}, [0, 5, 9, 30]),
+        ("breaking", {"sources": 3, "minutes": 10}, [0, 5, 9, 30, 31]),
+        ("growing", {"sources": 2, "hours": 1}, [0, 5, 9, 30]),
+    ],
+    ids=["new", "breaking", "growing"],
+)
+def test_a_rule_skipped_as_unable_to_fire_would_have_given_nothing(
+    mode: str, params: dict[str, int], minutes: list[int]
+) -> None:
+    """The consumer does not decide rules ``can_fire`` rules out: deciding them would give no
+    alert and leave their state as it is."""
+    rule = _rule(mode, **params)
+    state: RuleState | None = None
+    skipped = 0
+    for k in range(len(minutes)):
+        event = _story([(i, m) for i, m in enumerate(minutes[: k + 1])], [("en", 0)])
+        fires, new_state = decide(rule, state, event)
+        if not can_fire(rule, state):
+            skipped += 1
+            assert (fires, new_state) == ([], state)
+        state = new_state
+    # 'new' and 'breaking' are skipped once they said their piece; 'growing' never is.
+    assert skipped == {"new": 3, "breaking": 2, "growing": 0}[mode]
