@@ -22,12 +22,16 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import hashlib
 import hmac
 import ipaddress
+import logging
+import os
 import secrets
 import weakref
 from collections.abc import Mapping
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 
@@ -40,6 +44,8 @@ from marsad.accounts.model import User
 from marsad.errors import UserError
 from marsad.store.accounts import Accounts
 from marsad.web.state import WebState, web_state
+
+log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "marsad_session"
 LOGIN_COOKIE = "marsad_login"
@@ -192,11 +198,60 @@ def check_csrf(request: Request, form: Mapping[str, Any]) -> None:
 
 def check_login_csrf(request: Request, form: Mapping[str, Any]) -> None:
     """The login form's checks: not sent from another site (``Sec-Fetch-Site``, which browsers
-    set and pages cannot), and its field matches its own cookie (double submit)."""
+    set and pages cannot), its cookie is a token this site made (signed with the site's login
+    key: a value planted by another host, over plain HTTP, is none), and its field matches the
+    cookie (double submit)."""
     if request.headers.get("sec-fetch-site", "").lower() in ("cross-site", "same-site"):
         raise _csrf_refused()
-    if not _matches(form.get(CSRF_FIELD), login_cookie(request) or ""):
+    cookie = login_cookie(request) or ""
+    if not login_token_valid(request, cookie) or not _matches(form.get(CSRF_FIELD), cookie):
         raise _csrf_refused()
+
+
+# The key that signs login tokens: 32 random bytes in $MARSAD_HOME/login_key (mode 0600),
+# shared by the processes of one home, made at first use.
+_LOGIN_KEYS: dict[Path, bytes] = {}
+
+
+def _login_key(request: Request) -> bytes:
+    path = Path(web_state(request).settings.home) / "login_key"
+    key = _LOGIN_KEYS.get(path)
+    if key is not None:
+        return key
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_bytes()
+    except OSError as exc:  # a read-only home: a key for this process alone
+        log.warning("cannot keep the login key in %s (%s); using one for this process", path, exc)
+        key = secrets.token_bytes(32)
+    else:
+        key = secrets.token_bytes(32)
+        with os.fdopen(fd, "wb") as f:
+            f.write(key)
+    if len(key) < 32:  # another process is writing it this moment: read it again
+        key = path.read_bytes()
+    _LOGIN_KEYS[path] = key
+    return key
+
+
+def _login_signature(request: Request, nonce: str) -> str:
+    digest = hmac.new(_login_key(request), b"marsad-login:" + nonce.encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=")
+
+
+def new_login_token(request: Request) -> str:
+    """A login form's token: a random nonce and its signature by the site's login key."""
+    nonce = secrets.token_urlsafe(24)
+    return f"{nonce}.{_login_signature(request, nonce)}"
+
+
+def login_token_valid(request: Request, token: str) -> bool:
+    nonce, _, signature = token.partition(".")
+    if not nonce or not signature or len(token) > 200:
+        return False
+    expected = _login_signature(request, nonce)
+    return hmac.compare_digest(signature.encode("utf-8", "replace"), expected.encode())
 
 
 def _csrf_refused() -> ForbiddenError:
@@ -361,7 +416,9 @@ __all__ = [
     "is_admin_token",
     "login_cookie",
     "login_redirect",
+    "login_token_valid",
     "mask",
+    "new_login_token",
     "require_user",
     "safe_next",
     "secure_cookie",

@@ -27,7 +27,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from marsad.accounts.credentials import new_token
 from marsad.accounts.model import FOLLOW_KINDS, Follow, User
 from marsad.errors import NotFoundError, UserError
 from marsad.models import REGIONS, Article
@@ -300,7 +299,9 @@ def _address(request: Request) -> str:
 def _login_page(
     request: Request, status: int = 200, error: str | None = None, next_path: str | None = None
 ) -> Response:
-    secret = auth.login_cookie(request) or new_token()
+    secret = auth.login_cookie(request) or ""
+    if not auth.login_token_valid(request, secret):
+        secret = auth.new_login_token(request)
     response = _render(
         request,
         "login.html",

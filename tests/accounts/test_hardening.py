@@ -350,3 +350,20 @@ def test_https_cookies_are_host_only_and_a_cross_site_sign_in_is_refused(
         out = client.post("/logout", data={"csrf": csrf_of(client)}, follow_redirects=False)
         assert out.status_code == 303
         assert client.get("/me", follow_redirects=False).status_code == 303
+
+
+def test_a_login_cookie_the_site_did_not_make_is_refused(site: Site, tmp_path: Path) -> None:
+    """Over plain HTTP no cookie name is host-only: a planted login cookie (any value, sent
+    with the same value in the form) is refused, since it carries no signature by the site's
+    key; the site's own tokens work, from every process of the home."""
+    client = site.make_client()
+    client.cookies.set(auth.LOGIN_COOKIE, "planted-by-a-sibling-host", path="/login")
+    form = {"csrf": "planted-by-a-sibling-host", "name": "alice", "password": PASSWORD}
+    assert client.post("/login", data=form, follow_redirects=False).status_code == 403
+    forged = "nonce." + "A" * 43
+    client.cookies.set(auth.LOGIN_COOKIE, forged, path="/login")
+    assert client.post("/login", data={**form, "csrf": forged}).status_code == 403
+    page = client.get("/login")  # the planted value is replaced by a signed one
+    assert "planted" not in page.headers["set-cookie"]
+    assert login(site.make_client(), "alice").status_code == 303
+    assert (tmp_path / "login_key").stat().st_mode & 0o077 == 0
