@@ -220,6 +220,13 @@ SETTINGS: tuple[Setting, ...] = (
         "run `marsad alerts run` beside the workers (or turn this off).",
     ),
     Setting(
+        "public_url",
+        str,
+        "",
+        "The site's address as readers reach it (https://marsad.example.org): links in alert "
+        "e-mails are made absolute with it (without it a digest carries no links).",
+    ),
+    Setting(
         "alerts_allow_private_networks",
         bool,
         False,

@@ -100,7 +100,7 @@ def render_digest(
         counts = words["sources"].format(
             s=story.get("source_count", 0), a=story.get("article_count", 0)
         )
-        link = story.get("url") or (f"{base_url}/story/{story.get('id')}" if base_url else "")
+        link = story_link(story, base_url)
         lines.append(f"- {label} ({follow}): {title}")
         lines.append(f"  {counts}" + (f" {link}" if link else ""))
         title_html = html.escape(title)
@@ -137,6 +137,15 @@ def build_message(
     return message
 
 
+def story_link(story: dict[str, Any], base_url: str) -> str:
+    """The story's address for a mail client: the site's path made absolute with the
+    ``public_url`` setting; without it no link (a bare path opens nothing in a mail)."""
+    path = str(story.get("url") or (f"/stories/{story['id']}" if story.get("id") else ""))
+    if not path.startswith("/"):
+        return path
+    return f"{base_url.rstrip('/')}{path}" if base_url and path else ""
+
+
 def send_mail(smtp: SmtpSettings, message: EmailMessage, *, timeout: float = 30.0) -> None:
     """Send one message; raises ``OSError`` / ``smtplib.SMTPException`` on failure."""
     context = ssl.create_default_context()
@@ -153,4 +162,11 @@ def send_mail(smtp: SmtpSettings, message: EmailMessage, *, timeout: float = 30.
         client.send_message(message)
 
 
-__all__ = ["SmtpSettings", "build_message", "next_digest_time", "render_digest", "send_mail"]
+__all__ = [
+    "SmtpSettings",
+    "build_message",
+    "next_digest_time",
+    "render_digest",
+    "send_mail",
+    "story_link",
+]

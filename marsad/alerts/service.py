@@ -335,7 +335,10 @@ class AlertSender:
                 error: str | None = "no SMTP server configured (setting smtp_host)"
             else:
                 try:
-                    send_mail(smtp, build_message(smtp, target, items, language))
+                    message = build_message(
+                        smtp, target, items, language, str(self.settings.public_url or "")
+                    )
+                    send_mail(smtp, message)
                     error = None
                 except (OSError, Exception) as exc:  # smtplib.SMTPException is an OSError
                     error = f"{type(exc).__name__}: {exc}"[:300]
