@@ -110,6 +110,11 @@ ALERT_RULES_CHECK_SECONDS = 30.0
 # writer is held that long) and decided in a few (bench/pipeline/holder: ~5 CPU-ms a decision
 # at a 20,000-article window), well inside the lock's LOCK_SECONDS.
 GROUP_BATCH = 500
+# ... and a batch is written sooner when it has been deciding this long since the lock was last
+# renewed (each write renews it): on a slow or crowded machine 500 decisions can outlast the
+# lock, and holders then took the lock from each other mid-batch forever, each batch refused
+# (a 1,000-article chaos run stalled so at 464 grouped).
+GROUP_BATCH_SECONDS = LOCK_SECONDS / 3
 # Learned boilerplate is merged into the store after this many new articles of a source (and
 # when the pipeline closes): a killed process forgets at most this much of what it learned.
 BOILERPLATE_SAVE_EVERY = 10
@@ -357,7 +362,9 @@ class Pipeline:
                 features = None if stored is None else replace(stored, key=row.url)
                 if not self._decide(row, features, batch, done):
                     return done
-                if len(batch.items) >= GROUP_BATCH and not self._write(batch, done):
+                full = len(batch.items) >= GROUP_BATCH
+                late = time.monotonic() - self._renewed >= GROUP_BATCH_SECONDS
+                if (full or late) and not self._write(batch, done):
                     return done
             if not self._write(batch, done) or len(rows) < limit:
                 return done

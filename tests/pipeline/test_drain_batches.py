@@ -155,3 +155,41 @@ def test_a_batch_refused_by_the_lock_writes_nothing(store: Store, tmp_path: Path
         counts = conn.execute(sa.select(t.stories.c.article_count)).scalars().all()
     assert sorted(counts) == [1, 2, 3]
     assert index_disagreement(store) == ([], [])
+
+
+@pytest.mark.parametrize(("seconds", "one_write"), [(3600.0, True), (0.0, False)])
+def test_a_batch_is_written_when_its_deciding_outlasts_a_third_of_the_lock(
+    store: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    seconds: float,
+    one_write: bool,
+) -> None:
+    """However many decisions a batch may hold, it is written once it has been deciding for
+    GROUP_BATCH_SECONDS since the lock was renewed, so a slow holder keeps its lock (each
+    write renews it) instead of losing it mid-batch; the stories are the same either way."""
+    reports = _reports()
+    monkeypatch.setattr(process, "GROUP_BATCH", 10_000)
+    monkeypatch.setattr(process, "GROUP_BATCH_SECONDS", seconds)
+    settings = load_settings(env={"MARSAD_HOME": str(tmp_path / "shared")})
+    fetcher = Pipeline(store, settings, groups=False)
+    for report in reports:
+        assert fetcher.ingest(report)[1]
+    fetcher.close()
+    writes: list[int] = []
+    apply = store.apply_groupings
+
+    def counting(decisions, **kwargs):  # type: ignore[no-untyped-def]
+        writes.append(len(decisions))
+        return apply(decisions, **kwargs)
+
+    monkeypatch.setattr(store, "apply_groupings", counting)
+    holder = Pipeline(store, settings)  # takes the lock and drains what waits
+    holder.close()
+    assert store.outbox_counts() == {}
+    assert sum(writes) == len(reports)
+    assert (len(writes) == 1) == one_write  # 0 s: each decision its own write
+    partition, originals, _ = _decisions(store)
+    assert len(partition) == len(STORIES)
+    assert sum(o is not None for o in originals.values()) >= 6
+    assert index_disagreement(store) == ([], [])
