@@ -513,13 +513,6 @@ _WORDLIKE_GIVEN_NAMES = frozenset(
 )
 
 
-# A given name that with the word after it is an everyday noun: رياض الأطفال (kindergartens)
-_NOUN_PHRASES = frozenset(
-    (normalize_key(a), normalize_key(b))
-    for a, b in (("رياض", "الأطفال"), ("رياض", "أطفال"), ("رياض", "للأطفال"))
-)
-
-
 def find_given_names(
     scanned: Scanned,
     taken: set[int],
@@ -539,12 +532,7 @@ def find_given_names(
         starts = (norm in given_names and norm not in _WORDLIKE_GIVEN_NAMES) or (
             arabic and norm.startswith("عبد") and len(norm) > 5  # عبدالله، عبدالرحمن
         )
-        if (
-            not starts
-            or i in taken
-            or i in place_tokens
-            or (i + 1 < n and (norm, norms[i + 1]) in _NOUN_PHRASES)
-        ):
+        if not starts or i in taken or i in place_tokens:
             i += 1
             continue
         if not arabic and not text[tokens[i].start].isupper():

@@ -90,15 +90,3 @@ def test_the_listed_person_with_his_own_names_stays_listed(
     u = understand(knowledge, "", text, "ar")
     ids = [e.id for e in u.entities if e.type is EntityType.PERSON]
     assert ids == [entity], u.entities
-
-
-def test_riad_is_a_given_name_but_not_in_kindergartens(knowledge: Knowledge) -> None:
-    """رياض starts a name without a title, and so is no part of a listed namesake's (رياض
-    المالكي is not نوري المالكي); رياض الأطفال is kindergartens."""
-    u = understand(
-        knowledge, "", "وقال رياض المالكي إن المفاوضات متوقفة. والتقى رياض حجاب بالوفد.", "ar"
-    )
-    assert {"رياض المالكي", "رياض حجاب"} <= _people(u), _people(u)
-    assert not any(e.id == "person:nouri-al-maliki" for e in u.entities), u.entities
-    text = "افتتحت الوزارة رياض الأطفال الجديدة في المدينة."
-    assert not _people(understand(knowledge, "", text, "ar"))
