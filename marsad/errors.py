@@ -8,7 +8,10 @@
     │   ├── QueryError               a search query we cannot repair
     │   ├── NotBuiltError            a command or feature not built yet (says so plainly)
     │   ├── UnauthorizedError        a write endpoint without the admin token (HTTP 401)
-    │   └── WritesDisabledError      write endpoints with no admin token configured (HTTP 403)
+    │   ├── WritesDisabledError      write endpoints with no admin token configured (HTTP 403)
+    │   ├── LoginRequired            a page or read that needs a signed-in reader (pages go to
+    │   │                            /login, the API answers 401)
+    │   └── ForbiddenError           a form without the right CSRF token (HTTP 403)
     ├── StorageError                 the database is read-only, full or corrupt
     │   ├── StorageUnavailable       the database is down or refuses connections (HTTP 503,
     │   │                            ``Retry-After``; the CLI prints one line, exit 2)
@@ -81,6 +84,20 @@ class UnauthorizedError(UserError):
 class WritesDisabledError(UserError):
     status = 403
     code = "writes_disabled"
+
+
+class LoginRequired(UserError):
+    """A page or API read that needs a signed-in user: pages redirect to /login, the API 401s."""
+
+    status = 401
+    code = "unauthorized"
+
+
+class ForbiddenError(UserError):
+    """A form without the right CSRF token, or an object that is not the caller's (HTTP 403)."""
+
+    status = 403
+    code = "forbidden"
 
 
 class StorageError(MarsadError):
@@ -180,8 +197,10 @@ __all__ = [
     "ConfigError",
     "FetchError",
     "FetchTimeoutError",
+    "ForbiddenError",
     "HTTPStatusError",
     "InvalidURLError",
+    "LoginRequired",
     "MarsadError",
     "MediaError",
     "MigrationError",

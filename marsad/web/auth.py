@@ -41,7 +41,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from marsad.accounts.model import User
-from marsad.errors import UserError
+from marsad.errors import ForbiddenError, LoginRequired
 from marsad.store.accounts import Accounts
 from marsad.web.state import WebState, web_state
 
@@ -53,20 +53,6 @@ HOST_PREFIX = "__Host-"  # the name a Secure cookie of this host alone carries
 CSRF_FIELD = "csrf"
 _USER_KEY = "marsad_user"
 _NO_USER = object()
-
-
-class ForbiddenError(UserError):
-    """A form without the right CSRF token, or an object that is not the caller's (HTTP 403)."""
-
-    status = 403
-    code = "forbidden"
-
-
-class LoginRequired(UserError):
-    """A page or API read that needs a signed-in user: pages redirect to /login, the API 401s."""
-
-    status = 401
-    code = "unauthorized"
 
 
 def accounts_of(st: WebState) -> Accounts:
