@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from marsad.errors import InvalidURLError, MarsadError
-from marsad.ingest.fetcher import _GuardedBackend
+from marsad.ingest.fetcher import guarded_transport
 from marsad.ingest.urls import check_host, validate_http_url
 
 SIGNATURE_HEADER = "X-Marsad-Signature"
@@ -88,14 +88,8 @@ class WebhookSender:
 
     def __init__(self, *, allow_private_networks: bool, user_agent: str) -> None:
         self.allow_private = allow_private_networks
-        transport = httpx.AsyncHTTPTransport(retries=0)
-        pool = transport._pool
-        pool._network_backend = _GuardedBackend(  # type: ignore[attr-defined]
-            pool._network_backend,  # type: ignore[attr-defined]
-            allow_private_networks,
-        )
         self._client = httpx.AsyncClient(
-            transport=transport,
+            transport=guarded_transport(allow_private_networks=allow_private_networks),
             follow_redirects=False,  # a redirect could lead past the guard's first answer
             timeout=httpx.Timeout(TIMEOUT_SECONDS),
             headers={"User-Agent": user_agent},

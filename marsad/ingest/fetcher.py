@@ -331,6 +331,26 @@ def _retry_after(value: str | None, now: float) -> float | None:
     return max(0.0, when - now)
 
 
+def guarded_transport(
+    *, allow_private_networks: bool, limits: httpx.Limits | None = None
+) -> httpx.AsyncHTTPTransport:
+    """An httpx transport whose every connection goes through the SSRF guard: the name is
+    resolved once, each address checked, and the connection made to the checked address (so a
+    name that changes its answer in between cannot slip past). For the fetcher and for any
+    other client that must not reach internal addresses (alert webhooks)."""
+    transport = (
+        httpx.AsyncHTTPTransport(retries=0)  # httpx's default pool limits
+        if limits is None
+        else httpx.AsyncHTTPTransport(retries=0, limits=limits)
+    )
+    pool = transport._pool
+    pool._network_backend = _GuardedBackend(  # type: ignore[attr-defined]
+        pool._network_backend,  # type: ignore[attr-defined]
+        allow_private_networks,
+    )
+    return transport
+
+
 class Fetcher:
     """Polite async HTTP fetcher. Use as ``async with Fetcher(settings) as fetcher``."""
 
@@ -348,17 +368,12 @@ class Fetcher:
         self.robots = robots if robots is not None else RobotsShare()
         self._global = asyncio.Semaphore(max(1, int(settings.global_concurrency)))
         self._hosts: dict[str, _Host] = {}
-        transport = httpx.AsyncHTTPTransport(
+        transport = guarded_transport(
+            allow_private_networks=bool(settings.allow_private_networks),
             limits=httpx.Limits(
                 max_connections=max(1, int(settings.global_concurrency)),
                 max_keepalive_connections=max(1, int(settings.global_concurrency)),
             ),
-            retries=0,
-        )
-        pool = transport._pool
-        pool._network_backend = _GuardedBackend(  # type: ignore[attr-defined]
-            pool._network_backend,  # type: ignore[attr-defined]
-            bool(settings.allow_private_networks),
         )
         self._client = httpx.AsyncClient(
             transport=transport,
@@ -680,5 +695,6 @@ __all__ = [
     "RedirectError",
     "RetryLaterError",
     "RobotsShare",
+    "guarded_transport",
     "is_blocked_address",
 ]
