@@ -89,31 +89,40 @@ def browser(tmp_path: Path) -> Iterator[object]:
 @pytest.mark.browser
 def test_sign_in_follow_and_see_it_on_me(server: tuple[str, Accounts], browser: object) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def click_and_load(css: str) -> None:
+        """Click and wait until the page it leads to replaced this one: the next look at the
+        page must not meet the old one (typing into the old form lost the keys, a race)."""
+        element = driver.find_element(By.CSS_SELECTOR, css)  # type: ignore[attr-defined]
+        element.click()
+        WebDriverWait(driver, 10).until(expected_conditions.staleness_of(element))
 
     base, accounts = server
     driver = browser
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     driver.get(f"{base}/countries/EG")  # type: ignore[attr-defined]
-    driver.find_element(By.CSS_SELECTOR, ".follow-box a").click()  # type: ignore[attr-defined]
+    click_and_load(".follow-box a")
     assert "/login" in driver.current_url  # type: ignore[attr-defined]
     driver.find_element(By.ID, "login-name").send_keys("amina")  # type: ignore[attr-defined]
     driver.find_element(By.ID, "login-password").send_keys("wrong password")  # type: ignore[attr-defined]
-    driver.find_element(By.CSS_SELECTOR, ".login-form button").click()  # type: ignore[attr-defined]
+    click_and_load(".login-form button")
     assert driver.find_element(By.CSS_SELECTOR, ".form-error").text  # type: ignore[attr-defined]
     driver.find_element(By.ID, "login-name").send_keys("amina")  # type: ignore[attr-defined]
     driver.find_element(By.ID, "login-password").send_keys(PASSWORD)  # type: ignore[attr-defined]
-    driver.find_element(By.CSS_SELECTOR, ".login-form button").click()  # type: ignore[attr-defined]
+    click_and_load(".login-form button")
     assert driver.current_url.endswith("/countries/EG")  # type: ignore[attr-defined]
     cookie = driver.get_cookie("marsad_session")  # type: ignore[attr-defined]
     assert cookie and cookie["httpOnly"] and cookie["sameSite"] == "Lax"
-    driver.find_element(By.CSS_SELECTOR, "form.follow-box button").click()  # type: ignore[attr-defined]
+    click_and_load("form.follow-box button")
     assert driver.current_url.endswith("/countries/EG")  # type: ignore[attr-defined]
     assert (
         driver.find_element(By.CSS_SELECTOR, "form.follow-box")
         .get_attribute("action")
         .endswith("/me/unfollow")
     )  # type: ignore[attr-defined]
-    driver.find_element(By.CSS_SELECTOR, "a.account-link").click()  # type: ignore[attr-defined]
+    click_and_load("a.account-link")
     assert driver.current_url.endswith("/me")  # type: ignore[attr-defined]
     heading = driver.find_element(By.CSS_SELECTOR, ".follow-card h2").text  # type: ignore[attr-defined]
     assert "مصر" in heading
@@ -131,6 +140,6 @@ def test_sign_in_follow_and_see_it_on_me(server: tuple[str, Accounts], browser: 
     ]
     assert errors == []
     # Sign out: the session is gone server-side too.
-    driver.find_element(By.CSS_SELECTOR, "form.logout button").click()  # type: ignore[attr-defined]
+    click_and_load("form.logout button")
     driver.get(f"{base}/me")  # type: ignore[attr-defined]
     assert "/login" in driver.current_url  # type: ignore[attr-defined]
